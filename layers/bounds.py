@@ -158,9 +158,7 @@ def parse_bounds(text: str) -> Bounds:
         if not chunk:
             continue
         if _DIAGONAL.match(chunk):
-            if started:
-                ignored.append(chunk)
-                clause_span[1] = m.end()
+            ignored.append(chunk)
             continue
         hit = _chunk_side(chunk)
         if hit:

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ from layers.checks import (area_checks, format_report, overlap_checks, shared_ed
                            side_order_checks)
 from layers.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
 from layers.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
-from layers.geojson_io import dumps, feature_collection
+from layers.geojson_io import dumps, feature_collection, stage_text
 from layers.plantext import CleanText, read_plan
 from layers.polygons import BuildError, BuiltArea, build_area
 
@@ -184,22 +183,17 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
 
 
 def write_outputs(files: dict[str, str], out_dir: Path = GEODATA) -> None:
-    """Write all files or none: temporary files first, then renames."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[str, Path]] = []
+    """Write all files or none: every file is staged first, then renamed into place."""
+    staged: list[tuple[Path, Path]] = []
     try:
         for name, text in sorted(files.items()):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o644)
-            staged.append((name, Path(tmp)))
+            staged.append((stage_text(out_dir / name, text), out_dir / name))
     except BaseException:
-        for _, tmp in staged:
+        for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    for name, tmp in staged:
-        os.replace(tmp, out_dir / name)
+    for tmp, target in staged:
+        os.replace(tmp, target)
 
 
 def main(argv: list[str] | None = None) -> int:

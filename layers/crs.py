@@ -5,7 +5,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from pyproj import Transformer
-from shapely import ops
+import numpy as np
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"
@@ -21,14 +22,23 @@ def _transformer(src: str, dst: str) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
+def _project(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
+    transformer = _transformer(src, dst)
+
+    def apply(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    return shapely.transform(geom, apply)
+
+
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """Project a WGS-84 geometry to EPSG:4549 metres."""
-    return ops.transform(_transformer(WGS84, METRIC).transform, geom)
+    return _project(geom, WGS84, METRIC)
 
 
 def to_wgs84(geom: BaseGeometry) -> BaseGeometry:
     """Project an EPSG:4549 geometry back to WGS-84 lon/lat."""
-    return ops.transform(_transformer(METRIC, WGS84).transform, geom)
+    return _project(geom, METRIC, WGS84)
 
 
 def area_ha(geom_wgs84: BaseGeometry) -> float:

@@ -1,0 +1,24 @@
+"""Shared fixtures: the cleaned plan and one in-memory build, made once per run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from layers.build import PLAN_FILE, build  # noqa: E402
+from layers.plantext import read_plan  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def clean_plan():
+    return read_plan(PLAN_FILE)
+
+
+@pytest.fixture(scope="session")
+def build_result():
+    return build(log=lambda *_: None)

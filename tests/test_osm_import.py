@@ -1,0 +1,55 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layers import osm_import
+from layers.build import INPUTS, build
+from layers.gazetteer import load_gazetteer
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small.osm"
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    target = tmp_path / "inputs"
+    shutil.copytree(INPUTS, target)
+    return target
+
+
+def test_import_matches_ways_by_name_and_reports_unmatched(inputs, capsys):
+    assert osm_import.main([str(FIXTURE), "--inputs", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    assert "已匹配 清平路: OSM 路段 101, 102" in out
+    assert "已匹配 高家街: OSM 路段 201" in out
+    assert "未匹配 长松路" in out and "无关路" not in out
+    data = json.loads((inputs / "gazetteer_osm.geojson").read_text(encoding="utf-8"))
+    qingping = next(f for f in data["features"] if f["properties"]["name"] == "清平路")
+    assert qingping["properties"]["osm_way_ids"] == [101, 102]
+    assert qingping["properties"]["source"].startswith("OpenStreetMap")
+    assert qingping["geometry"]["type"] == "LineString"  # the two ways are merged
+
+
+def test_build_prefers_osm_geometry_after_import(inputs):
+    osm_import.main([str(FIXTURE), "--inputs", str(inputs)])
+    gaz = load_gazetteer(inputs)
+    assert gaz.get("清平路").geometry_status == "osm"
+    assert gaz.get("长松路").geometry_status == "approximate"
+    result = build(plan=INPUTS / "weicheng-14th-five-year-plan.txt", inputs=inputs, log=lambda *_: None)
+    zones = {f["properties"]["name"]: f["properties"] for f in json.loads(result.files["zones.geojson"])["features"]}
+    west = zones["站南片区"]["bounds"]["west"][0]
+    assert west["geometry_status"] == "osm" and "101" in west["source"]
+
+
+@pytest.mark.parametrize("content", [b"", b"not xml at all", b"<osm><way"])
+def test_bad_osm_file_gives_a_clear_message(tmp_path, content, capsys, inputs):
+    bad = tmp_path / "bad.osm"
+    bad.write_bytes(content)
+    assert osm_import.main([str(bad), "--inputs", str(inputs)]) == 1
+    assert "无法读取 OSM 文件" in capsys.readouterr().err
+
+
+def test_missing_file_is_named(tmp_path, capsys, inputs):
+    assert osm_import.main([str(tmp_path / "nope.osm"), "--inputs", str(inputs)]) == 1
+    assert "找不到 OSM 文件" in capsys.readouterr().err
