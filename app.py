@@ -1,0 +1,32 @@
+"""潍城区“十四五”规划地图 — entry point: the shared frame and the page router.
+
+Run with ``streamlit run app.py``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGES = [
+    ("pages/overview.py", "总览", ":material/map:"),
+    ("pages/zones.py", "片区审查", ":material/fact_check:"),
+    ("pages/parks.py", "园区", ":material/factory:"),
+    ("pages/projects.py", "项目", ":material/construction:"),
+    ("pages/targets.py", "指标", ":material/monitoring:"),
+]
+
+
+def main() -> None:
+    """Set up the page, the sidebar and the navigation, then run the chosen page."""
+    st.set_page_config(page_title="潍城区规划地图", page_icon=":material/map:", layout="wide")
+    nav = st.navigation([st.Page(path, title=title, icon=icon, default=i == 0)
+                         for i, (path, title, icon) in enumerate(PAGES)])
+    from pages.common import sidebar  # after set_page_config: it may write to the page
+
+    st.sidebar.title("潍城区规划地图")
+    st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
+    st.session_state["basemap_obj"] = sidebar()
+    nav.run()
+
+
+main()

@@ -1,0 +1,98 @@
+"""Load the built layers from ``geodata/`` for the app, with clear errors.
+
+The app never rebuilds geometry: it reads what ``python -m layers.build``
+wrote. A missing or malformed file becomes a :class:`DataError` whose
+Chinese message names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.build import GEODATA
+
+REQUIRED_LAYERS = ("zones", "parks", "district", "gazetteer", "edges")
+OPTIONAL_LAYERS = ("projects",)
+_REQUIRED_PROPS = {"zones": {"id", "name"}, "parks": {"id", "name"}, "district": {"name"},
+                   "gazetteer": {"name", "kind"}, "edges": {"area_id", "feature", "side"},
+                   "projects": {"id", "name"}}
+
+
+class DataError(ValueError):
+    """A layer file that cannot be used; the message (Chinese) names it."""
+
+
+@dataclass
+class Layers:
+    """Every layer the app shows, as GeoDataFrames in WGS-84."""
+
+    zones: gpd.GeoDataFrame
+    parks: gpd.GeoDataFrame
+    district: gpd.GeoDataFrame
+    gazetteer: gpd.GeoDataFrame
+    edges: gpd.GeoDataFrame
+    projects: gpd.GeoDataFrame | None = None
+    targets: pd.DataFrame | None = None
+    checks: list[dict] = field(default_factory=list)
+
+    def areas(self) -> gpd.GeoDataFrame:
+        """Zones and parks in one frame (``kind`` tells them apart)."""
+        return pd.concat([self.zones, self.parks], ignore_index=True)
+
+
+def read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
+    """Read one GeoJSON layer and check the properties the app relies on.
+
+    Raises
+    ------
+    DataError
+        When the file is missing, not JSON, not a FeatureCollection, or lacks
+        a required property.
+    """
+    if not path.exists():
+        raise DataError(f"缺少图层文件 {path.name}：请运行 python -m layers.build 生成")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"图层文件 {path.name} 不是有效的 JSON（{exc}）：请重新运行 python -m layers.build") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataError(f"图层文件 {path.name} 不是 GeoJSON FeatureCollection")
+    features = data.get("features") or []
+    for i, feat in enumerate(features, start=1):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        missing = _REQUIRED_PROPS[name] - set(props or {})
+        if missing:
+            raise DataError(f"图层文件 {path.name} 第 {i} 个要素缺少属性：{'、'.join(sorted(missing))}")
+    try:
+        frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    except Exception as exc:  # shapely/pandas raise several types on bad geometry
+        raise DataError(f"图层文件 {path.name} 的几何无法读取（{exc}）") from exc
+    if frame.empty:
+        frame = gpd.GeoDataFrame({c: [] for c in _REQUIRED_PROPS[name]}, geometry=[], crs="EPSG:4326")
+    return frame
+
+
+def read_checks(path: Path) -> list[dict]:
+    """The consistency checks the build wrote (empty when there is no report)."""
+    if not path.exists():
+        return []
+    try:
+        return list(json.loads(path.read_text(encoding="utf-8")).get("checks", []))
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise DataError(f"检查报告 {path.name} 无法读取（{exc}）：请重新运行 python -m layers.build") from exc
+
+
+def load_layers(geodata: Path = GEODATA) -> Layers:
+    """Load every built layer; optional ones are ``None`` when not built yet."""
+    frames = {name: read_layer(geodata / f"{name}.geojson", name) for name in REQUIRED_LAYERS}
+    for name in OPTIONAL_LAYERS:
+        path = geodata / f"{name}.geojson"
+        frames[name] = read_layer(path, name) if path.exists() else None
+    targets_path = geodata / "targets.csv"
+    targets = pd.read_csv(targets_path, encoding="utf-8-sig") if targets_path.exists() else None
+    return Layers(**frames, targets=targets, checks=read_checks(geodata / "report.json"))

@@ -1,0 +1,72 @@
+"""Download formats for every layer: GeoJSON, KML, GeoPackage and CSV, all WGS-84."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from layers.crs import METRIC
+
+FORMATS = {
+    "geojson": ("GeoJSON（WGS-84）", "application/geo+json", ".geojson"),
+    "kml": ("KML（Google Earth、奥维，WGS-84）", "application/vnd.google-earth.kml+xml", ".kml"),
+    "gpkg": ("GeoPackage（QGIS/ArcGIS，EPSG:4326）", "application/geopackage+sqlite3", ".gpkg"),
+    "csv": ("CSV（属性与质心经纬度，WGS-84）", "text/csv", ".csv"),
+}
+
+
+def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and dicts become JSON text: formats other than GeoJSON hold only scalars."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == out.geometry.name:
+            continue
+        if out[col].map(lambda v: isinstance(v, (list, dict))).any():
+            out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+    return out
+
+
+def _via_gdal(frame: gpd.GeoDataFrame, driver: str, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"layer{suffix}"
+        frame.to_file(path, driver=driver, engine="pyogrio")
+        return path.read_bytes()
+
+
+def centroids_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Centroid of each geometry (computed in EPSG:4549) as WGS-84 lon/lat; NaN where unlocated."""
+    located = frame.geometry.notna() & ~frame.geometry.is_empty
+    lon = pd.Series(float("nan"), index=frame.index)
+    lat = pd.Series(float("nan"), index=frame.index)
+    if located.any():
+        cents = frame[located].geometry.to_crs(METRIC).centroid.to_crs("EPSG:4326")
+        lon[located], lat[located] = cents.x.round(6), cents.y.round(6)
+    return pd.DataFrame({"centroid_lon_wgs84": lon, "centroid_lat_wgs84": lat})
+
+
+def export_layer(frame: gpd.GeoDataFrame, fmt: str) -> bytes:
+    """Serialise a layer in one of :data:`FORMATS`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"不支持的导出格式：{fmt}（可用：{'、'.join(FORMATS)}）")
+    frame = frame.to_crs("EPSG:4326") if frame.crs else frame.set_crs("EPSG:4326")
+    if fmt == "geojson":
+        return frame.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
+    flat = _flat(frame)
+    if fmt == "kml":
+        named = flat.rename(columns={"name": "Name", "description": "Description"})
+        return _via_gdal(named, "KML", ".kml")
+    if fmt == "gpkg":
+        return _via_gdal(flat, "GPKG", ".gpkg")
+    table = pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1)
+    # UTF-8 with BOM: Excel on Chinese Windows opens it correctly.
+    return table.to_csv(index=False).encode("utf-8-sig")

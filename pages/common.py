@@ -1,0 +1,135 @@
+"""The shared frame of every page: data, basemap choice, the map widget, details."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from layers.assets import sync_assets
+from layers.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
+from layers.data import DataError, Layers, load_layers
+from layers.details import accuracy_text, area_text, bounds_rows
+from layers.exports import FORMATS, export_layer
+from layers.measure import measure_drawings
+from layers.urlstate import read_query
+
+APP_DIR = Path(__file__).resolve().parents[1]
+MAP_HEIGHT = 620
+
+
+@st.cache_data(show_spinner="正在读取图层…")
+def _load() -> Layers:
+    return load_layers()
+
+
+def layers() -> Layers:
+    """All built layers (read once per process); stops the page with a message on bad data."""
+    try:
+        return _load()
+    except DataError as exc:
+        st.error(f"无法读取地图数据：{exc}")
+        st.stop()
+
+
+@st.cache_resource
+def asset_urls() -> dict[str, str]:
+    """Local URLs of Leaflet and its plugins, copied from installed packages once per process."""
+    return sync_assets(APP_DIR / "static")
+
+
+def basemaps() -> dict[str, Basemap]:
+    """The basemaps offered (天地图 only with a key)."""
+    return available_basemaps()
+
+
+def url_view() -> dict:
+    """The view asked for in the URL, read once per session; errors are shown each run."""
+    if "url_view" not in st.session_state:
+        data = layers()
+        view, errors = read_query(
+            st.query_params,
+            zones=dict(zip(data.zones["id"], data.zones["name"])),
+            parks=dict(zip(data.parks["id"], data.parks["name"])),
+            basemaps={k: b.label for k, b in basemaps().items()})
+        st.session_state["url_view"], st.session_state["url_errors"] = view, errors
+    for message in st.session_state["url_errors"]:
+        st.warning(message)
+    return st.session_state["url_view"]
+
+
+def sidebar() -> Basemap:
+    """The basemap chooser; its first value comes from ``?basemap=``."""
+    maps = basemaps()
+    if "basemap" not in st.session_state:
+        st.session_state["basemap"] = url_view().get("basemap") or DEFAULT_BASEMAP
+    if st.session_state["basemap"] not in maps:
+        st.session_state["basemap"] = DEFAULT_BASEMAP
+    key = st.sidebar.selectbox("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label)
+    if maps[key].datum == "gcj02":
+        st.sidebar.caption("高德底图使用 GCJ-02 坐标：图层已按 GCJ-02 偏移以对齐底图；导出与量算仍用 WGS-84。")
+    st.sidebar.caption("离线时请选“无底图（离线）”；瓦片加载失败时地图也会自动改为无底图。")
+    return maps[key]
+
+
+def show_map(m, *, key: str, feature_groups=None, center=None, zoom=None,
+             returned=("last_active_drawing", "last_clicked", "all_drawings")) -> dict:
+    """Render a folium map full width; returns what the user clicked or drew."""
+    return st_folium(m, key=key, height=MAP_HEIGHT, use_container_width=True,
+                     feature_group_to_add=feature_groups, center=center, zoom=zoom,
+                     returned_objects=list(returned)) or {}
+
+
+def measurements(result: dict, basemap: Basemap) -> None:
+    """Show the length/area of whatever the user drew with the measuring tool."""
+    lines = measure_drawings(result.get("all_drawings"), basemap)
+    if lines:
+        st.info("测量结果（EPSG:4549 计算）：\n\n" + "\n\n".join(f"- {line}" for line in lines))
+
+
+def area_details(row: pd.Series, data: Layers) -> None:
+    """Everything a user needs about a zone or park, beside the map (all text escaped by Streamlit)."""
+    st.subheader(row["name"])
+    kind = "片区" if row["kind"] == "zone" else "园区"
+    st.caption(f"{kind} · {row['citation']}")
+    if row.get("clause"):
+        st.markdown("**四至（规划原文）**")
+        st.text(row["clause"])
+    st.markdown("**边界（东/西/南/北）**")
+    st.dataframe(pd.DataFrame(bounds_rows(row.get("bounds"))), hide_index=True, use_container_width=True)
+    if isinstance(row.get("sites"), list) and row["sites"]:
+        st.markdown("**规划所列楼宇/街区**：" + "、".join(row["sites"]))
+    st.markdown(f"**面积**：{area_text(row.get('area_ha'))}")
+    st.markdown(f"**几何精度**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
+    if isinstance(row.get("industries"), list) and row["industries"]:
+        st.markdown("**主要产业（规划原文）**：" + "、".join(row["industries"]))
+    with st.expander("定位与功能（规划原文）", expanded=False):
+        st.text(row.get("positioning") or "")
+    linked = linked_projects(data, row["name"])
+    if linked is not None:
+        st.markdown(f"**相关项目**：{len(linked)} 个")
+        if len(linked):
+            st.dataframe(linked, hide_index=True, use_container_width=True)
+    with st.expander("规划原文全文与出处"):
+        st.text(row.get("description") or "")
+        st.caption(row["citation"])
+
+
+def linked_projects(data: Layers, area_name: str) -> pd.DataFrame | None:
+    """Projects the plan ties to a zone or park (``None`` until the projects layer exists)."""
+    if data.projects is None:
+        return None
+    mask = (data.projects.get("zone") == area_name) | (data.projects.get("park") == area_name)
+    cols = [c for c in ("name", "category", "status") if c in data.projects]
+    return pd.DataFrame(data.projects.loc[mask, cols]).rename(
+        columns={"name": "项目", "category": "类别", "status": "状态"})
+
+
+def download_buttons(frame, stem: str, key: str) -> None:
+    """One download button per export format, all WGS-84."""
+    cols = st.columns(len(FORMATS))
+    for col, (fmt, (label, mime, suffix)) in zip(cols, FORMATS.items()):
+        col.download_button(label, data=export_layer(frame, fmt), file_name=f"{stem}{suffix}",
+                            mime=mime, key=f"{key}-{fmt}", use_container_width=True)
