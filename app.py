@@ -25,7 +25,7 @@ def main() -> None:
 
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
-    st.session_state["basemap_obj"] = sidebar()
+    sidebar()
     nav.run()
 
 

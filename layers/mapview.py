@@ -86,7 +86,7 @@ def _style(base: dict):
     return style
 
 
-def _geojson(data: dict, name: str, style: dict, *, tooltip: bool = True, show: bool = True) -> folium.GeoJson:
+def geojson_layer(data: dict, name: str, style: dict, *, tooltip: bool = True, show: bool = True) -> folium.GeoJson:
     return folium.GeoJson(
         data, name=name, style_function=_style(style), show=show,
         highlight_function=(lambda _f: {"weight": 4}) if tooltip else None,
@@ -230,13 +230,13 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
              roads: bool = True, measure: bool = True) -> folium.Map:
     """The overview map: every layer, a layer control, the legend and the measuring tool."""
     m = new_map(basemap, asset_urls)
-    _geojson(layer_geojson(layers.district, basemap, kind="district"), "潍城区界",
+    geojson_layer(layer_geojson(layers.district, basemap, kind="district"), "潍城区界",
              STYLE["district"], tooltip=False).add_to(m)
     if roads:
-        _geojson(layer_geojson(layers.gazetteer, basemap, kind="road", label_fields=("name",)),
+        geojson_layer(layer_geojson(layers.gazetteer, basemap, kind="road", label_fields=("name",)),
                  "边界道路/河流", STYLE["road"]).add_to(m)
-    _geojson(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
-    _geojson(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
+    geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
+    geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     if layers.projects is not None and len(layers.projects):
         project_markers(layers.projects, basemap).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
@@ -268,20 +268,25 @@ def highlight_group(geoms: list[BaseGeometry], basemap: Basemap, name: str = "�
     return group
 
 
+#: Put each edge's label outside the area, on its own side.
+_LABEL_SIDE = {"north": "top", "south": "bottom", "east": "right", "west": "left"}
+
+
 def edges_group(edges: gpd.GeoDataFrame, basemap: Basemap, name: str = "边界") -> folium.FeatureGroup:
     """An area's edges, each labelled with its side and bounding feature; approximate ones dashed."""
     group = folium.FeatureGroup(name=name)
     for row in edges.itertuples():
         approx = row.geometry_status == "approximate"
         text = f"{SIDE_NAMES.get(row.side, row.side)}：{row.feature}"
-        if getattr(row, "qualifier", None):
-            text += f"（{row.qualifier}）"
+        qualifier = getattr(row, "qualifier", None)
+        if isinstance(qualifier, str) and qualifier:
+            text += f"（{qualifier}）"
         text += "（近似）" if approx else ""
         folium.GeoJson(
             mapping(shift(row.geometry, basemap)),
             style_function=(lambda _f, a=approx: {"color": "#c0392b" if a else "#27ae60", "weight": 5,
                                                   "dashArray": APPROX_DASH if a else None}),
-            tooltip=folium.Tooltip(html_text(text), permanent=True, direction="center",
+            tooltip=folium.Tooltip(html_text(text), permanent=True, direction=_LABEL_SIDE.get(row.side, "center"),
                                    class_name="edge-label"),
         ).add_to(group)
     return group
@@ -293,5 +298,5 @@ def view_for(bounds: tuple[float, float, float, float] | None) -> tuple[tuple[fl
         return DISTRICT_CENTER, DEFAULT_ZOOM
     minx, miny, maxx, maxy = bounds
     span = max(maxx - minx, (maxy - miny) * 1.25, 1e-4)
-    zoom = int(max(3, min(17, math.floor(math.log2(360 / span)) - 1)))
+    zoom = int(max(3, min(17, math.floor(math.log2(360 / span)))))
     return ((miny + maxy) / 2, (minx + maxx) / 2), zoom

@@ -20,6 +20,21 @@ APP_DIR = Path(__file__).resolve().parents[1]
 MAP_HEIGHT = 620
 
 
+def ensure_frame() -> None:
+    """Run every page through ``app.py``'s navigation.
+
+    When the first request a new server process gets is a page URL
+    (``/zones``), Streamlit still assumes the legacy ``pages/`` folder mode
+    and runs that page alone, without the app frame. Leaving that mode and
+    rerunning routes the request through ``app.py`` as intended.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 @st.cache_data(show_spinner="正在读取图层…")
 def _load() -> Layers:
     return load_layers()
@@ -58,6 +73,12 @@ def url_view() -> dict:
     for message in st.session_state["url_errors"]:
         st.warning(message)
     return st.session_state["url_view"]
+
+
+def current_basemap() -> Basemap:
+    """The basemap chosen in the sidebar (OpenStreetMap before any choice)."""
+    maps = basemaps()
+    return maps.get(st.session_state.get("basemap"), maps[DEFAULT_BASEMAP])
 
 
 def sidebar() -> Basemap:

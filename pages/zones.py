@@ -1,2 +1,71 @@
+"""片区审查: the ten zones, their edges and checks, and a live preview of edited descriptions."""
+
+from __future__ import annotations
+
+import json
+
 import streamlit as st
-st.title("建设中")
+
+from layers.details import accuracy_text, area_text
+from layers.geojson_io import dumps, feature_collection
+from layers.mapview import STYLE, geojson_layer, edges_group, highlight_group, layer_geojson, new_map, view_for
+from layers.review import BoundsError, BuildError, checks_for, checks_frame, preview, zone_table
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
+
+ensure_frame()
+data = layers()
+basemap = current_basemap()
+view = url_view()
+
+st.title("片区审查")
+st.caption("每条边由哪条道路/河流构成、几何从何而来、与相邻片区是否共边。"
+           "红色虚线为近似边界（未经测绘），绿色实线为来自区界或 OpenStreetMap 的边界。")
+table = zone_table(data.zones, data.checks)
+st.dataframe(table, hide_index=True, use_container_width=True)
+
+names = list(data.zones["name"])
+default = names.index(view["zone"]) if view.get("zone") in names else 0
+name = st.selectbox("选择片区", names, index=default, key="review_zone")
+zone = data.zones[data.zones["name"] == name].iloc[0]
+edges = data.edges[data.edges["area_id"] == zone["id"]]
+
+map_col, info_col = st.columns([3, 2], gap="medium")
+with info_col:
+    st.subheader(name)
+    st.text(zone["clause"])
+    st.markdown(f"**面积**：{area_text(zone['area_ha'])}")
+    st.markdown(f"**几何精度**：{accuracy_text(zone['geometry_status'], zone['accuracy_m'])}")
+    st.markdown("**各边来源**")
+    st.dataframe(edges[["side", "feature", "qualifier", "geometry_status", "accuracy_m", "edge_length_m"]]
+                 .rename(columns={"side": "方位", "feature": "地物", "qualifier": "限定",
+                                  "geometry_status": "几何", "accuracy_m": "误差（米）",
+                                  "edge_length_m": "边长（米）"})
+                 .assign(方位=lambda f: f["方位"].map({"east": "东", "west": "西", "south": "南", "north": "北"})),
+                 hide_index=True, use_container_width=True)
+    st.markdown("**一致性检查**")
+    st.dataframe(checks_frame(checks_for(name, data.checks)), hide_index=True, use_container_width=True)
+
+st.markdown("#### 修改四至并预览")
+st.caption("规划文字有歧义时，可在此改写四至（例如换一条边界道路），即时预览新的范围；不会改动已发布的图层。")
+edited = st.text_area("四至描述", value=zone["clause"], key=f"edit-{zone['id']}", max_chars=2000)
+preview_groups = []
+if edited.strip() != zone["clause"]:
+    try:
+        result = preview(name, edited)
+    except (BoundsError, BuildError) as exc:
+        st.error(f"无法预览：{exc}")
+    else:
+        st.success(f"预览范围：{area_text(result.area_ha)}（原为 {area_text(zone['area_ha'])}）")
+        preview_groups.append(highlight_group([result.built.polygon], basemap, name="修改后范围"))
+        feature = {"properties": {"name": name, "description": edited, "bounds": result.bounds.as_dict(),
+                                  "area_ha": round(result.area_ha, 2), "geometry_status": "preview"},
+                   "geometry": result.built.polygon}
+        st.download_button("下载修改后的范围（GeoJSON，WGS-84）", data=dumps(feature_collection([feature])),
+                           file_name=f"{name}-修改预览.geojson", mime="application/geo+json")
+
+with map_col:
+    m = new_map(basemap, asset_urls())
+    geojson_layer(layer_geojson(data.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
+    center, zoom = view_for(zone.geometry.bounds)
+    show_map(m, key="zones_map", feature_groups=[edges_group(edges, basemap), *preview_groups],
+             center=center, zoom=zoom, returned=())
