@@ -71,7 +71,7 @@ def layer_geojson(frame: gpd.GeoDataFrame, basemap: Basemap, *, kind: str,
             label += "（近似）"
         raw = mapping(shift(geom, basemap))
         features.append({"type": "Feature", "properties": {
-            "id": str(getattr(row, "id", None) or f"feature-{row.name}"), "name": str(row.name),
+            "id": html_text(getattr(row, "id", None) or f"feature-{row.name}"), "name": html_text(row.name),
             "kind": kind, "geometry_status": status or "", "label": label},
             "geometry": {"type": raw["type"], "coordinates": _round(raw["coordinates"])}})
     return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,160 @@
+"""Every page runs under Streamlit's AppTest; st_folium is replaced to simulate clicks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import pages.common
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+class FakeMap:
+    """Stands in for st_folium: records what was rendered, returns a scripted interaction."""
+
+    def __init__(self):
+        self.result: dict = {}
+        self.calls: list[dict] = []
+
+    def __call__(self, m, **kwargs):
+        self.calls.append({"map": m, **kwargs})
+        return self.result
+
+
+@pytest.fixture
+def fake_map(monkeypatch):
+    fake = FakeMap()
+    monkeypatch.setattr(pages.common, "st_folium", fake)
+    return fake
+
+
+def app(query: dict | None = None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("markdown", "text", "caption", "info", "warning", "error", "success", "subheader", "title")
+             for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview_renders_map_with_zones_and_parks():
+    at = app()
+    components = at.get("component_instance")
+    assert components, "the folium component is missing"
+    args = json.loads(components[0].proto.json_args)
+    assert args["script"].count('"kind": "zone"') == 10
+    assert args["script"].count('"kind": "park"') == 8  # the two building-located parks are not drawn
+    assert "L.control.layers" in args["script"]
+
+
+def test_map_loads_leaflet_from_the_app_not_a_cdn():
+    args = json.loads(app().get("component_instance")[0].proto.json_args)
+    links = args["js_links"] + args["css_links"]
+    assert any(link.endswith("leaflet.js") for link in links)
+    assert all(link.startswith("/app/static/vendor/") for link in links), links
+
+
+def test_url_parameter_selects_a_zone(fake_map):
+    at = app({"zone": "站南片区"})
+    assert "站南片区" in [s.value for s in at.subheader]
+    assert "东至白浪河" in texts(at)
+    assert fake_map.calls[-1]["center"] is not None
+
+
+def test_bad_url_parameters_give_messages_not_tracebacks(fake_map):
+    at = app({"zone": "<script>alert(1)</script>", "basemap": "google"})
+    warnings = [w.value for w in at.warning]
+    assert any("zone=" in w and "无效" in w for w in warnings)
+    assert any("basemap=" in w and "无效" in w for w in warnings)
+
+
+def test_basemap_parameter_selects_amap(fake_map):
+    at = app({"basemap": "amap"})
+    assert at.selectbox(key="basemap").value == "amap"
+    assert "GCJ-02" in texts(at)
+
+
+def test_search_finds_a_zone_and_zooms_to_it(fake_map):
+    at = app()
+    at.text_input(key="search_q").input("站南").run()
+    assert "站南片区（片区）" in at.selectbox(key="search_pick").options
+    assert "站南片区" in [s.value for s in at.subheader]
+    assert fake_map.calls[-1]["zoom"] > 11
+
+
+def test_search_without_result_says_so(fake_map):
+    at = app()
+    at.text_input(key="search_q").input("不存在的地方").run()
+    assert "没有找到" in texts(at)
+
+
+def test_clicking_a_park_shows_its_details(fake_map):
+    at = app()
+    fake_map.result = {"last_active_drawing": {"type": "Feature", "properties": {"id": "park-03", "kind": "park"}},
+                       "last_clicked": {"lat": 36.70, "lng": 119.10}}
+    at.run()
+    assert "高端商贸产业园" in [s.value for s in at.subheader]
+    assert "公顷" in texts(at) and "亩" in texts(at)
+
+
+def test_clicking_an_empty_spot_says_what_contains_it(fake_map):
+    at = app()
+    fake_map.result = {"last_clicked": {"lat": 36.60, "lng": 118.95}}
+    at.run()
+    assert "不在任何片区或园区内" in texts(at)
+
+
+def test_measuring_a_drawn_polygon(fake_map):
+    at = app()
+    square = [[119.0, 36.7], [119.01, 36.7], [119.01, 36.71], [119.0, 36.71], [119.0, 36.7]]
+    fake_map.result = {"all_drawings": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [square]}}]}
+    at.run()
+    assert "公顷" in texts(at) and "亩" in texts(at)
+
+
+def test_zones_page_lists_ten_zones_and_their_checks(fake_map):
+    at = app(page="pages/zones.py")
+    table = at.dataframe[0].value
+    assert len(table) == 10 and "站南片区" in list(table["片区"])
+    assert any("通过" in str(v) for v in table["检查"])
+    assert fake_map.calls, "the zone map was not drawn"
+
+
+def test_zones_page_previews_an_edited_description(fake_map):
+    at = app(page="pages/zones.py")
+    at.text_area(key="edit-zone-01").input("东至白浪河、西至清平路，南至福源街、北至胶济铁路").run()
+    assert any("预览范围" in s.value for s in at.success)
+
+
+def test_zones_page_explains_a_bad_edit(fake_map):
+    at = app(page="pages/zones.py")
+    at.text_area(key="edit-zone-01").input("东至不存在路、西至清平路").run()
+    assert any("不存在路" in e.value and "不在地物表中" in e.value for e in at.error)
+    at.text_area(key="edit-zone-01").input("这里没有四至").run()
+    assert any("未找到四至" in e.value for e in at.error)
+
+
+def test_parks_page_has_ten_parks_and_profiles(fake_map):
+    at = app({"park": "医养健康产业园"}, page="pages/parks.py")
+    assert len(at.selectbox(key="park_pick").options) == 10
+    assert at.selectbox(key="park_pick").value == "医养健康产业园"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any("HTML" in label for label in labels)
+
+
+@pytest.mark.parametrize("page, message", [("pages/projects.py", "项目"), ("pages/targets.py", "指标")])
+def test_projects_and_targets_pages_run(fake_map, page, message):
+    at = app(page=page)
+    assert message in [t.value for t in at.title]

@@ -1,0 +1,78 @@
+"""Names from data or users must come out inert in every place that renders them."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from shapely.geometry import box
+
+from layers.basemaps import available_basemaps
+from layers.data import load_layers
+from layers.escape import html_text
+from layers.mapview import base_map, edges_group, highlight_group, project_markers
+from layers.profile import park_profile_html
+from layers.search import search
+
+import geopandas as gpd
+
+EVIL = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script><b>x"]
+RAW_MARKERS = ["<script>alert", "<img src=x", "${alert", "</script><b>"]
+
+
+@pytest.fixture(scope="module")
+def evil_layers():
+    data = copy.deepcopy(load_layers())
+    for frame in (data.zones, data.parks, data.gazetteer):
+        frame["name"] = [EVIL[i % len(EVIL)] + str(i) for i in range(len(frame))]
+    data.edges["feature"] = [EVIL[i % len(EVIL)] for i in range(len(data.edges))]
+    data.edges["qualifier"] = EVIL[0]
+    data.projects = gpd.GeoDataFrame(
+        {"id": ["p1", "p2"], "name": EVIL[:2], "category": [EVIL[2], "industry"],
+         "location_precision": ["exact", "zone"]},
+        geometry=[box(119.0, 36.7, 119.001, 36.701).centroid] * 2, crs="EPSG:4326")
+    return data
+
+
+def assert_inert(html: str) -> None:
+    for marker in RAW_MARKERS:
+        assert marker not in html, f"unescaped {marker!r} reached the HTML"
+
+
+@pytest.mark.parametrize("basemap", ["osm", "amap"])
+def test_overview_map_escapes_every_name(evil_layers, basemap):
+    m = base_map(evil_layers, available_basemaps()[basemap], {})
+    highlight_group([evil_layers.zones.geometry.iloc[0]], available_basemaps()[basemap]).add_to(m)
+    html = m.get_root().render()
+    assert_inert(html)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_edge_labels_and_project_tooltips_are_escaped(evil_layers):
+    osm = available_basemaps()["osm"]
+    m = base_map(evil_layers, osm, {}, roads=False)
+    edges_group(evil_layers.edges.head(8), osm).add_to(m)
+    project_markers(evil_layers.projects, osm).add_to(m)
+    assert_inert(m.get_root().render())
+
+
+def test_park_profile_escapes_text(evil_layers):
+    park = evil_layers.parks.iloc[0].to_dict()
+    park["description"] = EVIL[1]
+    park["industries"] = [EVIL[0]]
+    html = park_profile_html(park, evil_layers.district.geometry.iloc[0], [EVIL[2]])
+    assert_inert(html)
+
+
+def test_search_labels_keep_text_for_streamlit(evil_layers):
+    hits = search(evil_layers, "script")
+    # Streamlit widgets escape their labels themselves: search keeps the raw text.
+    assert hits and all("script" in h.name and "<" in h.name for h in hits)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("<b>", "&lt;b&gt;"), ("`x`", "&#96;x&#96;"), ("${x}", "&#36;{x}"), ("a\\b", "a&#92;b"), (None, ""),
+    ('"q"', "&quot;q&quot;"),
+])
+def test_html_text(raw, expected):
+    assert html_text(raw) == expected
