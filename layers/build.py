@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shapely
+
 from layers.areas import PlanArea, extract_areas
 from layers.bounds import SIDES
 from layers.checks import (area_checks, format_report, overlap_checks, shared_edge_checks,
@@ -28,6 +30,8 @@ from layers.gazetteer import WEICHENG, Gazetteer, district_geometry, load_distri
 from layers.geojson_io import dumps, feature_collection, stage_text
 from layers.plantext import CleanText, read_plan
 from layers.polygons import BuildError, BuiltArea, build_area
+from layers.projects import CATEGORY_LABELS, STATUS_LABELS, PlanProject, extract_projects
+from layers.targets import extract_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 GEODATA = ROOT / "geodata"
@@ -120,6 +124,42 @@ def edge_features(area: PlanArea, built: BuiltArea) -> list[dict]:
     return out
 
 
+def project_feature(project: PlanProject, built: dict[str, BuiltArea]) -> dict:
+    """A project feature: placed at its zone's or park's representative point, else unlocated."""
+    area_name = project.zone or project.park
+    area = built.get(area_name) if area_name else None
+    props = {
+        "id": project.id, "name": project.name, "category": project.category,
+        "category_label": CATEGORY_LABELS[project.category], "status": project.status,
+        "status_label": STATUS_LABELS[project.status], "zone": project.zone, "park": project.park,
+        "quote": project.quote, "citation": str(project.citation), "mentions": len(project.mentions),
+        "source": "plan",
+    }
+    if area is None:
+        props.update({"location_precision": "unlocated", "geometry_status": "unlocated", "accuracy_m": None})
+        return {"properties": props, "geometry": None}
+    point = area.polygon_m.representative_point()
+    # The project may stand anywhere in the area: its farthest corner bounds the error.
+    reach = max(point.distance(shapely.Point(c)) for c in area.polygon_m.exterior.coords) \
+        if area.polygon_m.geom_type == "Polygon" else area.polygon_m.hausdorff_distance(point)
+    props.update({"location_precision": "zone" if project.zone else "park", "geometry_status": "approximate",
+                  "accuracy_m": int(round(reach, -2))})
+    return {"properties": props, "geometry": to_wgs84(point)}
+
+
+def targets_csv(text: str, area_names: list[str]) -> str:
+    """The targets table as CSV text (written with a BOM so Excel reads UTF-8)."""
+    import csv
+    import io
+
+    rows = [t.as_row() for t in extract_targets(text, area_names)]
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return "\ufeff" + buf.getvalue()
+
+
 def _clean_outputs(clean: CleanText) -> dict[str, str]:
     report = {"pinyin_removed": clean.pinyin_removed,
               "mojibake": [{"offset": r.offset, "garbled": r.garbled, "repaired": r.repaired,
@@ -164,6 +204,11 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
             result.checks += side_order_checks(area.name, b) + area_checks(area.name, b, district_m)
             edges += edge_features(area, b)
         layers[area.kind + "s"].append(area_feature(area, b))
+    projects = extract_projects(clean.text, zones, parks)
+    result.files["projects.geojson"] = dumps(feature_collection(
+        [project_feature(p, built) for p in projects], name="projects"))
+    result.files["targets.csv"] = targets_csv(clean.text, [a.name for a in [*zones, *parks]])
+    log(f"      项目 {len(projects)} 个，指标 {result.files['targets.csv'].count(chr(10)) - 1} 条")
     result.checks += shared_edge_checks(built)
     result.checks += overlap_checks({z.name: built[z.name] for z in zones})
     log(f"[4/4] 构建多边形 {len(built)} 个，检查 {len(result.checks)} 项")

@@ -206,24 +206,29 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     return m
 
 
-def project_markers(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项目") -> folium.FeatureGroup:
-    """Projects as circle markers coloured by category; hollow where only the zone/park is known."""
-    group = folium.FeatureGroup(name=name)
+def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项目") -> folium.GeoJson:
+    """Projects as circle markers coloured by category; hollow and dashed where only the zone/park is known.
+
+    A GeoJSON layer (not loose markers) so that a click returns the project's id.
+    """
     categories = sorted(projects["category"].dropna().unique()) if "category" in projects else []
     colors = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(categories)}
-    for row in projects.itertuples():
-        if row.geometry is None or row.geometry.is_empty:
-            continue
-        point = shift(row.geometry, basemap)
+    data = layer_geojson(projects, basemap, kind="project")
+    for feature, row in zip(data["features"], (r for r in projects.itertuples()
+                                                if r.geometry is not None and not r.geometry.is_empty)):
         exact = getattr(row, "location_precision", "") == "exact"
-        color = colors.get(getattr(row, "category", None), "#c0392b")
-        label = html_text(row.name) + ("" if exact else "（位置仅到片区/园区）")
-        folium.CircleMarker(
-            location=(point.y, point.x), radius=6, color=color, weight=2,
-            fill=exact, fill_color=color, fill_opacity=0.9 if exact else 0,
-            dash_array=None if exact else "3 3", tooltip=folium.Tooltip(label),
-        ).add_to(group)
-    return group
+        feature["properties"].update({"color": colors.get(getattr(row, "category", None), "#c0392b"),
+                                      "exact": exact})
+        if not exact:
+            feature["properties"]["label"] += "（位置仅到片区/园区）"
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        return {"color": p["color"], "fillColor": p["color"], "weight": 2, "radius": 6,
+                "fillOpacity": 0.9 if p["exact"] else 0, "dashArray": None if p["exact"] else "3 3"}
+
+    return folium.GeoJson(data, name=name, marker=folium.CircleMarker(radius=6), style_function=style,
+                          tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True))
 
 
 def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
@@ -238,7 +243,7 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     if layers.projects is not None and len(layers.projects):
-        project_markers(layers.projects, basemap).add_to(m)
+        project_layer(layers.projects, basemap).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     _Script(_LEGEND_JS, legend_html=json.dumps(legend_html(layers.projects is not None))).add_to(m)
     if measure:
