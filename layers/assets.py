@@ -3,7 +3,8 @@
 folium points the browser at CDNs. In a meeting room without internet (and
 in CI) those requests fail and the map never draws. ``django-leaflet`` (a
 PyPI package; Django itself is never imported) ships Leaflet 1.9.3 and
-Leaflet.draw with their images. :func:`sync_assets` copies those files into
+Leaflet.draw with their images; ``xstatic-leaflet-markercluster`` ships
+Leaflet.markercluster. :func:`sync_assets` copies those files into
 the app's ``static/vendor`` folder, which Streamlit serves at
 ``/app/static/vendor/…`` (``server.enableStaticServing``); the map then
 references them instead of the CDNs.
@@ -31,6 +32,7 @@ class Asset:
     extra_dirs: tuple[str, ...] = ()
 
 
+_CLUSTER = "xstatic.pkg.leaflet_markercluster"
 ASSETS = {
     "leaflet": Asset("leaflet", "leaflet", "static/leaflet/leaflet.js"),
     "leaflet_css": Asset("leaflet_css", "leaflet", "static/leaflet/leaflet.css",
@@ -38,11 +40,18 @@ ASSETS = {
     "leaflet_draw_js": Asset("leaflet_draw_js", "leaflet", "static/leaflet/draw/leaflet.draw.js"),
     "leaflet_draw_css": Asset("leaflet_draw_css", "leaflet", "static/leaflet/draw/leaflet.draw.css",
                               ("static/leaflet/draw/images",)),
+    # xstatic-leaflet-markercluster: clustering of many project markers.
+    "markerclusterjs": Asset("markerclusterjs", _CLUSTER, "data/leaflet.markercluster.js"),
+    "markerclustercss": Asset("markerclustercss", _CLUSTER, "data/MarkerCluster.css"),
+    "markerclusterdefaultcss": Asset("markerclusterdefaultcss", _CLUSTER, "data/MarkerCluster.Default.css"),
 }
 
 
 def _package_root(package: str) -> Path | None:
-    spec = importlib.util.find_spec(package)
+    try:
+        spec = importlib.util.find_spec(package)
+    except ModuleNotFoundError:
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(list(spec.submodule_search_locations)[0])

@@ -211,8 +211,7 @@ def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项
 
     A GeoJSON layer (not loose markers) so that a click returns the project's id.
     """
-    categories = sorted(projects["category"].dropna().unique()) if "category" in projects else []
-    colors = {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(categories)}
+    colors = category_colors(projects["category"].dropna()) if "category" in projects else {}
     data = layer_geojson(projects, basemap, kind="project")
     for feature, row in zip(data["features"], (r for r in projects.itertuples()
                                                 if r.geometry is not None and not r.geometry.is_empty)):
@@ -229,6 +228,39 @@ def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项
 
     return folium.GeoJson(data, name=name, marker=folium.CircleMarker(radius=6), style_function=style,
                           tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True))
+
+
+#: Above this many projects the markers are clustered.
+CLUSTER_OVER = 200
+
+
+def category_colors(categories) -> dict[str, str]:
+    """A stable colour per category."""
+    return {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(set(categories)))}
+
+
+def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
+                 asset_urls: dict[str, str]) -> folium.Map:
+    """The project map: zone/park outlines, projects by category, clustered when many, a legend."""
+    m = new_map(basemap, asset_urls)
+    geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
+    geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
+    layer = project_layer(projects, basemap)
+    if len(projects) > CLUSTER_OVER:
+        cluster = folium.plugins.MarkerCluster(name="项目（聚合）", options={"disableClusteringAtZoom": 16})
+        use_local_assets(cluster, asset_urls)
+        layer.add_to(cluster)
+        cluster.add_to(m)
+    else:
+        layer.add_to(m)
+    colors = category_colors(projects["category"].dropna()) if "category" in projects else {}
+    labels = dict(zip(projects.get("category", []), projects.get("category_label", [])))
+    rows = "".join(f'<br><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+                   f'background:{color}"></span> {html_text(labels.get(cat) or cat)}' for cat, color in colors.items())
+    legend = "<b>项目类别</b>" + rows + "<br>空心虚线圈：位置仅到片区/园区"
+    _Script(_LEGEND_JS, legend_html=json.dumps(legend)).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
 
 
 def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,

@@ -14,6 +14,7 @@ from layers.data import DataError, Layers, load_layers
 from layers.details import accuracy_text, area_text, bounds_rows
 from layers.exports import FORMATS, export_layer
 from layers.measure import measure_drawings
+from layers.store import Store
 from layers.urlstate import read_query
 
 APP_DIR = Path(__file__).resolve().parents[1]
@@ -53,6 +54,15 @@ def layers() -> Layers:
 def asset_urls() -> dict[str, str]:
     """Local URLs of Leaflet and its plugins, copied from installed packages once per process."""
     return sync_assets(APP_DIR / "static")
+
+
+def store() -> Store:
+    """The embedded database (``$WEICHENG_MAP_DB`` or the user data folder); stops with a message if unusable."""
+    try:
+        return Store()
+    except (OSError, RuntimeError) as exc:
+        st.error(f"无法打开本地数据库：{exc}。可设置环境变量 WEICHENG_MAP_DB 指向可写的文件。")
+        st.stop()
 
 
 def basemaps() -> dict[str, Basemap]:
@@ -133,6 +143,13 @@ def area_details(row: pd.Series, data: Layers) -> None:
         st.markdown(f"**相关项目**：{len(linked)} 个")
         if len(linked):
             st.dataframe(linked, hide_index=True, use_container_width=True)
+    if data.targets is not None:
+        scoped = data.targets[(data.targets["scope"] == row["name"]) & (data.targets["kind"] == "target")]
+        if len(scoped):
+            st.markdown("**本区域的规划指标**")
+            st.dataframe(scoped[["indicator", "comparator", "value", "unit", "year"]].rename(columns={
+                "indicator": "指标", "comparator": "", "value": "目标", "unit": "单位", "year": "年份"}),
+                hide_index=True)
     with st.expander("规划原文全文与出处"):
         st.text(row.get("description") or "")
         st.caption(row["citation"])

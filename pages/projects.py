@@ -1,15 +1,111 @@
-"""项目: the projects layer (built from the plan; user lists come with issue 4)."""
+"""项目: the project map with filters, table, details and counts; import of the user's own lists."""
 
 from __future__ import annotations
 
+import uuid
+
 import streamlit as st
 
-from pages.common import ensure_frame, layers
+from layers.details import accuracy_text
+from layers.mapview import projects_map
+from layers.project_import import ImportFileError, read_table, template_csv, validate
+from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, store
 
 ensure_frame()
 data = layers()
+basemap = current_basemap()
+db = store()
+imported = db.projects()
+projects = all_projects(data.projects, imported)
+
 st.title("项目")
-if data.projects is None:
-    st.info("项目图层尚未构建：geodata/projects.geojson 不存在。运行 python -m layers.build 生成后，此页显示项目地图与列表。")
-    st.stop()
-st.dataframe(data.projects.drop(columns="geometry"), hide_index=True, use_container_width=True)
+map_tab, import_tab = st.tabs(["项目地图", "导入项目清单"])
+
+with map_tab:
+    if not len(projects):
+        st.info("还没有项目：项目图层尚未构建（运行 python -m layers.build），也没有导入的项目。")
+    else:
+        f1, f2, f3, f4 = st.columns(4)
+        categories = f1.multiselect("类别", sorted(projects["category_label"].dropna().unique()), key="f_cat", placeholder="全部")
+        statuses = f2.multiselect("状态", sorted(projects["status_label"].dropna().unique()), key="f_status", placeholder="全部")
+        areas = [""] + list(data.zones["name"]) + list(data.parks["name"])
+        area = f3.selectbox("片区/园区", areas, key="f_area", format_func=lambda a: a or "全部")
+        sources = f4.multiselect("来源", list(SOURCE_LABELS.values()), key="f_source", placeholder="全部")
+        shown = filter_projects(projects, categories=categories, statuses=statuses, area=area, sources=sources)
+        located = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+        unlocated = shown[~shown.index.isin(located.index)]
+        st.caption(f"共 {len(shown)} 个项目：上图 {len(located)} 个，未定位 {len(unlocated)} 个（只在列表中）。")
+
+        map_col, side_col = st.columns([3, 1], gap="medium")
+        with map_col:
+            result = show_map(projects_map(data, located, basemap, asset_urls()), key="projects_map",
+                              returned=("last_active_drawing",))
+        with side_col:
+            st.markdown("**未定位项目**（规划未说明位置）")
+            for name in unlocated["name"]:
+                st.markdown(f"- {name}")
+
+        table = shown.drop(columns="geometry")[["name", "category_label", "status_label", "zone", "park",
+                                                "location_precision", "source"]]
+        st.dataframe(table.rename(columns={"name": "项目", "category_label": "类别", "status_label": "状态",
+                                           "zone": "片区", "park": "园区", "location_precision": "定位",
+                                           "source": "来源"})
+                     .assign(来源=lambda t: t["来源"].map(SOURCE_LABELS)),
+                     hide_index=True, use_container_width=True)
+
+        clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
+        names = list(shown["name"])
+        default = names.index(clicked["name"]) if clicked.get("name") in names else None
+        pick = st.selectbox("项目详情", names, index=default, key="project_pick", placeholder="选择或在地图上单击一个项目")
+        if pick:
+            row = shown[shown["name"] == pick].iloc[0]
+            st.subheader(row["name"])
+            st.markdown(f"**类别**：{row['category_label'] or '—'} · **状态**：{row['status_label'] or '—'}")
+            where = row["zone"] if isinstance(row["zone"], str) else row["park"] if isinstance(row["park"], str) else None
+            st.markdown(f"**所在片区/园区**：{where or '—'}")
+            st.markdown(f"**位置**：{accuracy_text(row['geometry_status'], row['accuracy_m']) if row['source'] == 'plan' else ('用户提供的坐标' if row['location_precision'] == 'exact' else '仅到片区/园区（地图上为其代表点）')}")
+            if isinstance(row["quote"], str):
+                st.markdown("**规划原文**")
+                st.text(row["quote"])
+                st.caption(row["citation"])
+
+        st.markdown("#### 各片区/园区项目数量（按类别）")
+        st.bar_chart(counts_by_area(shown))
+
+with import_tab:
+    st.markdown("上传 CSV 或 XLSX。列：`name`（名称，必填）、`category`、`status`、`investment_10k_yuan`（万元）、"
+                "`start_year`，以及 `lon`,`lat`（经纬度）或 `zone`/`park`（片区/园区名称）。CSV 可为 UTF-8 或 GBK 编码。")
+    st.download_button("下载导入模板（CSV）", template_csv(), file_name="项目导入模板.csv", mime="text/csv")
+    upload = st.file_uploader("项目清单", type=["csv", "xlsx"], key="project_upload")
+    datum = st.radio("坐标系", ["wgs84", "gcj02"], horizontal=True, key="import_datum",
+                     format_func=lambda d: {"wgs84": "WGS-84（GPS、天地图、OpenStreetMap）",
+                                            "gcj02": "GCJ-02（高德、腾讯地图拾取的坐标）"}[d])
+    if upload is not None:
+        try:
+            frame = read_table(upload.getvalue(), upload.name)
+        except ImportFileError as exc:
+            st.error(f"无法导入：{exc}")
+        else:
+            result = validate(frame, datum=datum, zones=data.zones, parks=data.parks,
+                              district=data.district.geometry.iloc[0], existing_names=set(imported["name"]))
+            st.markdown(f"共 {result.total} 行：**{len(result.valid)} 行有效**，{len(result.errors)} 处问题。")
+            if result.errors:
+                st.warning("以下行有问题，不会导入：")
+                st.dataframe(result.errors_frame(), hide_index=True, use_container_width=True)
+            if len(result.valid):
+                st.dataframe(result.valid.drop(columns="geometry"), hide_index=True, use_container_width=True)
+                if st.button(f"确认导入 {len(result.valid)} 个有效项目", type="primary", key="import_confirm"):
+                    batch = uuid.uuid4().hex[:12]
+                    count = db.add_projects(result.valid.drop(columns="geometry").to_dict("records"),
+                                            batch_id=batch, source_file=upload.name)
+                    st.success(f"已导入 {count} 个项目（批次 {batch}）。")
+                    st.rerun()
+    if len(imported):
+        st.markdown("#### 已导入的项目")
+        for batch, rows in imported.groupby("batch_id", sort=False):
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"批次 `{batch}`：{rows['source_file'].iloc[0]}，{len(rows)} 个项目，导入于 {rows['imported_at'].iloc[0]}")
+            if c2.button("删除此批", key=f"del-{batch}"):
+                db.delete_projects(batch_id=batch)
+                st.rerun()

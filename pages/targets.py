@@ -1,10 +1,15 @@
-"""指标: the plan's 2025 targets (built from the plan text)."""
+"""指标: the plan's quantified targets by category, baseline → 2025, and recorded progress."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import ensure_frame, layers
+from layers.progress import target_table
+from layers.targets import CATEGORY_LABELS
+from pages.common import ensure_frame, layers, store
 
 ensure_frame()
 data = layers()
@@ -12,4 +17,64 @@ st.title("指标")
 if data.targets is None:
     st.info("指标表尚未构建：geodata/targets.csv 不存在。运行 python -m layers.build 生成后，此页显示 2025 年目标。")
     st.stop()
-st.dataframe(data.targets, hide_index=True, use_container_width=True)
+st.caption("规划文本中所有量化目标（到2025年…、每年…、“十四五”期间…）及 2020 年基数；"
+           "规划所附《主要指标》表在原文中缺失，未作补录。")
+db = store()
+table = target_table(data.targets, db.progress())
+
+counts = table["category_label"].value_counts()
+st.bar_chart(counts, horizontal=True, x_label="类别", y_label="指标数")
+labels = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in counts.index]
+for tab, label in zip(st.tabs(labels), labels):
+    with tab:
+        part = table[table["category_label"] == label]
+        st.dataframe(
+            part[["indicator", "baseline", "target_text", "year", "current", "progress", "scope"]],
+            hide_index=True, use_container_width=True,
+            column_config={
+                "indicator": "指标", "baseline": st.column_config.NumberColumn("2020 年基数"),
+                "target_text": "目标", "year": "年份", "current": st.column_config.NumberColumn("最新值"),
+                "progress": st.column_config.ProgressColumn("进度", min_value=0.0, max_value=1.0, format="percent"),
+                "scope": "范围"})
+
+st.markdown("### 单项指标")
+choice = st.selectbox("选择指标", table["id"], key="target_pick",
+                      format_func=lambda i: f"{table.set_index('id').at[i, 'indicator']}（{table.set_index('id').at[i, 'target_text']}）")
+row = table.set_index("id").loc[choice]
+c1, c2, c3 = st.columns(3)
+c1.metric("2020 年基数", "—" if pd.isna(row["baseline"]) else f"{row['baseline']:g} {row['unit']}")
+c2.metric(f"目标（{row['year']}）", row["target_text"])
+c3.metric("最新记录", "—" if pd.isna(row["current"]) else f"{row['current']:g} {row['unit']}",
+          help=None if pd.isna(row["current_on"]) else f"记录于 {row['current_on']}")
+st.text(row["quote"])
+st.caption(row["citation"])
+history = db.progress(choice)
+points = [("2020（基数）", row["baseline"])] if not pd.isna(row["baseline"]) else []
+points += [(r.recorded_on, r.value) for r in history.sort_values("recorded_on").itertuples()]
+points += [(f"{row['year']}（目标）", row["value"])]
+st.bar_chart(pd.DataFrame(points, columns=["时间", "数值"]).set_index("时间"), y_label=row["unit"])
+
+with st.form("record_progress", clear_on_submit=True):
+    st.markdown("**记录当前值**")
+    f1, f2, f3 = st.columns(3)
+    value = f1.text_input(f"当前值（{row['unit']}）", key="progress_value")
+    who = f2.text_input("记录人", key="progress_who")
+    when = f3.date_input("日期", value=date.today(), key="progress_date")
+    note = st.text_input("备注（来源等）", key="progress_note", max_chars=500)
+    if st.form_submit_button("保存"):
+        problems = []
+        try:
+            number = float(value.replace(",", ""))
+        except ValueError:
+            problems.append(f"当前值“{value}”不是数字")
+        if not who.strip():
+            problems.append("请填写记录人")
+        if problems:
+            st.error("未保存：" + "；".join(problems))
+        else:
+            db.record_progress(choice, number, who.strip()[:50], when.isoformat(), note.strip())
+            st.success("已保存")
+            st.rerun()
+if len(history):
+    st.dataframe(history[["recorded_on", "value", "recorded_by", "note"]].rename(columns={
+        "recorded_on": "日期", "value": "数值", "recorded_by": "记录人", "note": "备注"}), hide_index=True)

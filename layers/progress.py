@@ -1,0 +1,51 @@
+"""Progress of the plan's targets against the values users record."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from layers.targets import CATEGORY_LABELS
+
+
+def _num(value) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def progress_ratio(target: float, current: float | None, baseline: float | None, comparator: str) -> float | None:
+    """How far from baseline to target the current value is (0–1, capped); ``None`` without a value.
+
+    For ≤ targets (a rate to bring down) progress runs from the baseline down
+    to the target; without a baseline only "met or not" can be said.
+    """
+    current, target, baseline = _num(current), _num(target), _num(baseline)
+    if current is None or target is None:
+        return None
+    if comparator == "≤":
+        if baseline is not None and baseline > target:
+            return max(0.0, min(1.0, (baseline - current) / (baseline - target)))
+        return 1.0 if current <= target else 0.0
+    if baseline is not None and target > baseline:
+        return max(0.0, min(1.0, (current - baseline) / (target - baseline)))
+    return max(0.0, min(1.0, current / target)) if target else None
+
+
+def target_table(targets: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
+    """Targets (not baselines) with their latest recorded value and progress."""
+    rows = targets[targets["kind"] == "target"].copy()
+    for col in ("value", "value_max", "baseline"):
+        rows[col] = pd.to_numeric(rows[col], errors="coerce")
+    latest = progress.sort_values(["recorded_on", "id"]).groupby("target_id").last() if len(progress) else None
+    rows["current"] = rows["id"].map(latest["value"]) if latest is not None else None
+    rows["current_on"] = rows["id"].map(latest["recorded_on"]) if latest is not None else None
+    rows["progress"] = [progress_ratio(t, c, b, cmp) for t, c, b, cmp in
+                        zip(rows["value"], rows["current"], rows["baseline"], rows["comparator"])]
+    rows["category_label"] = rows["category"].map(CATEGORY_LABELS)
+    rows["target_text"] = [f"{cmp} {v:g}{'–' + format(vm, 'g') if _num(vm) is not None else ''} {u}"
+                           for cmp, v, vm, u in zip(rows["comparator"], rows["value"], rows["value_max"], rows["unit"])]
+    return rows
