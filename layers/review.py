@@ -13,6 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.bounds import SIDE_NAMES, SIDES, Bounds, BoundsError, parse_bounds
 from layers.build import INPUTS
 from layers.crs import SQM_PER_HA, to_metric
+from layers.details import accuracy_text
 from layers.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.polygons import BuildError, BuiltArea, build_area
 
@@ -52,6 +53,15 @@ def checks_frame(checks: list[dict]) -> pd.DataFrame:
                           "对象": c["area"], "说明": c["detail"]} for c in checks])
 
 
+def edge_rows(edges: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Where each side of an area comes from, for a table."""
+    return pd.DataFrame([{
+        "方位": SIDE_NAMES.get(e.side, e.side), "地物": e.feature,
+        "限定": e.qualifier if isinstance(e.qualifier, str) else "",
+        "几何": accuracy_text(e.geometry_status, e.accuracy_m), "边长（米）": round(e.edge_length_m),
+    } for e in edges.itertuples()])
+
+
 @lru_cache(maxsize=2)
 def _context(inputs: Path) -> tuple[Gazetteer, BaseGeometry]:
     districts = load_districts(inputs / "districts.geojson")
@@ -89,4 +99,4 @@ def preview(name: str, text: str, inputs: Path = INPUTS) -> Preview:
     return Preview(bounds, build_area(name, bounds, gazetteer, district_m))
 
 
-__all__ = ["BoundsError", "BuildError", "Preview", "checks_for", "checks_frame", "preview", "zone_table"]
+__all__ = ["BoundsError", "BuildError", "Preview", "checks_for", "checks_frame", "edge_rows", "preview", "zone_table"]

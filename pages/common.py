@@ -129,7 +129,7 @@ def area_details(row: pd.Series, data: Layers) -> None:
         st.markdown("**四至（规划原文）**")
         st.text(row["clause"])
     st.markdown("**边界（东/西/南/北）**")
-    st.dataframe(pd.DataFrame(bounds_rows(row.get("bounds"))), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(bounds_rows(row.get("bounds"))), hide_index=True, width="stretch")
     if isinstance(row.get("sites"), list) and row["sites"]:
         st.markdown("**规划所列楼宇/街区**：" + "、".join(row["sites"]))
     st.markdown(f"**面积**：{area_text(row.get('area_ha'))}")
@@ -142,7 +142,7 @@ def area_details(row: pd.Series, data: Layers) -> None:
     if linked is not None:
         st.markdown(f"**相关项目**：{len(linked)} 个")
         if len(linked):
-            st.dataframe(linked, hide_index=True, use_container_width=True)
+            st.dataframe(linked, hide_index=True, width="stretch")
     if data.targets is not None:
         scoped = data.targets[(data.targets["scope"] == row["name"]) & (data.targets["kind"] == "target")]
         if len(scoped):
@@ -170,4 +170,4 @@ def download_buttons(frame, stem: str, key: str) -> None:
     cols = st.columns(len(FORMATS))
     for col, (fmt, (label, mime, suffix)) in zip(cols, FORMATS.items()):
         col.download_button(label, data=export_layer(frame, fmt), file_name=f"{stem}{suffix}",
-                            mime=mime, key=f"{key}-{fmt}", use_container_width=True)
+                            mime=mime, key=f"{key}-{fmt}", width="stretch")

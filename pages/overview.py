@@ -9,7 +9,7 @@ from layers.details import accuracy_text, point_summary
 from layers.gcj02 import gcj02_to_wgs84
 from layers.mapview import base_map, highlight_group, view_for
 from layers.search import search
-from pages.common import (area_details, asset_urls, current_basemap, ensure_frame, download_buttons, layers, measurements,
+from pages.common import (ensure_frame, area_details, asset_urls, current_basemap, download_buttons, layers, measurements,
                           show_map, url_view)
 
 ensure_frame()

@@ -7,7 +7,7 @@ import streamlit as st
 from layers.details import accuracy_text, area_text
 from layers.mapview import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.profile import park_profile_html, park_profile_png
-from pages.common import (asset_urls, current_basemap, ensure_frame, layers, linked_projects, show_map,
+from pages.common import (ensure_frame, asset_urls, current_basemap, layers, linked_projects, show_map,
                           url_view)
 
 ensure_frame()
@@ -43,13 +43,13 @@ with card:
             st.text(park["description"])
     profile = park.to_dict()
     st.download_button("下载园区简介（HTML，可打印为 PDF）", park_profile_html(profile, district, project_names),
-                       file_name=f"{name}-园区简介.html", mime="text/html", use_container_width=True)
+                       file_name=f"{name}-园区简介.html", mime="text/html", width="stretch")
     png = park_profile_png(profile, district, project_names)
     if png is None:
         st.caption("本机没有中文字体，无法生成 PNG 简介；请使用 HTML 版本。")
     else:
         st.download_button("下载园区简介（PNG 图片）", png, file_name=f"{name}-园区简介.png",
-                           mime="image/png", use_container_width=True)
+                           mime="image/png", width="stretch")
 
 with map_col:
     m = new_map(basemap, asset_urls())

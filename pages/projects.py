@@ -10,7 +10,7 @@ from layers.details import accuracy_text
 from layers.mapview import projects_map
 from layers.project_import import ImportFileError, read_table, template_csv, validate
 from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, store
+from pages.common import ensure_frame, asset_urls, current_basemap, layers, show_map, store
 
 ensure_frame()
 data = layers()
@@ -52,7 +52,7 @@ with map_tab:
                                            "zone": "片区", "park": "园区", "location_precision": "定位",
                                            "source": "来源"})
                      .assign(来源=lambda t: t["来源"].map(SOURCE_LABELS)),
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")
 
         clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
         names = list(shown["name"])
@@ -92,9 +92,9 @@ with import_tab:
             st.markdown(f"共 {result.total} 行：**{len(result.valid)} 行有效**，{len(result.errors)} 处问题。")
             if result.errors:
                 st.warning("以下行有问题，不会导入：")
-                st.dataframe(result.errors_frame(), hide_index=True, use_container_width=True)
+                st.dataframe(result.errors_frame(), hide_index=True, width="stretch")
             if len(result.valid):
-                st.dataframe(result.valid.drop(columns="geometry"), hide_index=True, use_container_width=True)
+                st.dataframe(result.valid.drop(columns="geometry"), hide_index=True, width="stretch")
                 if st.button(f"确认导入 {len(result.valid)} 个有效项目", type="primary", key="import_confirm"):
                     batch = uuid.uuid4().hex[:12]
                     count = db.add_projects(result.valid.drop(columns="geometry").to_dict("records"),

@@ -30,7 +30,7 @@ for tab, label in zip(st.tabs(labels), labels):
         part = table[table["category_label"] == label]
         st.dataframe(
             part[["indicator", "baseline", "target_text", "year", "current", "progress", "scope"]],
-            hide_index=True, use_container_width=True,
+            hide_index=True, width="stretch",
             column_config={
                 "indicator": "指标", "baseline": st.column_config.NumberColumn("2020 年基数"),
                 "target_text": "目标", "year": "年份", "current": st.column_config.NumberColumn("最新值"),
@@ -54,27 +54,29 @@ points += [(r.recorded_on, r.value) for r in history.sort_values("recorded_on").
 points += [(f"{row['year']}（目标）", row["value"])]
 st.bar_chart(pd.DataFrame(points, columns=["时间", "数值"]).set_index("时间"), y_label=row["unit"])
 
-with st.form("record_progress", clear_on_submit=True):
-    st.markdown("**记录当前值**")
-    f1, f2, f3 = st.columns(3)
-    value = f1.text_input(f"当前值（{row['unit']}）", key="progress_value")
-    who = f2.text_input("记录人", key="progress_who")
-    when = f3.date_input("日期", value=date.today(), key="progress_date")
-    note = st.text_input("备注（来源等）", key="progress_note", max_chars=500)
-    if st.form_submit_button("保存"):
-        problems = []
-        try:
-            number = float(value.replace(",", ""))
-        except ValueError:
-            problems.append(f"当前值“{value}”不是数字")
-        if not who.strip():
-            problems.append("请填写记录人")
-        if problems:
-            st.error("未保存：" + "；".join(problems))
-        else:
-            db.record_progress(choice, number, who.strip()[:50], when.isoformat(), note.strip())
-            st.success("已保存")
-            st.rerun()
+st.markdown("**记录当前值**")
+# A fresh key after each save empties the inputs.
+n = st.session_state.setdefault("progress_form", 0)
+f1, f2, f3 = st.columns(3)
+value = f1.text_input(f"当前值（{row['unit']}）", key=f"progress_value_{n}")
+who = f2.text_input("记录人", key=f"progress_who_{n}")
+when = f3.date_input("日期", value=date.today(), key=f"progress_date_{n}")
+note = st.text_input("备注（来源等）", key=f"progress_note_{n}", max_chars=500)
+if st.button("保存", key="progress_save"):
+    problems = []
+    try:
+        number = float(value.replace(",", ""))
+    except ValueError:
+        problems.append(f"当前值“{value}”不是数字")
+    if not who.strip():
+        problems.append("请填写记录人")
+    if problems:
+        st.error("未保存：" + "；".join(problems))
+    else:
+        db.record_progress(choice, number, who.strip()[:50], when.isoformat(), note.strip())
+        st.session_state["progress_form"] = n + 1
+        st.toast("已保存")
+        st.rerun()
 if len(history):
     st.dataframe(history[["recorded_on", "value", "recorded_by", "note"]].rename(columns={
         "recorded_on": "日期", "value": "数值", "recorded_by": "记录人", "note": "备注"}), hide_index=True)

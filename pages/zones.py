@@ -9,8 +9,8 @@ import streamlit as st
 from layers.details import accuracy_text, area_text
 from layers.geojson_io import dumps, feature_collection
 from layers.mapview import STYLE, geojson_layer, edges_group, highlight_group, layer_geojson, new_map, view_for
-from layers.review import BoundsError, BuildError, checks_for, checks_frame, preview, zone_table
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
+from layers.review import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
+from pages.common import ensure_frame, asset_urls, current_basemap, layers, show_map, url_view
 
 ensure_frame()
 data = layers()
@@ -21,7 +21,7 @@ st.title("片区审查")
 st.caption("每条边由哪条道路/河流构成、几何从何而来、与相邻片区是否共边。"
            "红色虚线为近似边界（未经测绘），绿色实线为来自区界或 OpenStreetMap 的边界。")
 table = zone_table(data.zones, data.checks)
-st.dataframe(table, hide_index=True, use_container_width=True)
+st.dataframe(table, hide_index=True, width="stretch")
 
 names = list(data.zones["name"])
 default = names.index(view["zone"]) if view.get("zone") in names else 0
@@ -36,14 +36,9 @@ with info_col:
     st.markdown(f"**面积**：{area_text(zone['area_ha'])}")
     st.markdown(f"**几何精度**：{accuracy_text(zone['geometry_status'], zone['accuracy_m'])}")
     st.markdown("**各边来源**")
-    st.dataframe(edges[["side", "feature", "qualifier", "geometry_status", "accuracy_m", "edge_length_m"]]
-                 .rename(columns={"side": "方位", "feature": "地物", "qualifier": "限定",
-                                  "geometry_status": "几何", "accuracy_m": "误差（米）",
-                                  "edge_length_m": "边长（米）"})
-                 .assign(方位=lambda f: f["方位"].map({"east": "东", "west": "西", "south": "南", "north": "北"})),
-                 hide_index=True, use_container_width=True)
+    st.dataframe(edge_rows(edges), hide_index=True, width="stretch")
     st.markdown("**一致性检查**")
-    st.dataframe(checks_frame(checks_for(name, data.checks)), hide_index=True, use_container_width=True)
+    st.dataframe(checks_frame(checks_for(name, data.checks)), hide_index=True, width="stretch")
 
 st.markdown("#### 修改四至并预览")
 st.caption("规划文字有歧义时，可在此改写四至（例如换一条边界道路），即时预览新的范围；不会改动已发布的图层。")

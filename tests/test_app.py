@@ -25,6 +25,29 @@ class FakeMap:
         return self.result
 
 
+@pytest.fixture(autouse=True)
+def own_database(tmp_path, monkeypatch):
+    """Every test gets an empty database of its own."""
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
+    return tmp_path / "app.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """AppTest puts Streamlit back into legacy ``pages/`` mode before every run; a
+    real server leaves it for good on its first request (``pages.common.ensure_frame``).
+    Keep the tests in the server's steady state so widget triggers survive."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def fake_map(monkeypatch):
     fake = FakeMap()
@@ -152,6 +175,52 @@ def test_parks_page_has_ten_parks_and_profiles(fake_map):
     assert at.selectbox(key="park_pick").value == "医养健康产业园"
     labels = [b.proto.label for b in at.get("download_button")]
     assert any("HTML" in label for label in labels)
+
+
+def test_projects_page_lists_plan_projects_and_unlocated_ones(fake_map):
+    at = app(page="pages/projects.py")
+    table = at.dataframe[0].value
+    assert "万科城" in list(table["项目"]) and len(table) >= 30
+    assert "未定位" in texts(at)
+    at.multiselect(key="f_cat").select("商贸").run()
+    assert set(at.dataframe[0].value["类别"]) == {"商贸"}
+
+
+def test_projects_page_shows_imported_projects(fake_map, own_database):
+    from layers.store import Store
+    Store(own_database).add_projects([{"name": "导入的项目", "category": "industry", "status": "开工", "lon": 119.09,
+                                       "lat": 36.682, "zone": "站南片区", "location_precision": "exact"}],
+                                     batch_id="b1", source_file="a.csv")
+    at = app(page="pages/projects.py")
+    assert "导入的项目" in list(at.dataframe[0].value["项目"])
+    assert any("批次" in m.value for m in at.markdown)
+
+
+def test_project_details_show_the_quote(fake_map):
+    at = app(page="pages/projects.py")
+    at.selectbox(key="project_pick").select("万科城").run()
+    assert "万科城" in [s.value for s in at.subheader]
+    assert "永安片区,万科城项目落地开工" in texts(at)
+
+
+def test_targets_page_records_a_value(fake_map, own_database):
+    at = app(page="pages/targets.py")
+    assert len(at.tabs) >= 5
+    at.text_input(key="progress_value_0").input("48")
+    at.text_input(key="progress_who_0").input("张三")
+    at.button(key="progress_save").click().run()
+    assert not at.exception
+    from layers.store import Store
+    assert list(Store(own_database).progress()["value"]) == [48.0]
+
+
+def test_targets_page_rejects_a_bad_value(fake_map, own_database):
+    at = app(page="pages/targets.py")
+    at.text_input(key="progress_value_0").input("很多")
+    at.button(key="progress_save").click().run()
+    assert any("不是数字" in e.value and "记录人" in e.value for e in at.error)
+    from layers.store import Store
+    assert Store(own_database).progress().empty
 
 
 @pytest.mark.parametrize("page, message", [("pages/projects.py", "项目"), ("pages/targets.py", "指标")])
