@@ -84,3 +84,13 @@ def sync_assets(static_dir: Path) -> dict[str, str]:
                 _copy_if_changed(src, static_dir / "vendor" / asset.package / folder / src.name)
         urls[asset.key] = f"/{STATIC_URL}/{rel.as_posix()}"
     return urls
+
+
+def file_urls() -> dict[str, str]:
+    """``file://`` URLs of the installed assets, for static HTML files opened locally."""
+    urls = {}
+    for asset in ASSETS.values():
+        root = _package_root(asset.package)
+        if root is not None and (root / asset.path).exists():
+            urls[asset.key] = (root / asset.path).as_uri()
+    return urls

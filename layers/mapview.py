@@ -197,6 +197,8 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     """An empty map with the basemap, scale bar and only the assets we need."""
     m = folium.Map(location=DISTRICT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
                    control_scale=True, height=height)
+    # Leaflet.markercluster needs the map itself to know its zoom range (no tiles in offline mode).
+    m.options.update({"maxZoom": 19, "minZoom": 3})
     # Only Leaflet itself: jQuery, Bootstrap and awesome-markers are not used.
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]

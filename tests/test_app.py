@@ -227,3 +227,15 @@ def test_targets_page_rejects_a_bad_value(fake_map, own_database):
 def test_projects_and_targets_pages_run(fake_map, page, message):
     at = app(page=page)
     assert message in [t.value for t in at.title]
+
+
+def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
+    from layers.store import Store
+    rows = [{"name": f"项目{i}", "category": "industry", "lon": 119.05 + i * 1e-5, "lat": 36.70,
+             "location_precision": "exact"} for i in range(250)]
+    Store(own_database).add_projects(rows, batch_id="many", source_file="many.csv")
+    at = app(page="pages/projects.py")
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    assert "markerClusterGroup" in args["script"]
+    assert any("markercluster" in link for link in args["js_links"])
+    assert all(link.startswith("/app/static/vendor/") for link in args["js_links"] + args["css_links"])
