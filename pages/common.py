@@ -166,8 +166,8 @@ def linked_projects(data: Layers, area_name: str) -> pd.DataFrame | None:
 
 
 def download_buttons(frame, stem: str, key: str) -> None:
-    """One download button per export format, all WGS-84."""
+    """One download button per export format, all WGS-84; files are made only when clicked."""
     cols = st.columns(len(FORMATS))
     for col, (fmt, (label, mime, suffix)) in zip(cols, FORMATS.items()):
-        col.download_button(label, data=export_layer(frame, fmt), file_name=f"{stem}{suffix}",
-                            mime=mime, key=f"{key}-{fmt}", width="stretch")
+        col.download_button(label, data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",
+                            mime=mime, key=f"{key}-{fmt}", width="stretch", on_click="ignore")

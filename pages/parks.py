@@ -6,7 +6,7 @@ import streamlit as st
 
 from layers.details import accuracy_text, area_text
 from layers.mapview import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
-from layers.profile import park_profile_html, park_profile_png
+from layers.profile import find_cjk_font, park_profile_html, park_profile_png
 from pages.common import (ensure_frame, asset_urls, current_basemap, layers, linked_projects, show_map,
                           url_view)
 
@@ -42,14 +42,14 @@ with card:
         with st.expander("规划原文"):
             st.text(park["description"])
     profile = park.to_dict()
-    st.download_button("下载园区简介（HTML，可打印为 PDF）", park_profile_html(profile, district, project_names),
-                       file_name=f"{name}-园区简介.html", mime="text/html", width="stretch")
-    png = park_profile_png(profile, district, project_names)
-    if png is None:
+    st.download_button("下载园区简介（HTML，可打印为 PDF）",
+                       lambda: park_profile_html(profile, district, project_names),
+                       file_name=f"{name}-园区简介.html", mime="text/html", width="stretch", on_click="ignore")
+    if find_cjk_font() is None:
         st.caption("本机没有中文字体，无法生成 PNG 简介；请使用 HTML 版本。")
     else:
-        st.download_button("下载园区简介（PNG 图片）", png, file_name=f"{name}-园区简介.png",
-                           mime="image/png", width="stretch")
+        st.download_button("下载园区简介（PNG 图片）", lambda: park_profile_png(profile, district, project_names),
+                           file_name=f"{name}-园区简介.png", mime="image/png", width="stretch", on_click="ignore")
 
 with map_col:
     m = new_map(basemap, asset_urls())

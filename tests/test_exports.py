@@ -1,0 +1,62 @@
+import io
+import re
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from layers.data import load_layers
+from layers.exports import FORMATS, export_layer
+from layers.profile import find_cjk_font, park_profile_html, park_profile_png
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_layers()
+
+
+def read_back(blob: bytes, suffix: str) -> gpd.GeoDataFrame:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"x{suffix}"
+        path.write_bytes(blob)
+        return gpd.read_file(path, engine="pyogrio")
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "kml", "gpkg"])
+def test_spatial_formats_round_trip_in_wgs84(data, fmt):
+    back = read_back(export_layer(data.zones, fmt), FORMATS[fmt][2])
+    assert len(back) == 10
+    assert back.crs.to_epsg() == 4326
+    names = back["Name"] if "Name" in back else back["name"]
+    assert "站南片区" in list(names)
+    assert back.geometry.iloc[0].bounds == pytest.approx(data.zones.geometry.iloc[0].bounds, abs=1e-6)
+
+
+def test_csv_has_attributes_and_centroids(data):
+    table = pd.read_csv(io.BytesIO(export_layer(data.parks, "csv")), encoding="utf-8-sig")
+    assert len(table) == 10
+    assert {"name", "area_ha", "centroid_lon_wgs84", "centroid_lat_wgs84"} <= set(table.columns)
+    located = table[table["area_ha"].notna()]
+    assert located["centroid_lon_wgs84"].between(118.9, 119.2).all()
+    assert table[table["name"] == "金融总部产业园"]["centroid_lon_wgs84"].isna().all()
+
+
+def test_unknown_format_is_refused(data):
+    with pytest.raises(ValueError, match="不支持的导出格式"):
+        export_layer(data.zones, "shp")
+
+
+def test_park_profile_html_is_standalone(data):
+    park = data.parks.iloc[0].to_dict()
+    html = park_profile_html(park, data.district.geometry.iloc[0], ["某项目"])
+    assert html.startswith("<!DOCTYPE html>") and park["name"] in html and "<svg" in html
+    assert not re.search(r"(src|href)=\"https?:", html)  # no remote resources: prints offline
+
+
+def test_park_profile_png(data):
+    if find_cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    png = park_profile_png(data.parks.iloc[0].to_dict(), data.district.geometry.iloc[0])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
