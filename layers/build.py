@@ -130,7 +130,8 @@ def project_feature(project: PlanProject, built: dict[str, BuiltArea]) -> dict:
     area = built.get(area_name) if area_name else None
     props = {
         "id": project.id, "name": project.name, "category": project.category,
-        "category_label": CATEGORY_LABELS[project.category], "status": project.status,
+        "category_label": CATEGORY_LABELS[project.category], "industry": project.industry,
+        "status": project.status,
         "status_label": STATUS_LABELS[project.status], "zone": project.zone, "park": project.park,
         "quote": project.quote, "citation": str(project.citation), "mentions": len(project.mentions),
         "source": "plan",
@@ -158,6 +159,24 @@ def targets_csv(text: str, area_names: list[str]) -> str:
     writer.writeheader()
     writer.writerows(rows)
     return "\ufeff" + buf.getvalue()
+
+
+def gazetteer_features(gazetteer: Gazetteer, areas: list[PlanArea]) -> list[dict]:
+    """Gazetteer features, each with the plan clauses that name it (``named_by``)."""
+    named: dict[str, list[dict]] = {}
+    for area in areas:
+        for side in SIDES:
+            for name in area.bounds.features(side) if area.bounds else []:
+                if name in gazetteer:
+                    named.setdefault(gazetteer.get(name).name, []).append(
+                        {"area": area.name, "side": side, "as_written": name, "clause": area.bounds.clause,
+                         "citation": str(area.citation)})
+    out = []
+    for feat in gazetteer.features:
+        feature = feat.as_feature()
+        feature["properties"]["named_by"] = named.get(feat.name, [])
+        out.append(feature)
+    return out
 
 
 def _clean_outputs(clean: CleanText) -> dict[str, str]:
@@ -218,7 +237,7 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
         result.files[f"{name}.geojson"] = dumps(feature_collection(feats, **meta))
     result.files["edges.geojson"] = dumps(feature_collection(edges, name="edges"))
     result.files["gazetteer.geojson"] = dumps(feature_collection(
-        [f.as_feature() for f in gazetteer.features], name="gazetteer"))
+        gazetteer_features(gazetteer, [*zones, *parks]), name="gazetteer"))
     result.files["district.geojson"] = dumps(feature_collection(
         [_district_feature(districts)], name="district"))
     result.files["report.json"] = dumps({"checks": result.checks})

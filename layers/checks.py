@@ -53,6 +53,9 @@ def area_checks(name: str, built: BuiltArea, district_m: BaseGeometry) -> list[d
         _check("area", name, 0 < area_ha < _MAX_AREA_HA, f"面积 {area_ha:.1f} 公顷",
                area_ha=round(area_ha, 2)),
         _check("clipped", name, outside < 1.0, f"区界外面积 {outside:.1f} 平方米"),
+        *[_check("alias", name, None, f"{SIDE_NAMES[e.side]}侧原文写作“{e.written}”，按别名对应到地物"
+                 f"“{e.feature.name}”：请核实两者是否为同一条路", side=e.side, feature=e.feature.name)
+          for e in built.edges if e.written and e.written != e.feature.name],
         *[_check("edge_present", name, e.length_m > 0,
                  f"{SIDE_NAMES[e.side]}侧“{e.feature.name}”构成边界 {e.length_m:.0f} 米",
                  side=e.side, feature=e.feature.name) for e in built.edges],

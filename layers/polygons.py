@@ -40,12 +40,14 @@ class Edge:
     feature: GazetteerFeature
     qualifier: str | None
     line_m: BaseGeometry
+    written: str = ""
     length_m: float = 0.0
     geometry_m: BaseGeometry | None = None
 
     def as_dict(self) -> dict:
         """JSON-ready edge provenance."""
-        return {"side": self.side, "feature": self.feature.name, "qualifier": self.qualifier,
+        return {"side": self.side, "feature": self.feature.name, "as_written": self.written,
+                "qualifier": self.qualifier,
                 "kind": self.feature.kind, "source": self.feature.source,
                 "accuracy_m": self.feature.accuracy_m,
                 "geometry_status": self.feature.geometry_status,
@@ -107,7 +109,7 @@ def _edges(name: str, bounds: Bounds, gazetteer: Gazetteer) -> list[Edge]:
             except GazetteerError:
                 raise BuildError(f"{name}：{SIDE_NAMES[side]}侧的边界“{feat_name}”不在地物表中，"
                                  "请在 geodata/inputs 中补充该地物或改正名称") from None
-            edges.append(Edge(side, feature, qual, to_metric(feature.geometry)))
+            edges.append(Edge(side, feature, qual, to_metric(feature.geometry), written=feat_name))
     return edges
 
 

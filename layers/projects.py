@@ -76,6 +76,7 @@ class PlanProject:
     quote: str
     citation: Citation
     mentions: list[Mention] = field(default_factory=list)
+    industry: str | None = None
 
 
 def status_of(clause: str) -> str:
@@ -96,6 +97,19 @@ def status_near(clause: str, name: str) -> str:
                 status = status_of(chunks[i + 1])
             return status
     return status_of(clause)
+
+
+def industry_of(sentence: str, name: str) -> str | None:
+    """The industry the plan names for a project, where it does (…为带动的X产业, …等X项目)."""
+    led = re.search(re.escape(name) + r"为带动的([^，,、。；;]{2,10}?产业)", sentence)
+    if led:
+        return led.group(1)
+    for chunk in _CHUNK_RE.findall(sentence):
+        if name in chunk:
+            kind = re.search(re.escape(name) + r"[^，,。；;]*?等([^，,、。；;等]{2,8}?)(?:项目|产业)", chunk)
+            if kind and not kind.group(1).startswith(("一批", "重点", "新兴", "骨干")):
+                return kind.group(1)
+    return None
 
 
 def _area_in(text: str, names: list[str]) -> str | None:
@@ -136,8 +150,9 @@ def extract_projects(text: str, zones: list[PlanArea], parks: list[PlanArea]) ->
         statuses = [status_near(m.clause, name) for m in mentions]
         order = [s for s, _ in STATUS_WORDS] + ["unstated"]
         status = min(statuses, key=order.index)
+        industry = next((found for m in mentions if (found := industry_of(m.quote, name))), None)
         out.append(PlanProject(f"project-{i:03d}", name, PROJECT_NAMES[name], status,
-                               best.zone, best.park, best.quote, best.citation, mentions))
+                               best.zone, best.park, best.quote, best.citation, mentions, industry))
     return out
 
 

@@ -48,7 +48,8 @@ def zone_table(zones: gpd.GeoDataFrame, checks: list[dict]) -> pd.DataFrame:
 def checks_frame(checks: list[dict]) -> pd.DataFrame:
     """A table of checks for display."""
     names = {"side_order": "方位", "shared_edge": "共边", "area": "面积", "clipped": "区界内",
-             "valid": "几何有效", "edge_present": "边界存在", "zone_overlap": "片区重叠"}
+             "valid": "几何有效", "edge_present": "边界存在", "zone_overlap": "片区重叠",
+             "alias": "名称对应"}
     return pd.DataFrame([{"状态": STATUS_LABEL[c["status"]], "检查": names.get(c["check"], c["check"]),
                           "对象": c["area"], "说明": c["detail"]} for c in checks])
 

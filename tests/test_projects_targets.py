@@ -96,3 +96,8 @@ def test_progress_ratio(target, current, baseline, comparator, expected):
     from layers.progress import progress_ratio
     result = progress_ratio(target, current, baseline, comparator)
     assert result == (pytest.approx(expected) if expected is not None else None)
+
+
+def test_industry_where_the_plan_says_it(projects):
+    assert projects["鲁中大马力拖拉机"].industry == "高端装备产业"
+    assert projects["万科城"].industry is None
