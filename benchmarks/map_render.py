@@ -11,7 +11,6 @@ payload ≤ 300 KB. Needs Debian's chromium.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile

@@ -11,7 +11,6 @@ output is computed first; if anything fails, no file is touched).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -23,8 +22,7 @@ import shapely
 
 from layers.areas import PlanArea, extract_areas
 from layers.bounds import SIDES
-from layers.checks import (area_checks, format_report, overlap_checks, shared_edge_checks,
-                           side_order_checks)
+from layers.checks import area_checks, format_report, overlap_checks, shared_edge_checks, side_order_checks
 from layers.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
 from layers.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.geojson_io import dumps, feature_collection, stage_text

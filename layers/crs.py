@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pyproj import Transformer
 import numpy as np
 import shapely
+from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 WGS84 = "EPSG:4326"

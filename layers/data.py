@@ -40,9 +40,15 @@ class Layers:
     targets: pd.DataFrame | None = None
     checks: list[dict] = field(default_factory=list)
 
-    def areas(self) -> gpd.GeoDataFrame:
-        """Zones and parks in one frame (``kind`` tells them apart)."""
-        return pd.concat([self.zones, self.parks], ignore_index=True)
+    def find(self, kind: str, item_id: str) -> pd.Series | None:
+        """The row of a zone, park, road or project by the id the map and search use."""
+        frame = {"zone": self.zones, "park": self.parks, "road": self.gazetteer,
+                 "project": self.projects}.get(kind)
+        if frame is None:
+            return None
+        ids = frame["id"] if "id" in frame else "feature-" + frame["name"]
+        match = frame[ids == item_id]
+        return match.iloc[0] if len(match) else None
 
 
 def read_layer(path: Path, name: str) -> gpd.GeoDataFrame:

@@ -10,6 +10,7 @@ from shapely.geometry import Point
 from layers.bounds import SIDE_NAMES, SIDES
 from layers.crs import SQM_PER_HA, SQM_PER_MU
 
+ROAD_KINDS = {"road": "道路", "river": "河流", "railway": "铁路", "dam": "大坝", "border": "县界"}
 _STATUS = {
     "approximate": "近似位置",
     "derived": "由行政区界推得",
@@ -75,3 +76,13 @@ def point_summary(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, lon: float, 
     if in_parks:
         parts.append("园区：" + "、".join(in_parks))
     return f"该点{where}位于 " + "；".join(parts)
+
+
+def project_location_text(row) -> str:
+    """Where a project is, in words: the plan's precision or the importer's coordinates."""
+    if row.get("source") == "import":
+        return "用户提供的坐标" if row.get("location_precision") == "exact" else "仅到片区/园区（地图上为其代表点）"
+    if row.get("location_precision") in ("zone", "park"):
+        return f"仅到{'片区' if row['location_precision'] == 'zone' else '园区'}：地图上为其代表点，" \
+               + accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
+    return accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))

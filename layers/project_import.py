@@ -167,8 +167,8 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
     bad_year = year.notna() & ((year < 1990) | (year > 2050) | (year % 1 != 0))
     errors += [RowError(int(r), "start_year", f"开工年份“{frame['start_year'][i]}”不在 1990–2050 之间")
                for i, r in zip(frame.index[bad_year], rownum[bad_year])]
-    half = lon.isna() ^ lat.isna()
-    errors += [RowError(int(r), "lon/lat", "经度和纬度须同时填写") for r in rownum[half & frame["lon"].notna() | half & frame["lat"].notna()]]
+    half = frame["lon"].isna() ^ frame["lat"].isna()  # one of the pair left empty
+    errors += [RowError(int(r), "lon/lat", "经度和纬度须同时填写") for r in rownum[half]]
     has_xy = lon.notna() & lat.notna()
     if datum == "gcj02" and has_xy.any():
         converted = [gcj02_to_wgs84(x, y) for x, y in zip(lon[has_xy], lat[has_xy])]
@@ -185,7 +185,8 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
     for col, found, what in (("zone", zone, "片区"), ("park", park, "园区")):
         unknown = frame[col].notna() & found.isna()
         errors += [RowError(int(r), col, f"没有名为“{n}”的{what}") for r, n in zip(rownum[unknown], frame[col][unknown])]
-    no_place = ~has_xy & frame["zone"].isna() & frame["park"].isna() & ~half
+    typed_xy = frame["lon"].notna() | frame["lat"].notna()
+    no_place = ~typed_xy & frame["zone"].isna() & frame["park"].isna()
     errors += [RowError(int(r), "lon/lat", "没有位置：请填写经纬度，或片区/园区名称") for r in rownum[no_place & ~missing]]
 
     bad_rows = {e.row for e in errors}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pandas as pd
@@ -10,10 +11,12 @@ from streamlit_folium import st_folium
 
 from layers.assets import sync_assets
 from layers.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
+from layers.bounds import SIDE_NAMES
 from layers.data import DataError, Layers, load_layers
-from layers.details import accuracy_text, area_text, bounds_rows
+from layers.details import ROAD_KINDS, accuracy_text, area_text, bounds_rows, project_location_text
 from layers.exports import FORMATS, export_layer
 from layers.measure import measure_drawings
+from layers.project_table import all_projects
 from layers.store import Store
 from layers.urlstate import read_query
 
@@ -41,13 +44,19 @@ def _load() -> Layers:
     return load_layers()
 
 
-def layers() -> Layers:
-    """All built layers (read once per process); stops the page with a message on bad data."""
+def layers(*, with_imports: bool = False) -> Layers:
+    """All built layers (read once per process); stops the page with a message on bad data.
+
+    With ``with_imports`` the projects layer also holds the user's imported projects.
+    """
     try:
-        return _load()
+        data = _load()
     except DataError as exc:
         st.error(f"无法读取地图数据：{exc}")
         st.stop()
+    if with_imports:
+        data = dataclasses.replace(data, projects=all_projects(data.projects, store().projects()))
+    return data
 
 
 @st.cache_resource
@@ -153,6 +162,49 @@ def area_details(row: pd.Series, data: Layers) -> None:
     with st.expander("规划原文全文与出处"):
         st.text(row.get("description") or "")
         st.caption(row["citation"])
+
+
+def road_details(row: pd.Series, data: Layers) -> None:
+    """A bounding feature: what it is, how good its line is, which areas it bounds."""
+    st.subheader(row["name"])
+    st.markdown(f"**类型**：{ROAD_KINDS.get(row['kind'], row['kind'])}")
+    st.markdown(f"**几何精度**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
+    st.caption(f"来源：{row.get('source')}")
+    used = data.edges[data.edges["feature"] == row["name"]]
+    if len(used):
+        st.markdown("**作为以下区域的边界**")
+        st.dataframe(pd.DataFrame({"区域": used["area_name"], "方位": used["side"].map(SIDE_NAMES)}),
+                     hide_index=True)
+
+
+def project_details(row: pd.Series) -> None:
+    """A project: category, status, where it is, and the plan's own words."""
+    st.subheader(row["name"])
+    st.markdown(f"**类别**：{text_or_dash(row.get('category_label'))} · **状态**：{text_or_dash(row.get('status_label'))}")
+    if isinstance(row.get("industry"), str):
+        st.markdown(f"**产业**：{row['industry']}")
+    where = next((row[c] for c in ("zone", "park") if isinstance(row.get(c), str)), None)
+    st.markdown(f"**所在片区/园区**：{text_or_dash(where)}")
+    st.markdown(f"**位置**：{project_location_text(row)}")
+    if isinstance(row.get("quote"), str):
+        st.markdown("**规划原文**")
+        st.text(row["quote"])
+        st.caption(row["citation"])
+
+
+def feature_details(kind: str, row: pd.Series, data: Layers) -> None:
+    """Details of whatever was chosen on the map or in the search."""
+    if kind in ("zone", "park"):
+        area_details(row, data)
+    elif kind == "road":
+        road_details(row, data)
+    elif kind == "project":
+        project_details(row)
+
+
+def text_or_dash(value) -> str:
+    """The value, or a dash when it is missing."""
+    return value if isinstance(value, str) and value else "—"
 
 
 def linked_projects(data: Layers, area_name: str) -> pd.DataFrame | None:

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from layers.details import accuracy_text, point_summary
+from layers.details import point_summary
 from layers.gcj02 import gcj02_to_wgs84
 from layers.mapview import base_map, highlight_group, view_for
 from layers.search import search
-from pages.common import (ensure_frame, area_details, asset_urls, current_basemap, download_buttons, layers, measurements,
-                          show_map, url_view)
+from pages.common import (
+    asset_urls,
+    current_basemap,
+    download_buttons,
+    ensure_frame,
+    feature_details,
+    layers,
+    measurements,
+    show_map,
+    url_view,
+)
 
 ensure_frame()
-data = layers()
+data = layers(with_imports=True)
 basemap = current_basemap()
 view = url_view()
-areas = data.areas()
 state = st.session_state
 state.setdefault("selected", None)   # ("zone"|"park"|"road"|"project", id)
 state.setdefault("map_view", None)   # (center, zoom) to move the map to
@@ -31,21 +38,11 @@ def select(kind: str, item_id: str, bounds=None) -> None:
         state["map_view"] = view_for(bounds)
 
 
-def frame_for(kind: str):
-    return {"zone": data.zones, "park": data.parks, "road": data.gazetteer,
-            "project": data.projects}.get(kind)
-
-
 def selected_row():
     if not state["selected"]:
         return None, None
     kind, item_id = state["selected"]
-    frame = frame_for(kind)
-    if frame is None:
-        return kind, None
-    ids = frame["id"] if "id" in frame else "feature-" + frame["name"]
-    match = frame[ids == item_id]
-    return kind, (match.iloc[0] if len(match) else None)
+    return kind, data.find(kind, item_id)
 
 
 if "url_applied" not in state:
@@ -102,28 +99,8 @@ with info_col:
     if row is None:
         st.markdown("单击地图上的片区、园区或道路查看详情；单击空白处可查询该点所在的片区和园区。"
                     "左上角工具可量距离和面积。")
-    elif kind in ("zone", "park"):
-        area_details(row, data)
-    elif kind == "road":
-        st.subheader(row["name"])
-        st.markdown(f"**类型**：{ {'road': '道路', 'river': '河流', 'railway': '铁路', 'dam': '大坝', 'border': '县界'}.get(row['kind'], row['kind']) }")
-        st.markdown(f"**几何精度**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
-        st.caption(f"来源：{row.get('source')}")
-        used = data.edges[data.edges["feature"] == row["name"]]
-        if len(used):
-            st.markdown("**作为以下区域的边界**")
-            st.dataframe(pd.DataFrame({"区域": used["area_name"], "方位": used["side"].map(
-                {"east": "东", "west": "西", "south": "南", "north": "北"})}), hide_index=True)
-    elif kind == "project":
-        st.subheader(row["name"])
-        for label, col in (("类别", "category"), ("状态", "status"), ("所在片区", "zone"), ("所在园区", "park")):
-            if row.get(col):
-                st.markdown(f"**{label}**：{row[col]}")
-        st.markdown(f"**位置**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
-        if row.get("quote"):
-            st.markdown("**规划原文**")
-            st.text(row["quote"])
-            st.caption(row.get("citation") or "")
+    else:
+        feature_details(kind, row, data)
 
 with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-84 坐标）"):
     for label, frame, stem in (("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),

@@ -7,8 +7,7 @@ import streamlit as st
 from layers.details import accuracy_text, area_text
 from layers.mapview import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.profile import find_cjk_font, park_profile_html, park_profile_png
-from pages.common import (ensure_frame, asset_urls, current_basemap, layers, linked_projects, show_map,
-                          url_view)
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, linked_projects, show_map, url_view
 
 ensure_frame()
 data = layers()

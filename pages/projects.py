@@ -6,18 +6,17 @@ import uuid
 
 import streamlit as st
 
-from layers.details import accuracy_text
 from layers.mapview import projects_map
 from layers.project_import import ImportFileError, read_table, template_csv, validate
-from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
-from pages.common import ensure_frame, asset_urls, current_basemap, layers, show_map, store
+from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, project_details, show_map, store
 
 ensure_frame()
 data = layers()
 basemap = current_basemap()
 db = store()
 imported = db.projects()
-projects = all_projects(data.projects, imported)
+projects = layers(with_imports=True).projects
 
 st.title("项目")
 map_tab, import_tab = st.tabs(["项目地图", "导入项目清单"])
@@ -59,16 +58,7 @@ with map_tab:
         default = names.index(clicked["name"]) if clicked.get("name") in names else None
         pick = st.selectbox("项目详情", names, index=default, key="project_pick", placeholder="选择或在地图上单击一个项目")
         if pick:
-            row = shown[shown["name"] == pick].iloc[0]
-            st.subheader(row["name"])
-            st.markdown(f"**类别**：{row['category_label'] or '—'} · **状态**：{row['status_label'] or '—'}")
-            where = row["zone"] if isinstance(row["zone"], str) else row["park"] if isinstance(row["park"], str) else None
-            st.markdown(f"**所在片区/园区**：{where or '—'}")
-            st.markdown(f"**位置**：{accuracy_text(row['geometry_status'], row['accuracy_m']) if row['source'] == 'plan' else ('用户提供的坐标' if row['location_precision'] == 'exact' else '仅到片区/园区（地图上为其代表点）')}")
-            if isinstance(row["quote"], str):
-                st.markdown("**规划原文**")
-                st.text(row["quote"])
-                st.caption(row["citation"])
+            project_details(shown[shown["name"] == pick].iloc[0])
 
         st.markdown("#### 各片区/园区项目数量（按类别）")
         st.bar_chart(counts_by_area(shown))

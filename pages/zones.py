@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from layers.details import accuracy_text, area_text
 from layers.geojson_io import dumps, feature_collection
-from layers.mapview import STYLE, geojson_layer, edges_group, highlight_group, layer_geojson, new_map, view_for
+from layers.mapview import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.review import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
-from pages.common import ensure_frame, asset_urls, current_basemap, layers, show_map, url_view
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
 
 ensure_frame()
 data = layers()

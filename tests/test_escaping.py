@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
@@ -13,8 +14,6 @@ from layers.escape import html_text
 from layers.mapview import base_map, edges_group, highlight_group, project_layer
 from layers.profile import park_profile_html
 from layers.search import search
-
-import geopandas as gpd
 
 EVIL = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script><b>x"]
 RAW_MARKERS = ["<script>alert", "<img src=x", "${alert", "</script><b>"]
