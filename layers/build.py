@@ -11,6 +11,8 @@ output is computed first; if anything fails, no file is touched).
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
 import re
 import sys
@@ -148,9 +150,6 @@ def project_feature(project: PlanProject, built: dict[str, BuiltArea]) -> dict:
 
 def targets_csv(text: str, area_names: list[str]) -> str:
     """The targets table as CSV text (written with a BOM so Excel reads UTF-8)."""
-    import csv
-    import io
-
     rows = [t.as_row() for t in extract_targets(text, area_names)]
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
