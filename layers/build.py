@@ -71,7 +71,7 @@ def _bounds_props(area: PlanArea, built: BuiltArea | None) -> dict:
     for side, entries in area.bounds.as_dict().items():
         for entry in entries:
             edge = next((e for e in (built.edges if built else [])
-                         if e.side == side and e.feature.name in (entry["feature"],) + tuple(e.feature.aliases)), None)
+                         if e.side == side and e.written == entry["feature"]), None)
             sides[side].append({**entry, **({k: v for k, v in edge.as_dict().items()
                                             if k not in ("side", "qualifier")} if edge else {})})
     return sides

@@ -46,9 +46,10 @@ def bounds_rows(bounds: dict | None) -> list[dict]:
     rows = []
     for side in SIDES:
         for entry in (bounds or {}).get(side) or []:
+            written, feature = entry.get("as_written") or entry.get("feature"), entry.get("feature")
             rows.append({
                 "方位": SIDE_NAMES[side],
-                "边界地物": entry.get("feature"),
+                "边界地物": written if written == feature else f"{written}（按别名对应：{feature}）",
                 "限定": entry.get("qualifier") or "",
                 "几何": accuracy_text(entry.get("geometry_status"), entry.get("accuracy_m")),
             })

