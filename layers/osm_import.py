@@ -102,6 +102,16 @@ def download_ways(polygon) -> gpd.GeoDataFrame:
                             geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
 
 
+def _download_or_explain(inputs: Path) -> gpd.GeoDataFrame:
+    from layers.gazetteer import district_geometry, load_districts
+
+    try:
+        return download_ways(district_geometry(load_districts(inputs / "districts.geojson")))
+    except Exception as exc:  # network and Overpass errors come in many types
+        raise OsmImportError(f"在线下载 OpenStreetMap 数据失败（{type(exc).__name__}: {exc}）。"
+                             "无法联网时，请在有网络的电脑上导出 .osm/.osm.pbf 文件后离线导入") from exc
+
+
 def match_ways(ways: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ImportResult:
     """Group the ways by the gazetteer feature whose name or alias they carry."""
     features, matched = [], {}
@@ -138,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer = load_gazetteer(inputs, use_osm=False)
     try:
         if args.online:
-            from layers.gazetteer import district_geometry, load_districts
-            ways = download_ways(district_geometry(load_districts(inputs / "districts.geojson")))
+            ways = _download_or_explain(inputs)
         else:
             ways = read_ways(args.source)
     except OsmImportError as exc:

@@ -53,3 +53,12 @@ def test_bad_osm_file_gives_a_clear_message(tmp_path, content, capsys, inputs):
 def test_missing_file_is_named(tmp_path, capsys, inputs):
     assert osm_import.main([str(tmp_path / "nope.osm"), "--inputs", str(inputs)]) == 1
     assert "找不到 OSM 文件" in capsys.readouterr().err
+
+
+def test_online_import_without_network_explains_itself(inputs, capsys, monkeypatch):
+    def offline(_polygon):
+        raise ConnectionError("no route to host")
+
+    monkeypatch.setattr(osm_import, "download_ways", offline)
+    assert osm_import.main(["--online", "--inputs", str(inputs)]) == 1
+    assert "在线下载 OpenStreetMap 数据失败" in capsys.readouterr().err
