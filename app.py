@@ -21,11 +21,12 @@ def main() -> None:
     st.set_page_config(page_title="潍城区规划地图", page_icon=":material/map:", layout="wide")
     nav = st.navigation([st.Page(path, title=title, icon=icon, default=i == 0)
                          for i, (path, title, icon) in enumerate(PAGES)])
-    from pages.common import sidebar  # after set_page_config: it may write to the page
+    from pages.common import sidebar, url_warnings  # after set_page_config: they write to the page
 
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
     sidebar()
+    url_warnings()
     nav.run()
 
 

@@ -80,7 +80,7 @@ def basemaps() -> dict[str, Basemap]:
 
 
 def url_view() -> dict:
-    """The view asked for in the URL, read once per session; errors are shown each run."""
+    """The view asked for in the URL, read once per session (see :func:`url_warnings`)."""
     if "url_view" not in st.session_state:
         data = layers()
         view, errors = read_query(
@@ -89,9 +89,14 @@ def url_view() -> dict:
             parks=dict(zip(data.parks["id"], data.parks["name"])),
             basemaps={k: b.label for k, b in basemaps().items()})
         st.session_state["url_view"], st.session_state["url_errors"] = view, errors
+    return st.session_state["url_view"]
+
+
+def url_warnings() -> None:
+    """Say, above every page, which URL parameters were not understood."""
+    url_view()
     for message in st.session_state["url_errors"]:
         st.warning(message)
-    return st.session_state["url_view"]
 
 
 def current_basemap() -> Basemap:

@@ -100,8 +100,14 @@ def test_url_parameter_selects_a_zone(fake_map):
 def test_bad_url_parameters_give_messages_not_tracebacks(fake_map):
     at = app({"zone": "<script>alert(1)</script>", "basemap": "google"})
     warnings = [w.value for w in at.warning]
-    assert any("zone=" in w and "无效" in w for w in warnings)
-    assert any("basemap=" in w and "无效" in w for w in warnings)
+    assert sum("zone=" in w and "无效" in w for w in warnings) == 1
+    assert sum("basemap=" in w and "无效" in w for w in warnings) == 1
+
+
+def test_bad_park_parameter_is_reported_on_the_parks_page(fake_map):
+    at = app({"park": "不存在的园"}, page="pages/parks.py")
+    assert any("park=" in w.value and "可用的园区" in w.value for w in at.warning)
+    assert at.selectbox(key="park_pick").value == "半导体(激光)产业园"
 
 
 def test_basemap_parameter_selects_amap(fake_map):
