@@ -109,7 +109,23 @@ def _plausible(text: str) -> bool:
     return True
 
 
-def _repair_run(run: str) -> tuple[str, int] | None:
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)
+            if all(unicodedata.name(c, "").startswith("CJK UNIFIED") for c in text[i:i + 2])}
+
+
+def _attested(decoded: str, corpus: set[str]) -> bool:
+    """True when most of the decoded word pairs occur elsewhere in the plan.
+
+    Where the capture also dropped whole byte pairs, the bytes still decode in
+    step but to wrong, unrelated characters; those rarely form pairs the plan
+    uses anywhere else.
+    """
+    pairs = _bigrams(to_simplified(decoded))
+    return not pairs or len(pairs & corpus) >= 0.5 * len(pairs)
+
+
+def _repair_run(run: str, corpus: set[str] | None = None) -> tuple[str, int] | None:
     """Decode one garbled run back in step; ``None`` when the bytes do not allow it."""
     shifted = _shifted_bytes(run)
     if shifted is None:
@@ -125,26 +141,31 @@ def _repair_run(run: str) -> tuple[str, int] | None:
             decodings.add(decoded[1:])
     if len(decodings) != 1:
         return None
-    return GAP_MARK + decodings.pop(), used
+    decoded = decodings.pop()
+    if corpus is not None and not _attested(decoded, corpus):
+        return None
+    return GAP_MARK + decoded, used
 
 
-def repair_mojibake(text: str) -> tuple[str, list[MojibakeRepair]]:
+def repair_mojibake(text: str, *, check_words: bool = True) -> tuple[str, list[MojibakeRepair]]:
     """Repair mojibake runs (each starts with ``?``) where the bytes allow it.
 
     The first character of a run lost a byte and cannot be known: it becomes
     :data:`GAP_MARK`. The rest is decoded back in step when that gives common
-    Chinese text; otherwise only the ``?`` becomes a gap mark and the garbled
-    characters after it stay as captured (listed in the cleaning report).
+    Chinese text whose word pairs the text uses elsewhere (``check_words``);
+    otherwise only the ``?`` becomes a gap mark and the garbled characters
+    after it stay as captured (listed in the cleaning report).
     """
     out: list[str] = []
     repairs: list[MojibakeRepair] = []
     pos = 0
+    corpus = _bigrams(to_simplified(text)) if check_words else None
     for match in re.finditer(r"\?+", text):
         if match.start() < pos:
             continue
         out.append(text[pos:match.start()])
         start = match.end()
-        fixed = _repair_run(text[start:])
+        fixed = _repair_run(text[start:], corpus)
         if fixed is None:
             repaired, used = GAP_MARK * len(match.group()), 0
         else:

@@ -32,9 +32,17 @@ def test_simplified_conversion():
 
 
 def test_mojibake_from_the_readme_is_repaired_with_a_marked_gap():
-    text, repairs = repair_mojibake("城區?!澳媳遍_發”,主")
-    assert to_simplified(text) == f"城区{GAP_MARK}“南北开发”,主"
+    text, repairs = repair_mojibake("實施“南北開發、東西優化”。城區?!澳媳遍_發”,主")
+    assert to_simplified(text).endswith(f"城区{GAP_MARK}“南北开发”,主")
     assert repairs[0].gaps == 1
+
+
+def test_a_decoding_the_plan_never_uses_elsewhere_is_not_taken():
+    # The capture also dropped byte pairs here: in-step decoding gives 火安取康运, not 基金安全健康运.
+    context = "醫保基金安全運行,健康"
+    text, _ = repair_mojibake(context + "保障醫?;鸢踩】颠\\行。")
+    assert "火安取康" not in to_simplified(text)
+    assert GAP_MARK in text
 
 
 def test_undecodable_mojibake_becomes_a_gap_not_a_guess():
