@@ -113,6 +113,10 @@ def sidebar() -> Basemap:
     if st.session_state["basemap"] not in maps:
         st.session_state["basemap"] = DEFAULT_BASEMAP
     key = st.sidebar.selectbox("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label)
+    if key != DEFAULT_BASEMAP:
+        st.query_params["basemap"] = key
+    elif "basemap" in st.query_params:
+        del st.query_params["basemap"]
     if maps[key].datum == "gcj02":
         st.sidebar.caption("高德底图使用 GCJ-02 坐标：图层已按 GCJ-02 偏移以对齐底图；导出与量算仍用 WGS-84。")
     st.sidebar.caption("离线时请选“无底图（离线）”；瓦片加载失败时地图也会自动改为无底图。")

@@ -38,6 +38,17 @@ def select(kind: str, item_id: str, bounds=None) -> None:
         state["map_view"] = view_for(bounds)
 
 
+def sync_url(kind: str | None, item_id: str | None) -> None:
+    """Keep ``?zone=``/``?park=`` in the address bar in step with the chosen area, for sharing."""
+    row = data.find(kind, item_id) if kind in ("zone", "park") else None
+    for key in ("zone", "park"):
+        wanted = row["name"] if row is not None and kind == key else None
+        if wanted and st.query_params.get(key) != wanted:
+            st.query_params[key] = wanted
+        elif not wanted and key in st.query_params:
+            del st.query_params[key]
+
+
 def selected_row():
     if not state["selected"]:
         return None, None
@@ -67,7 +78,8 @@ if hits:
         state["search_applied"] = (query, hit.id)
         select(hit.kind, hit.id, hit.bounds)
 
-map_col, info_col = st.columns([3, 2], gap="medium")
+wide = st.toggle("全宽地图（详情显示在地图下方）", key="wide_map")
+map_col, info_col = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
 with map_col:
     kind, row = selected_row()
     geom = row.geometry if row is not None else None
@@ -91,6 +103,8 @@ elif point and point != state.get("prev_point"):
     if basemap.datum == "gcj02":
         lon, lat = gcj02_to_wgs84(lon, lat)
     state["point_note"] = point_summary(data.zones, data.parks, lon, lat)
+
+sync_url(*state["selected"]) if state["selected"] else sync_url(None, None)
 
 with info_col:
     if state["point_note"]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from layers.details import accuracy_text, area_text
+from layers.details import accuracy_text, area_text, bounds_rows
 from layers.mapview import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.profile import find_cjk_font, park_profile_html, park_profile_png
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, linked_projects, show_map, url_view
@@ -31,6 +32,7 @@ with card:
         if park.get("clause"):
             st.markdown("**位置（规划原文）**")
             st.text(park["clause"])
+            st.dataframe(pd.DataFrame(bounds_rows(park["bounds"])), hide_index=True, width="stretch")
         else:
             st.markdown("**位置**：规划以楼宇/街区定位：" + "、".join(park["sites"]))
             st.warning(accuracy_text("unlocated", None))

@@ -97,6 +97,21 @@ def test_url_parameter_selects_a_zone(fake_map):
     assert fake_map.calls[-1]["center"] is not None
 
 
+def test_choosing_an_area_puts_it_in_the_url(fake_map):
+    at = app()
+    fake_map.result = {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}}
+    at.run()
+    assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
+    at.selectbox(key="basemap").select("amap").run()
+    assert at.query_params.get("basemap") in ("amap", ["amap"])
+
+
+def test_wide_map_layout_keeps_details(fake_map):
+    at = app({"zone": "站南片区"})
+    at.toggle(key="wide_map").set_value(True).run()
+    assert "站南片区" in [s.value for s in at.subheader]
+
+
 def test_bad_url_parameters_give_messages_not_tracebacks(fake_map):
     at = app({"zone": "<script>alert(1)</script>", "basemap": "google"})
     warnings = [w.value for w in at.warning]
