@@ -243,20 +243,26 @@ def category_colors(categories) -> dict[str, str]:
     return {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(set(categories)))}
 
 
+def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
+                 asset_urls: dict[str, str]) -> None:
+    """Add the project markers to a map, clustered when there are many."""
+    layer = project_layer(projects, basemap)
+    if len(projects) <= CLUSTER_OVER:
+        layer.add_to(m)
+        return
+    cluster = folium.plugins.MarkerCluster(name="项目（聚合）", options={"disableClusteringAtZoom": 16})
+    use_local_assets(cluster, asset_urls)
+    layer.add_to(cluster)
+    cluster.add_to(m)
+
+
 def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
                  asset_urls: dict[str, str]) -> folium.Map:
     """The project map: zone/park outlines, projects by category, clustered when many, a legend."""
     m = new_map(basemap, asset_urls)
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
-    layer = project_layer(projects, basemap)
-    if len(projects) > CLUSTER_OVER:
-        cluster = folium.plugins.MarkerCluster(name="项目（聚合）", options={"disableClusteringAtZoom": 16})
-        use_local_assets(cluster, asset_urls)
-        layer.add_to(cluster)
-        cluster.add_to(m)
-    else:
-        layer.add_to(m)
+    add_projects(m, projects, basemap, asset_urls)
     colors = category_colors(projects["category"].dropna()) if "category" in projects else {}
     labels = dict(zip(projects.get("category", []), projects.get("category_label", [])))
     rows = "".join(f'<br><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
@@ -279,7 +285,7 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     if layers.projects is not None and len(layers.projects):
-        project_layer(layers.projects, basemap).add_to(m)
+        add_projects(m, layers.projects, basemap, asset_urls)
     folium.LayerControl(collapsed=True).add_to(m)
     _Script(_LEGEND_JS, legend_html=json.dumps(legend_html(layers.projects is not None))).add_to(m)
     if measure:
