@@ -19,7 +19,6 @@ import shapely
 from shapely import line_merge
 from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
 
 from layers.geojson_io import read_features
 
@@ -169,8 +168,3 @@ def load_gazetteer(inputs: Path, *, use_osm: bool = True) -> Gazetteer:
         for feat in layer:
             chosen.setdefault(feat.name, feat)
     return Gazetteer(list(chosen.values()))
-
-
-def merged_line(features: list[GazetteerFeature]) -> BaseGeometry:
-    """One geometry for a side that names several features."""
-    return unary_union([f.geometry for f in features])
