@@ -66,6 +66,16 @@ def _copy_if_changed(src: Path, dst: Path) -> None:
     tmp.replace(dst)
 
 
+def _installed() -> list[tuple[Asset, Path]]:
+    """The assets whose package is installed, with that package's folder."""
+    found = []
+    for asset in ASSETS.values():
+        root = _package_root(asset.package)
+        if root is not None and (root / asset.path).exists():
+            found.append((asset, root))
+    return found
+
+
 def sync_assets(static_dir: Path) -> dict[str, str]:
     """Copy the available assets under ``static_dir/vendor``; return key → local URL.
 
@@ -73,10 +83,7 @@ def sync_assets(static_dir: Path) -> dict[str, str]:
     to folium's CDN address for them.
     """
     urls = {}
-    for asset in ASSETS.values():
-        root = _package_root(asset.package)
-        if root is None or not (root / asset.path).exists():
-            continue
+    for asset, root in _installed():
         rel = Path("vendor") / asset.package / asset.path
         _copy_if_changed(root / asset.path, static_dir / rel)
         for folder in asset.extra_dirs:
@@ -88,9 +95,4 @@ def sync_assets(static_dir: Path) -> dict[str, str]:
 
 def file_urls() -> dict[str, str]:
     """``file://`` URLs of the installed assets, for static HTML files opened locally."""
-    urls = {}
-    for asset in ASSETS.values():
-        root = _package_root(asset.package)
-        if root is not None and (root / asset.path).exists():
-            urls[asset.key] = (root / asset.path).as_uri()
-    return urls
+    return {asset.key: (root / asset.path).as_uri() for asset, root in _installed()}

@@ -39,11 +39,6 @@ INPUTS = GEODATA / "inputs"
 PLAN_FILE = INPUTS / "weicheng-14th-five-year-plan.txt"
 
 _INDUSTRY_RE = re.compile(r"(?:主要招引|重点招引|重点招商引进|重点引进|招引|引进|导入)(.+?)(?:等|项目|。|$)")
-_STATUS_TEXT = {
-    "approximate": "近似",
-    "derived": "由区界推得",
-    "osm": "OpenStreetMap",
-}
 
 
 @dataclass

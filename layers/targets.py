@@ -134,7 +134,7 @@ def extract_targets(text: str, area_names: list[str] | None = None) -> list[Targ
                             continue
                         indicator = _indicator(before)
                         if not _AFTER_SEP.match(after) or indicator in _TARGET_VERBS or not indicator:
-                            indicator = (indicator if indicator not in _TARGET_VERBS else indicator) + _noun_after(after)
+                            indicator += _noun_after(after)
                         if len(indicator) < 2:
                             continue
                         value = float(m.group(1))

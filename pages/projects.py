@@ -8,7 +8,7 @@ import streamlit as st
 
 from layers.mapview import projects_map
 from layers.project_import import ImportFileError, read_table, template_csv, validate
-from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
+from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, project_details, show_map, store
 
 ensure_frame()
@@ -16,7 +16,7 @@ data = layers()
 basemap = current_basemap()
 db = store()
 imported = db.projects()
-projects = layers(with_imports=True).projects
+projects = all_projects(data.projects, imported)
 
 st.title("项目")
 map_tab, import_tab = st.tabs(["项目地图", "导入项目清单"])

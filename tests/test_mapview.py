@@ -1,5 +1,4 @@
 import pytest
-from shapely.geometry import shape
 
 from layers.basemaps import available_basemaps
 from layers.data import load_layers
