@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layers.assets import file_urls  # noqa: E402
-from layers.basemaps import available_basemaps  # noqa: E402
+from layers.maps.assets import file_urls  # noqa: E402
+from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.data import load_layers  # noqa: E402
-from layers.mapview import projects_map  # noqa: E402
-from layers.project_import import TEMPLATE_COLUMNS, assign_areas, read_table, validate  # noqa: E402
+from layers.maps.views import projects_map  # noqa: E402
+from layers.store.imports import TEMPLATE_COLUMNS, assign_areas, read_table, validate  # noqa: E402
 from layers.project_table import imported_projects  # noqa: E402
 
 

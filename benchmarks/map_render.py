@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from layers.assets import file_urls  # noqa: E402
-from layers.basemaps import available_basemaps  # noqa: E402
+from layers.maps.assets import file_urls  # noqa: E402
+from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.data import load_layers  # noqa: E402
-from layers.mapview import base_map  # noqa: E402
+from layers.maps.views import base_map  # noqa: E402
 from tests.browser import MAP_FRAME, browser, streamlit_server  # noqa: E402
 
 POLYGONS = 18  # 10 zones + 8 located parks

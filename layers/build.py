@@ -22,21 +22,18 @@ from pathlib import Path
 
 import shapely
 
-from layers.areas import PlanArea, extract_areas
-from layers.bounds import SIDES
-from layers.checks import area_checks, format_report, overlap_checks, shared_edge_checks, side_order_checks
-from layers.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
-from layers.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
-from layers.geojson_io import dumps, feature_collection, stage_text
-from layers.plantext import CleanText, read_plan
-from layers.polygons import BuildError, BuiltArea, build_area
-from layers.projects import CATEGORY_LABELS, STATUS_LABELS, PlanProject, extract_projects
-from layers.targets import extract_targets
+from layers.plan.areas import PlanArea, extract_areas
+from layers.plan.bounds import SIDES
+from layers.geometry.checks import area_checks, format_report, overlap_checks, shared_edge_checks, side_order_checks
+from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
+from layers.geometry.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
+from layers.geometry.geojson_io import dumps, feature_collection, stage_text
+from layers.plan.text import CleanText, read_plan
+from layers.geometry.polygons import BuildError, BuiltArea, build_area
+from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS, PlanProject, extract_projects
+from layers.plan.targets import extract_targets
+from layers.paths import GEODATA, INPUTS, PLAN_FILE, ROOT  # noqa: F401  (re-exported for callers)
 
-ROOT = Path(__file__).resolve().parents[1]
-GEODATA = ROOT / "geodata"
-INPUTS = GEODATA / "inputs"
-PLAN_FILE = INPUTS / "weicheng-14th-five-year-plan.txt"
 
 _INDUSTRY_RE = re.compile(r"(?:主要招引|重点招引|重点招商引进|重点引进|招引|引进|导入)(.+?)(?:等|项目|。|$)")
 

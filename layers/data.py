@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layers.build import GEODATA
+from layers.paths import GEODATA
 
 REQUIRED_LAYERS = ("zones", "parks", "district", "gazetteer", "edges")
 OPTIONAL_LAYERS = ("projects",)

@@ -7,8 +7,8 @@ import math
 import geopandas as gpd
 from shapely.geometry import Point
 
-from layers.bounds import SIDE_NAMES, SIDES
-from layers.crs import SQM_PER_HA, SQM_PER_MU
+from layers.plan.bounds import SIDE_NAMES, SIDES
+from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU
 
 ROAD_KINDS = {"road": "道路", "river": "河流", "railway": "铁路", "dam": "大坝", "border": "县界"}
 _STATUS = {

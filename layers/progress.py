@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from layers.targets import CATEGORY_LABELS
+from layers.plan.targets import CATEGORY_LABELS
 
 
 def _num(value) -> float | None:

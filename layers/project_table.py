@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from layers.projects import CATEGORY_LABELS, STATUS_LABELS
+from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS
 
 SOURCE_LABELS = {"plan": "规划文本", "import": "用户导入"}
 COLUMNS = ["id", "name", "category", "category_label", "status", "status_label", "zone", "park",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from layers.data import Layers
-from layers.plantext import to_simplified
+from layers.plan.text import to_simplified
 
 KIND_LABELS = {"zone": "片区", "park": "园区", "project": "项目", "road": "道路/地物"}
 

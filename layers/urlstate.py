@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from layers.plantext import to_simplified
+from layers.plan.text import to_simplified
 
 PARAMS = ("zone", "park", "basemap")
 _MAX_LEN = 100

@@ -9,15 +9,15 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.assets import sync_assets
-from layers.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
-from layers.bounds import SIDE_NAMES
+from layers.maps.assets import sync_assets
+from layers.maps.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
+from layers.plan.bounds import SIDE_NAMES
 from layers.data import DataError, Layers, load_layers
 from layers.details import ROAD_KINDS, accuracy_text, area_text, bounds_rows, project_location_text
-from layers.exports import FORMATS, export_layer
-from layers.measure import measure_drawings
+from layers.maps.exports import FORMATS, export_layer
+from layers.maps.measure import measure_drawings
 from layers.project_table import all_projects
-from layers.store import Store
+from layers.store.database import Store
 from layers.urlstate import read_query
 
 APP_DIR = Path(__file__).resolve().parents[1]

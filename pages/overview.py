@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.details import point_summary
-from layers.gcj02 import gcj02_to_wgs84
-from layers.mapview import base_map, highlight_group, view_for
+from layers.geometry.gcj02 import gcj02_to_wgs84
+from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from pages.common import (
     asset_urls,

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from layers.details import accuracy_text, area_text, bounds_rows
-from layers.mapview import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
-from layers.profile import find_cjk_font, park_profile_html, park_profile_png
+from layers.maps.views import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
+from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, linked_projects, show_map, url_view
 
 ensure_frame()

@@ -6,8 +6,8 @@ import uuid
 
 import streamlit as st
 
-from layers.mapview import projects_map
-from layers.project_import import ImportFileError, read_table, template_csv, validate
+from layers.maps.views import projects_map
+from layers.store.imports import ImportFileError, read_table, template_csv, validate
 from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, project_details, show_map, store
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from layers.progress import target_table
-from layers.targets import CATEGORY_LABELS
+from layers.plan.targets import CATEGORY_LABELS
 from pages.common import ensure_frame, layers, store
 
 ensure_frame()

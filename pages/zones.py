@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.details import accuracy_text, area_text
-from layers.geojson_io import dumps, feature_collection
-from layers.mapview import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
-from layers.review import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
+from layers.geometry.geojson_io import dumps, feature_collection
+from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
+from layers.review.preview import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
 
 ensure_frame()

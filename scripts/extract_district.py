@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from shapely.geometry import mapping, shape  # noqa: E402
 
-from layers.gcj02 import geometry_to_wgs84  # noqa: E402
-from layers.geojson_io import write_geojson  # noqa: E402
+from layers.geometry.gcj02 import geometry_to_wgs84  # noqa: E402
+from layers.geometry.geojson_io import write_geojson  # noqa: E402
 
 DISTRICTS = {
     "370702": "潍城区",

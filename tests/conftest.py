@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from layers.build import PLAN_FILE, build  # noqa: E402
-from layers.plantext import read_plan  # noqa: E402
+from layers.plan.text import read_plan  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -209,7 +209,7 @@ def test_projects_page_lists_plan_projects_and_unlocated_ones(fake_map):
 
 
 def test_projects_page_shows_imported_projects(fake_map, own_database):
-    from layers.store import Store
+    from layers.store.database import Store
     Store(own_database).add_projects([{"name": "导入的项目", "category": "industry", "status": "开工", "lon": 119.09,
                                        "lat": 36.682, "zone": "站南片区", "location_precision": "exact"}],
                                      batch_id="b1", source_file="a.csv")
@@ -232,7 +232,7 @@ def test_targets_page_records_a_value(fake_map, own_database):
     at.text_input(key="progress_who_0").input("张三")
     at.button(key="progress_save").click().run()
     assert not at.exception
-    from layers.store import Store
+    from layers.store.database import Store
     assert list(Store(own_database).progress()["value"]) == [48.0]
 
 
@@ -241,7 +241,7 @@ def test_targets_page_rejects_a_bad_value(fake_map, own_database):
     at.text_input(key="progress_value_0").input("很多")
     at.button(key="progress_save").click().run()
     assert any("不是数字" in e.value and "记录人" in e.value for e in at.error)
-    from layers.store import Store
+    from layers.store.database import Store
     assert Store(own_database).progress().empty
 
 
@@ -252,7 +252,7 @@ def test_projects_and_targets_pages_run(fake_map, page, message):
 
 
 def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
-    from layers.store import Store
+    from layers.store.database import Store
     rows = [{"name": f"项目{i}", "category": "industry", "lon": 119.05 + i * 1e-5, "lat": 36.70,
              "location_precision": "exact"} for i in range(250)]
     Store(own_database).add_projects(rows, batch_id="many", source_file="many.csv")

@@ -1,4 +1,4 @@
-from layers.areas import extract_areas
+from layers.plan.areas import extract_areas
 
 ZONES = ["站南片区", "鲁台片区", "于河片区", "宝通片区", "浮烟山片区",
          "利昌片区", "永安片区", "军埠口片区", "仓南片区", "北小于河片区"]

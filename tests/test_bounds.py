@@ -1,6 +1,6 @@
 import pytest
 
-from layers.bounds import BoundsError, parse_bounds
+from layers.plan.bounds import BoundsError, parse_bounds
 
 # (text, east, west, south, north, qualifiers)
 CASES = [

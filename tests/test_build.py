@@ -5,7 +5,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import shape
 
-from layers import geojson_io
+from layers.geometry import geojson_io as geojson_io
 from layers.build import INPUTS, build, main, write_outputs
 
 FACING_PAIRS = [

@@ -8,11 +8,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from layers.basemaps import available_basemaps
+from layers.maps.basemaps import available_basemaps
 from layers.data import load_layers
 from layers.escape import html_text
-from layers.mapview import base_map, edges_group, highlight_group, project_layer
-from layers.profile import park_profile_html
+from layers.maps.views import base_map, edges_group, highlight_group, project_layer
+from layers.maps.profile import park_profile_html
 from layers.search import search
 
 EVIL = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "`${alert(1)}`", "</script><b>x"]

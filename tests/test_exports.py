@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from layers.data import load_layers
-from layers.exports import FORMATS, export_layer
-from layers.profile import find_cjk_font, park_profile_html, park_profile_png
+from layers.maps.exports import FORMATS, export_layer
+from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
 
 
 @pytest.fixture(scope="module")

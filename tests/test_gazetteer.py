@@ -1,10 +1,10 @@
 import pytest
 from shapely.geometry import LineString
 
-from layers.areas import extract_areas
-from layers.bounds import SIDES
+from layers.plan.areas import extract_areas
+from layers.plan.bounds import SIDES
 from layers.build import INPUTS
-from layers.gazetteer import load_gazetteer
+from layers.geometry.gazetteer import load_gazetteer
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import pytest
 from shapely.geometry import LineString
 
-from layers.gcj02 import gcj02_to_wgs84, geometry_to_gcj02, geometry_to_wgs84, wgs84_to_gcj02
+from layers.geometry.gcj02 import gcj02_to_wgs84, geometry_to_gcj02, geometry_to_wgs84, wgs84_to_gcj02
 
 # Published reference points (lat, lon) WGS-84 → GCJ-02.
 REFERENCE = [

@@ -4,9 +4,9 @@ import openpyxl
 import pytest
 
 from layers.data import load_layers
-from layers.gcj02 import wgs84_to_gcj02
-from layers.project_import import ImportFileError, read_table, template_csv, validate
-from layers.store import Store, default_db_path
+from layers.geometry.gcj02 import wgs84_to_gcj02
+from layers.store.imports import ImportFileError, read_table, template_csv, validate
+from layers.store.database import Store, default_db_path
 
 HEADER = "name,category,status,investment_10k_yuan,start_year,lon,lat,zone,park\n"
 ROWS = ("火车站配套项目,commerce,开工,1200,2023,119.09,36.682,,\n"

@@ -1,10 +1,10 @@
 import pytest
 
-from layers.basemaps import available_basemaps
+from layers.maps.basemaps import available_basemaps
 from layers.data import load_layers
-from layers.gcj02 import wgs84_to_gcj02
-from layers.mapview import layer_geojson, view_for
-from layers.measure import measure_drawings
+from layers.geometry.gcj02 import wgs84_to_gcj02
+from layers.maps.views import layer_geojson, view_for
+from layers.maps.measure import measure_drawings
 from layers.urlstate import read_query
 
 

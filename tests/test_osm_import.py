@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from layers import osm_import
+from layers.geometry import osm as osm_import
 from layers.build import INPUTS, build
-from layers.gazetteer import load_gazetteer
+from layers.geometry.gazetteer import load_gazetteer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "small.osm"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from layers.build import PLAN_FILE
-from layers.plantext import GAP_MARK, repair_mojibake, strip_pinyin, to_simplified
+from layers.plan.text import GAP_MARK, repair_mojibake, strip_pinyin, to_simplified
 
 SHARED_PLAN = Path(__file__).resolve().parents[2] / "shared" / "plan" / PLAN_FILE.name
 

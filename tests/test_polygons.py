@@ -3,10 +3,10 @@
 import pytest
 from shapely.geometry import LineString, box
 
-from layers.bounds import parse_bounds
-from layers.crs import to_wgs84
-from layers.gazetteer import Gazetteer, GazetteerFeature
-from layers.polygons import BuildError, build_area, on_side
+from layers.plan.bounds import parse_bounds
+from layers.geometry.crs import to_wgs84
+from layers.geometry.gazetteer import Gazetteer, GazetteerFeature
+from layers.geometry.polygons import BuildError, build_area, on_side
 
 X0, Y0 = 500_000.0, 4_060_000.0  # inside EPSG:4549's area near Weifang
 DISTRICT = box(X0, Y0, X0 + 10_000, Y0 + 10_000)

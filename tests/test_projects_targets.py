@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import shape
 
-from layers.areas import extract_areas
-from layers.projects import PROJECT_NAMES, extract_projects, missing_names
-from layers.targets import extract_targets
+from layers.plan.areas import extract_areas
+from layers.plan.projects import PROJECT_NAMES, extract_projects, missing_names
+from layers.plan.targets import extract_targets
 
 
 @pytest.fixture(scope="module")

@@ -10,12 +10,12 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from layers.bounds import SIDE_NAMES, SIDES, Bounds, BoundsError, parse_bounds
-from layers.build import INPUTS
-from layers.crs import SQM_PER_HA, to_metric
+from layers.plan.bounds import SIDE_NAMES, SIDES, Bounds, BoundsError, parse_bounds
+from layers.paths import INPUTS
+from layers.geometry.crs import SQM_PER_HA, to_metric
 from layers.details import accuracy_text
-from layers.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
-from layers.polygons import BuildError, BuiltArea, build_area
+from layers.geometry.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
+from layers.geometry.polygons import BuildError, BuiltArea, build_area
 
 STATUS_LABEL = {"pass": "通过", "fail": "未通过", "info": "提示"}
 MAX_DESCRIPTION = 2_000

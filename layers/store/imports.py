@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from layers.gcj02 import gcj02_to_wgs84
+from layers.geometry.gcj02 import gcj02_to_wgs84
 
 TEMPLATE_COLUMNS = ("name", "category", "status", "investment_10k_yuan", "start_year",
                     "lon", "lat", "zone", "park")

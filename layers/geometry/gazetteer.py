@@ -20,7 +20,7 @@ from shapely import line_merge
 from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 
-from layers.geojson_io import read_features
+from layers.geometry.geojson_io import read_features
 
 WEICHENG = "370702"
 #: Named features that are borders of Weicheng with a neighbour.

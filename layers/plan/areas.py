@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layers.bounds import Bounds, BoundsError, parse_bounds
-from layers.sections import Citation, find_section, numbered_items, split_sections
+from layers.plan.bounds import Bounds, BoundsError, parse_bounds
+from layers.plan.sections import Citation, find_section, numbered_items, split_sections
 
 #: Where the plan lists them: (chapter, section) numerals.
 ZONE_SECTION = ("六", "一")

@@ -13,8 +13,8 @@ import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from layers.bounds import SIDE_NAMES
-from layers.polygons import BuiltArea, on_side
+from layers.plan.bounds import SIDE_NAMES
+from layers.geometry.polygons import BuiltArea, on_side
 
 #: Facing sides: where A names a feature on ``side``, B names it on the opposite one.
 FACING = {"east": "west", "west": "east", "north": "south", "south": "north"}

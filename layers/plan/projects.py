@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from layers.areas import PlanArea
-from layers.sections import Citation, split_sections
+from layers.plan.areas import PlanArea
+from layers.plan.sections import Citation, split_sections
 
 #: Reviewed names → category. Kept short and factual; every name occurs in the plan.
 PROJECT_NAMES: dict[str, str] = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from shapely.geometry import shape
 
-from layers.basemaps import Basemap
-from layers.crs import SQM_PER_HA, SQM_PER_MU, to_metric
-from layers.gcj02 import geometry_to_wgs84
+from layers.maps.basemaps import Basemap
+from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU, to_metric
+from layers.geometry.gcj02 import geometry_to_wgs84
 
 
 def length_text(metres: float) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from layers.plantext import to_simplified
+from layers.plan.text import to_simplified
 
 SIDES = ("east", "west", "south", "north")
 SIDE_NAMES = {"east": "东", "west": "西", "south": "南", "north": "北"}

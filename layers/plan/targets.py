@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from layers.sections import Citation, split_sections
+from layers.plan.sections import Citation, split_sections
 
 _UNITS = ("微克/立方米", "万平方米", "平方米", "亿元", "万元", "元", "千米", "公里", "万户", "户", "万亩", "亩",
           "万人", "人", "套", "张", "名", "所", "处", "项", "件", "座", "天", "吨", "个", "家", "条", "辆",

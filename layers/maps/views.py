@@ -19,11 +19,11 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from layers.basemaps import Basemap
-from layers.bounds import SIDE_NAMES
+from layers.maps.basemaps import Basemap
+from layers.plan.bounds import SIDE_NAMES
 from layers.data import Layers
 from layers.escape import html_text
-from layers.gcj02 import geometry_to_gcj02
+from layers.geometry.gcj02 import geometry_to_gcj02
 
 DISTRICT_CENTER = (36.70, 119.04)
 DEFAULT_ZOOM = 11

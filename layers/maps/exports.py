@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from layers.crs import METRIC
+from layers.geometry.crs import METRIC
 
 FORMATS = {
     "geojson": ("GeoJSON（WGS-84）", "application/geo+json", ".geojson"),

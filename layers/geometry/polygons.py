@@ -16,9 +16,9 @@ from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polygonize, unary_union
 
-from layers.bounds import SIDE_NAMES, SIDES, Bounds
-from layers.crs import to_metric, to_wgs84
-from layers.gazetteer import Gazetteer, GazetteerError, GazetteerFeature
+from layers.plan.bounds import SIDE_NAMES, SIDES, Bounds
+from layers.geometry.crs import to_metric, to_wgs84
+from layers.geometry.gazetteer import Gazetteer, GazetteerError, GazetteerFeature
 
 #: How far line ends are extended, in metres.
 EXTEND_M = 800.0

@@ -1,0 +1,1 @@
+"""maps stage of the pipeline (see STYLE.md layout)."""

@@ -1,0 +1,1 @@
+"""review stage of the pipeline (see STYLE.md layout)."""

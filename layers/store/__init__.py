@@ -1,0 +1,1 @@
+"""store stage of the pipeline (see STYLE.md layout)."""
