@@ -1,12 +1,19 @@
-"""Load the built layers from ``geodata/`` for the app, with clear errors.
+"""Load the built layers for the app, with clear errors.
 
 The app never rebuilds geometry: it reads what ``python -m layers.build``
-wrote. A missing or malformed file becomes a :class:`DataError` whose
-Chinese message names the file and says what to do.
+wrote to ``geodata/`` (layer version 0) or an approved layer version kept in
+the database (its files, see :func:`load_version`). A missing or malformed
+file becomes a :class:`DataError` whose Chinese message names the file and
+says what to do.
+
+Every :class:`Layers` carries a ``version_key`` (``"v0"``, ``"v3"``, ``"p12"``
+for the preview of pending proposal 12): stable for the same content, so map
+caches can be keyed on it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +24,10 @@ import pandas as pd
 from layers.paths import GEODATA
 
 REQUIRED_LAYERS = ("zones", "parks", "district", "gazetteer", "edges")
+#: Layers a stored version holds; the others always come from ``geodata/``.
+VERSIONED_LAYERS = ("zones", "parks", "edges", "gazetteer")
+#: The key of the plan-derived layers in ``geodata/``.
+BASE_VERSION_KEY = "v0"
 OPTIONAL_LAYERS = ("projects",)
 _REQUIRED_PROPS = {"zones": {"id", "name"}, "parks": {"id", "name"}, "district": {"name"},
                    "gazetteer": {"name", "kind"}, "edges": {"area_id", "feature", "side"},
@@ -39,6 +50,8 @@ class Layers:
     projects: gpd.GeoDataFrame | None = None
     targets: pd.DataFrame | None = None
     checks: list[dict] = field(default_factory=list)
+    #: Which layer version this is (``v0`` = geodata/); stable, for cache keys.
+    version_key: str = BASE_VERSION_KEY
 
     def find(self, kind: str, item_id: str) -> pd.Series | None:
         """The row of a zone, park, road or project by the id the map and search use."""
@@ -49,6 +62,45 @@ class Layers:
         ids = frame["id"] if "id" in frame else "feature-" + frame["name"]
         match = frame[ids == item_id]
         return match.iloc[0] if len(match) else None
+
+
+def parse_layer(text: str, name: str, label: str) -> gpd.GeoDataFrame:
+    """Read one GeoJSON layer from text and check the properties the app relies on.
+
+    Parameters
+    ----------
+    text
+        The GeoJSON text.
+    name
+        The layer (``zones``, ``parks`` …): which properties are required.
+    label
+        How messages name the file (``zones.geojson`` or ``版本 3 的 zones.geojson``).
+
+    Raises
+    ------
+    DataError
+        When the text is not JSON, not a FeatureCollection, or a feature lacks
+        a required property.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"图层文件 {label} 不是有效的 JSON（{exc}）：请重新运行 python -m layers.build") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise DataError(f"图层文件 {label} 不是 GeoJSON FeatureCollection")
+    features = data.get("features") or []
+    for i, feat in enumerate(features, start=1):
+        props = feat.get("properties") if isinstance(feat, dict) else None
+        missing = _REQUIRED_PROPS[name] - set(props or {})
+        if missing:
+            raise DataError(f"图层文件 {label} 第 {i} 个要素缺少属性：{'、'.join(sorted(missing))}")
+    try:
+        frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
+    except Exception as exc:  # shapely/pandas raise several types on bad geometry
+        raise DataError(f"图层文件 {label} 的几何无法读取（{exc}）") from exc
+    if frame.empty:
+        frame = gpd.GeoDataFrame({c: [] for c in _REQUIRED_PROPS[name]}, geometry=[], crs="EPSG:4326")
+    return frame
 
 
 def read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
@@ -63,24 +115,10 @@ def read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
     if not path.exists():
         raise DataError(f"缺少图层文件 {path.name}：请运行 python -m layers.build 生成")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"图层文件 {path.name} 不是有效的 JSON（{exc}）：请重新运行 python -m layers.build") from exc
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise DataError(f"图层文件 {path.name} 不是 GeoJSON FeatureCollection")
-    features = data.get("features") or []
-    for i, feat in enumerate(features, start=1):
-        props = feat.get("properties") if isinstance(feat, dict) else None
-        missing = _REQUIRED_PROPS[name] - set(props or {})
-        if missing:
-            raise DataError(f"图层文件 {path.name} 第 {i} 个要素缺少属性：{'、'.join(sorted(missing))}")
-    try:
-        frame = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")
-    except Exception as exc:  # shapely/pandas raise several types on bad geometry
-        raise DataError(f"图层文件 {path.name} 的几何无法读取（{exc}）") from exc
-    if frame.empty:
-        frame = gpd.GeoDataFrame({c: [] for c in _REQUIRED_PROPS[name]}, geometry=[], crs="EPSG:4326")
-    return frame
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"图层文件 {path.name} 不是 UTF-8 文本（{exc}）：请重新运行 python -m layers.build") from exc
+    return parse_layer(text, name, path.name)
 
 
 def read_checks(path: Path) -> list[dict]:
@@ -102,3 +140,29 @@ def load_layers(geodata: Path = GEODATA) -> Layers:
     targets_path = geodata / "targets.csv"
     targets = pd.read_csv(targets_path, encoding="utf-8-sig") if targets_path.exists() else None
     return Layers(**frames, targets=targets, checks=read_checks(geodata / "report.json"))
+
+
+def load_version(files: dict[str, str], version_key: str, geodata: Path = GEODATA) -> Layers:
+    """Layers of a stored version: its zones/parks/edges/gazetteer and checks, the rest from ``geodata/``.
+
+    Parameters
+    ----------
+    files
+        The version's files (``{"zones.geojson": text, …, "report.json": text}``).
+    version_key
+        Its stable key (``"v3"``, ``"p12"``).
+    geodata
+        Where the unversioned layers (district, projects, targets) come from.
+    """
+    base = load_layers(geodata)
+    frames = {}
+    for name in VERSIONED_LAYERS:
+        text = files.get(f"{name}.geojson")
+        if text is None:
+            raise DataError(f"版本 {version_key} 缺少图层 {name}.geojson")
+        frames[name] = parse_layer(text, name, f"{version_key} 的 {name}.geojson")
+    try:
+        checks = list(json.loads(files.get("report.json") or '{"checks": []}').get("checks", []))
+    except (json.JSONDecodeError, AttributeError) as exc:
+        raise DataError(f"版本 {version_key} 的检查报告无法读取（{exc}）") from exc
+    return dataclasses.replace(base, **frames, checks=checks, version_key=version_key)
