@@ -1,0 +1,222 @@
+"""Opening the database: SQLite by default, PostgreSQL + PostGIS by URL; Alembic upgrades.
+
+``WEICHENG_MAP_DB`` holds either a file path (SQLite, the embedded default) or a
+``postgresql://user:password@host/dbname`` URL (a bureau's shared server).
+Every failure to open or use the database becomes a :class:`StoreError` whose
+message, in Chinese, says what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+DB_ENV = "WEICHENG_MAP_DB"
+APP_DIR_NAME = "weicheng-plan-map"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+#: How long a write waits for another writer before the user is told the database is busy.
+BUSY_TIMEOUT_S = 10
+#: The revision a file written by the pre-Alembic release (PRAGMA user_version = 1) is at.
+RELEASE_REVISION = "0001"
+
+_engines: dict[str, Engine] = {}
+_upgraded: set[str] = set()
+_lock = threading.Lock()
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used; ``str(error)`` is a Chinese message saying what to do."""
+
+
+def default_db_path(env: dict[str, str] | None = None) -> Path:
+    """``$WEICHENG_MAP_DB`` when it is a path, else the platform's user data folder."""
+    env = os.environ if env is None else env
+    if env.get(DB_ENV) and not is_url(env[DB_ENV]):
+        return Path(env[DB_ENV]).expanduser()
+    if sys.platform == "win32":
+        base = Path(env.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / APP_DIR_NAME / "weicheng.sqlite3"
+
+
+def is_url(value: str) -> bool:
+    """Whether ``value`` is a database URL rather than a file path."""
+    return value.startswith(("postgresql://", "postgresql+psycopg://", "postgres://", "sqlite://"))
+
+
+def database_url(url_or_path: str | Path | None = None) -> str:
+    """The SQLAlchemy URL for a path, a URL, or (None) ``$WEICHENG_MAP_DB`` / the default file."""
+    if url_or_path is None:
+        url_or_path = os.environ.get(DB_ENV) or default_db_path()
+    value = str(url_or_path)
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if is_url(value):
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def describe(url: str) -> str:
+    """The database for messages: a file path, or a URL without its password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return parsed.database or ":memory:"
+    return parsed.render_as_string(hide_password=True)
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    # We emit BEGIN ourselves: DDL becomes transactional and writes can take the lock up front.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # A writer takes the write lock at BEGIN, so a read-then-write never deadlocks with another writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def _check_sqlite_path(path: Path) -> None:
+    """Refuse, with a message, the file states SQLite reports only vaguely."""
+    if path.is_dir():
+        raise StoreError(f"数据库路径 {path} 是一个文件夹，不是数据库文件。请把环境变量 {DB_ENV} 指向一个文件"
+                         "（例如 …/weicheng.sqlite3），或删除这个空文件夹后重新启动。")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"无法创建数据库所在的文件夹 {path.parent}（{exc.strerror}）。请检查该位置的权限，"
+                         f"或用环境变量 {DB_ENV} 指定一个可写的位置。") from exc
+
+
+def get_engine(url_or_path: str | Path | None = None) -> Engine:
+    """One engine per database (cached): SQLite with WAL and a busy timeout, or PostgreSQL via psycopg 3."""
+    url = database_url(url_or_path)
+    with _lock:
+        if url in _engines:
+            return _engines[url]
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            if parsed.database and parsed.database != ":memory:":
+                _check_sqlite_path(Path(parsed.database))
+            engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+            event.listen(engine, "connect", _sqlite_on_connect)
+            event.listen(engine, "begin", _sqlite_begin)
+        else:
+            engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                   connect_args={"connect_timeout": BUSY_TIMEOUT_S})
+        _engines[url] = engine
+        return engine
+
+
+def dispose_all() -> None:
+    """Close every cached engine (tests that remove database files call this)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _upgraded.clear()
+
+
+def friendly_error(exc: BaseException, url: str) -> StoreError:
+    """A Chinese message for a database failure, naming the database and what to do."""
+    where = describe(url)
+    raw = str(getattr(exc, "orig", None) or exc).lower()
+    if isinstance(exc, StoreError):
+        return exc
+    if "locked" in raw or "busy" in raw or "lock timeout" in raw:
+        return StoreError(f"数据库 {where} 正被其他程序占用，等待 {BUSY_TIMEOUT_S} 秒后仍未释放，本次操作没有保存。"
+                          "请稍后再试；若一直如此，请关闭其他正在使用这个数据库的程序或服务器进程。")
+    if "not a database" in raw or "malformed" in raw or "corrupt" in raw:
+        return StoreError(f"数据库文件 {where} 已损坏或不完整，无法读取。请从备份恢复该文件；"
+                          "若没有备份，可把它改名保存后重新启动本程序（会新建一个空数据库）。")
+    if "readonly" in raw or "read-only" in raw or "permission denied" in raw:
+        return StoreError(f"数据库文件 {where} 是只读的，或其所在文件夹不可写，无法保存。"
+                          "请让管理员给运行本程序的账户开通该文件及其文件夹的写权限。")
+    if "unable to open" in raw or "disk i/o" in raw:
+        return StoreError(f"无法打开数据库文件 {where}。请确认该文件及其文件夹存在且可读写，"
+                          f"或用环境变量 {DB_ENV} 指定另一个位置。")
+    if "newer" in raw or "can't locate revision" in raw:
+        return StoreError(f"数据库 {where} 由更新版本的程序写入，本程序无法使用。请升级本程序后再打开。")
+    if make_url(url).get_backend_name() == "postgresql":
+        return StoreError(f"无法使用 PostgreSQL 数据库 {where}。请检查 {DB_ENV} 中的地址、用户名和密码，"
+                          "并确认数据库服务器正在运行、已安装 PostGIS。")
+    return StoreError(f"数据库 {where} 出错，本次操作没有保存。请稍后再试；若问题持续，请联系管理员。")
+
+
+@contextmanager
+def translated_errors(url: str) -> Iterator[None]:
+    """Turn database exceptions inside the block into :class:`StoreError`."""
+    try:
+        yield
+    except (SQLAlchemyError, sqlite3.Error, CommandError, OSError) as exc:
+        raise friendly_error(exc, url) from exc
+
+
+def _alembic_config(conn: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def _adopt_release_file(conn: Connection) -> None:
+    """A SQLite file from the pre-Alembic release: stamp it at the revision matching its schema."""
+    if conn.dialect.name != "sqlite":
+        return
+    tables = set(inspect(conn).get_table_names())
+    if "alembic_version" in tables or "user_projects" not in tables:
+        return
+    user_version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+    if user_version != 1:
+        raise StoreError("数据库版本是 newer" if user_version > 1 else "数据库不完整：corrupt")
+    command.stamp(_alembic_config(conn), RELEASE_REVISION)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest schema with Alembic, once per process; keeps all data."""
+    url = engine.url.render_as_string(hide_password=False)
+    if url in _upgraded:
+        return
+    with translated_errors(url), engine.connect() as conn:
+        conn.execution_options(write=True)
+        if conn.dialect.name == "postgresql":
+            # Two servers starting at once: the second waits, then finds the schema current.
+            conn.execute(text("SELECT pg_advisory_lock(874501)"))
+            conn.commit()
+        try:
+            _adopt_release_file(conn)
+            command.upgrade(_alembic_config(conn), "head")
+            conn.commit()  # one transaction: an interrupted upgrade leaves the file as it was
+        finally:
+            if conn.dialect.name == "postgresql":
+                conn.rollback()
+                conn.execute(text("SELECT pg_advisory_unlock(874501)"))
+                conn.commit()
+    _upgraded.add(url)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at (None before the first upgrade)."""
+    with engine.connect() as conn:
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
