@@ -22,3 +22,7 @@ def clean_plan():
 @pytest.fixture(scope="session")
 def build_result():
     return build(log=lambda *_: None)
+
+
+# The store database on every backend (sqlite always, postgresql with WEICHENG_TEST_PG): see conftest_store.py.
+from tests.conftest_store import db, db_url  # noqa: E402,F401
