@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS
 
@@ -13,14 +16,23 @@ COLUMNS = ["id", "name", "category", "category_label", "status", "status_label",
            "investment_10k_yuan", "start_year", "batch_id", "geometry"]
 
 
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
 def imported_projects(rows: pd.DataFrame) -> gpd.GeoDataFrame:
     """Rows of the ``user_projects`` table as a project layer."""
-    frame = gpd.GeoDataFrame(rows.copy(), geometry=gpd.points_from_xy(rows["lon"], rows["lat"]), crs="EPSG:4326")
+    lon, lat = pd.to_numeric(rows["lon"], errors="coerce"), pd.to_numeric(rows["lat"], errors="coerce")
+    located = lon.map(_finite) & lat.map(_finite)
+    # Never POINT(NaN NaN): a row without coordinates (a park located only by buildings) is unlocated.
+    points = [Point(x, y) if ok else None for x, y, ok in zip(lon, lat, located)]
+    frame = gpd.GeoDataFrame(rows.copy(), geometry=points, crs="EPSG:4326")
+    frame.loc[~located.to_numpy(), "location_precision"] = "unlocated"
     frame["id"] = "user-" + rows["id"].astype(str)
     frame["category_label"] = frame["category"].map(lambda c: CATEGORY_LABELS.get(c, c))
     frame["status_label"] = frame["status"].map(lambda s: STATUS_LABELS.get(s, s))
     frame["geometry_status"] = frame["location_precision"].map({"exact": "user", "zone": "approximate",
-                                                                 "park": "approximate"})
+                                                                 "park": "approximate", "unlocated": "unlocated"})
     frame["accuracy_m"] = None
     frame["source"], frame["quote"], frame["citation"] = "import", None, None
     return frame

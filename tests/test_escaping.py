@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import geopandas as gpd
 import pytest
@@ -75,3 +76,38 @@ def test_search_labels_keep_text_for_streamlit(evil_layers):
 ])
 def test_html_text(raw, expected):
     assert html_text(raw) == expected
+
+
+# -- Markdown: every user/file/URL string reaches Streamlit's Markdown escaped (issue 10, item 3) --
+
+from layers.escape import cell_text, md_text  # noqa: E402
+
+MD_ATTACKS = ["[重新登录](http://host)", "![](http://host)", ":red[**系统已停用…**]", "![t](http://host/x.png)",
+              "<img src=http://host/x.png>", "http://host/x", "www.host.com", "$x^2$", "~~删~~", "# 标题",
+              "1. 列表", "| a | b |", ":material/warning:", "a\n\n[链接](http://host)"]
+_UNESCAPED = re.compile(r"(?<!\\)(?:\\\\)*[\[\]()!:<>*_`$~#|]")
+
+
+def md_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("raw", MD_ATTACKS)
+def test_md_text_leaves_no_markdown_syntax_active(raw):
+    out = md_text(raw)
+    assert not _UNESCAPED.search(out), out
+    assert "\n" not in out
+    assert md_unescape(out) == " ".join(raw.splitlines())  # the reader still sees exactly what was typed
+
+
+@pytest.mark.parametrize("raw, expected", [(None, ""), (float("nan"), ""), ("站南片区", "站南片区"), (12.5, "12\\.5")])
+def test_md_text_on_plain_values(raw, expected):
+    assert md_text(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("=1+2", "'=1+2"), ("+86 123", "'+86 123"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=x", "'\t=x"), ("\r=x", "'\r=x"), ("站南", "站南"), (-5.0, -5.0), (None, None),
+])
+def test_cell_text_neutralises_formulas(raw, expected):
+    assert cell_text(raw) == expected

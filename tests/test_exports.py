@@ -1,3 +1,4 @@
+import csv
 import io
 import re
 import tempfile
@@ -60,3 +61,16 @@ def test_park_profile_png(data):
         pytest.skip("no CJK font installed")
     png = park_profile_png(data.parks.iloc[0].to_dict(), data.district.geometry.iloc[0])
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 10_000
+
+
+@pytest.mark.parametrize("evil", ['=HYPERLINK("http://host","点我")', "+1+1", "-1+1", "@SUM(1)", "\t=1", "\r=1"])
+def test_csv_export_neutralises_formula_cells(data, evil):
+    # Issue 10, item 4: a project named like a formula must not run when the CSV is opened in Excel.
+    frame = data.zones.head(2).copy()
+    frame["name"] = [evil, "站南片区"]
+    rows = list(csv.DictReader(io.StringIO(export_layer(frame, "csv").decode("utf-8-sig"), newline="")))
+    assert rows[0]["name"] == "'" + evil and rows[1]["name"] == "站南片区"
+    assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for v in row.values())
+    table = pd.read_csv(io.BytesIO(export_layer(frame, "csv")), encoding="utf-8-sig")
+    # numbers stay numbers
+    assert table["centroid_lon_wgs84"].map(lambda v: isinstance(v, float)).all()

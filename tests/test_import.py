@@ -1,4 +1,7 @@
 import io
+import re
+import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -131,3 +134,154 @@ def test_progress_records(tmp_path):
 def test_default_path_follows_the_environment(tmp_path):
     assert default_db_path({"WEICHENG_MAP_DB": str(tmp_path / "x.db")}) == tmp_path / "x.db"
     assert default_db_path({}).name == "weicheng.sqlite3"
+
+
+# -- issue 10: defects users hit in the import (each would have failed before the fix) --------
+
+def test_a_row_placed_by_an_unlocated_park_is_unlocated_never_nan(data):
+    # 金融总部产业园 has no outline (the plan locates it by a building): POINT(NaN NaN) blanked every map.
+    frame = read_table(f"{HEADER}金融项目甲,industry,,,,,,,金融总部产业园\n".encode(), "a.csv")
+    result = check(frame, data)
+    assert result.errors == []
+    row = result.valid.iloc[0]
+    assert row["location_precision"] == "unlocated" and row.geometry is None
+    assert result.records()[0]["lon"] is None and result.records()[0]["lat"] is None
+    assert result.records()[0]["park"] == "金融总部产业园"
+
+
+@pytest.mark.parametrize("header, line, where", [
+    ("name,park\n", "厂房,智能制造产业园\n", "park"),      # no zone column at all
+    ("name,zone\n", "配套,站南片区\n", "zone"),            # no park column at all
+    ("名称,片区,园区\n", "配套,站南片区,\n", "zone"),
+])
+def test_rows_placed_only_by_zone_or_park_name_get_a_real_point(data, header, line, where):
+    result = check(read_table((header + line).encode(), "a.csv"), data)
+    assert result.errors == []
+    row = result.valid.iloc[0]
+    assert row["location_precision"] == where
+    area = (data.zones if where == "zone" else data.parks)
+    polygon = area[area["name"] == row[where]].geometry.iloc[0]
+    assert polygon.contains(row.geometry)
+    record = result.records()[0]
+    assert record["lon"] == pytest.approx(row.geometry.x) and record["lat"] == pytest.approx(row.geometry.y)
+
+
+def test_records_never_hold_nan(data):
+    frame = read_table((HEADER + ROWS + "无坐标,,,,,,,,国家广告产业园\n").encode(), "a.csv")
+    for record in check(frame, data).records():
+        for key, value in record.items():
+            assert not (isinstance(value, float) and value != value), (key, record)
+
+
+@pytest.mark.parametrize("header, words", [("name,名称,lon,lat\n", ("name", "名称")),
+                                           ("name,lon,经度,lat\n", ("lon", "经度"))])
+def test_a_header_naming_a_column_twice_is_a_message_not_a_traceback(header, words):
+    with pytest.raises(ImportFileError, match="只保留其中一列") as info:
+        read_table((header + "甲,乙,119.09,36.68\n").encode(), "a.csv")
+    assert all(w in str(info.value) for w in words)
+
+
+def test_names_are_trimmed_including_full_width_spaces_and_nul_bytes(data):
+    text = f"{HEADER}\u3000 火车站配套\x00项目 \u3000,,,,,119.09,36.682,,\n 乙 ,,,,,,,\u3000站南片区\u3000,\n"
+    result = check(read_table(text.encode(), "a.csv"), data)
+    assert result.errors == []
+    assert list(result.valid["name"]) == ["火车站配套项目", "乙"]
+    assert result.valid.loc[1, "zone"] == "站南片区"
+
+
+def test_a_blank_name_is_an_error(data):
+    result = check(read_table(f"{HEADER}\u3000  ,,,,,119.09,36.682,,\n".encode(), "a.csv"), data)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "name")]
+    assert result.valid.empty
+
+
+@pytest.mark.parametrize("name", ["NA", "None", "nan", "N/A", "NULL"])
+def test_na_like_words_are_valid_names(data, name):
+    result = check(read_table(f"{HEADER}{name},,,,,119.09,36.682,,\n".encode(), "a.csv"), data)
+    assert result.errors == [] and list(result.valid["name"]) == [name]
+
+
+def test_duplicates_ignore_width_case_and_spaces(data):
+    text = f"{HEADER}ＡＢＣ项目,,,,,119.09,36.682,,\nabc 项目,,,,,119.09,36.682,,\n"
+    result = check(read_table(text.encode(), "a.csv"), data, existing={"甲"})
+    assert [(e.row, e.column) for e in result.errors] == [(3, "name")]
+    assert [e.row for e in check(read_table(f"{HEADER}甲 ,,,,,119.09,36.682,,\n".encode(), "a.csv"),
+                                 data, existing={"甲"}).errors] == [2]
+
+
+@pytest.mark.parametrize("value", ["1e309", "-inf", "inf", "9" * 400, "nan"])
+def test_infinite_or_nan_numbers_are_errors(data, value):
+    result = check(read_table(f"{HEADER}甲,,,{value},,119.09,36.682,,\n".encode(), "a.csv"), data)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "investment_10k_yuan")]
+
+
+def test_a_csv_parse_error_names_its_line():
+    text = HEADER + ROWS + 'X,,,,,119.09,36.68,,\n"未闭合的引号,,,,,,,,\n'
+    with pytest.raises(ImportFileError, match="第 5 行"):
+        read_table(text.encode(), "a.csv")
+    with pytest.raises(ImportFileError, match="第 3 行有 11 列"):
+        read_table((HEADER + "A,,,,,119.09,36.68,,\nB,,,,,119.09,36.68,,,x,y\n").encode(), "a.csv")
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_sheets_can_be_listed_and_chosen(data):
+    from layers.store.imports import xlsx_sheet_names
+    blob = _xlsx({"说明": [["这是说明"]], "项目": [["name", "lon", "lat"], ["甲", 119.09, 36.682]]})
+    assert xlsx_sheet_names(blob, "a.xlsx") == ["说明", "项目"]
+    with pytest.raises(ImportFileError, match="缺少“name”"):
+        read_table(blob, "a.xlsx")  # the first sheet is only a note
+    result = check(read_table(blob, "a.xlsx", sheet="项目"), data)
+    assert list(result.valid["name"]) == ["甲"] and result.valid.loc[0, "zone"] == "站南片区"
+    with pytest.raises(ImportFileError, match="没有名为“别的”的工作表"):
+        read_table(blob, "a.xlsx", sheet="别的")
+
+
+def test_xlsx_numbers_become_the_text_a_user_typed(data):
+    blob = _xlsx({"Sheet1": [["name", "start_year", "investment_10k_yuan", "lon", "lat"],
+                             [2024, 2023, 1200.5, 119.09, 36.682]]})
+    result = check(read_table(blob, "a.xlsx"), data)
+    assert result.errors == []
+    assert result.valid.loc[0, "name"] == "2024" and result.valid.loc[0, "start_year"] == 2023
+
+
+def test_a_huge_xlsx_is_refused_before_its_rows_are_parsed():
+    # The sheet declares 700,001 rows in its <dimension>: refused from that alone.
+    blob = _xlsx({"Sheet1": [["name", "lon", "lat"], ["甲", 119.09, 36.682]]})
+    src = zipfile.ZipFile(io.BytesIO(blob))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:C700001"', body)
+            dst.writestr(info, body)
+    with pytest.raises(ImportFileError, match="700000 行"):
+        read_table(out.getvalue(), "big.xlsx")
+
+
+def test_an_xlsx_that_unpacks_to_gigabytes_is_refused():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (210 * 1024 * 1024))
+    with pytest.raises(ImportFileError, match="解压后过大"):
+        read_table(out.getvalue(), "bomb.xlsx")
+
+
+def test_the_limit_in_messages_is_the_real_one():
+    from layers.store.imports import MAX_BYTES, MAX_MEGABYTES
+    assert MAX_BYTES == MAX_MEGABYTES * 1024 * 1024 == 8 * 1024 * 1024
+    with pytest.raises(ImportFileError, match="上限 8 MB"):
+        read_table(b"x" * (MAX_BYTES + 1), "a.csv")
+    config = (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert re.search(r"(?m)^maxUploadSize\s*=\s*8\s*$", config), "the upload box must advertise 8 MB"

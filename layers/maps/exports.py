@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from layers.escape import cell_text
 from layers.geometry.crs import METRIC
 
 FORMATS = {
@@ -69,4 +70,15 @@ def export_layer(frame: gpd.GeoDataFrame, fmt: str) -> bytes:
         return _via_gdal(flat, "GPKG", ".gpkg")
     table = pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1)
     # UTF-8 with BOM: Excel on Chinese Windows opens it correctly.
-    return table.to_csv(index=False).encode("utf-8-sig")
+    # CRLF (RFC 4180): the writer then quotes every cell holding a CR, which Excel would split on.
+    return spreadsheet_safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell (and header) that Excel would run as a formula neutralised (OWASP)."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(cell_text)
+    out.columns = [cell_text(str(c)) for c in out.columns]
+    return out

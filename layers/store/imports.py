@@ -2,12 +2,20 @@
 
 Nothing is written here: :func:`validate` returns the valid rows and every
 problem (row, column, message in Chinese); the page stores the valid rows in
-one transaction only when the user confirms.
+one transaction only when the user confirms (:meth:`ValidationResult.records`
+gives them with ``None``, never NaN, for what is unknown).
+
+Reading is bounded before it is expensive: the byte size, the XLSX's
+uncompressed size and its declared row count are checked before any row is
+parsed, so a 700,000-row sheet is refused in well under a second.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import math
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 
@@ -26,9 +34,21 @@ COLUMN_ALIASES = {
     "投资额": "investment_10k_yuan", "投资额（万元）": "investment_10k_yuan", "投资额(万元)": "investment_10k_yuan",
     "开工年份": "start_year", "经度": "lon", "纬度": "lat", "片区": "zone", "园区": "park",
 }
-MAX_BYTES = 8 * 1024 * 1024
+#: Chinese names of the template columns, for messages and preview headers.
+COLUMN_LABELS = {
+    "name": "名称", "category": "类别", "status": "状态", "investment_10k_yuan": "投资额（万元）",
+    "start_year": "开工年份", "lon": "经度", "lat": "纬度", "zone": "片区", "park": "园区",
+    "lon/lat": "经纬度", "location_precision": "定位",
+}
+#: What the upload box and the messages say; Streamlit's ``server.maxUploadSize`` is the same.
+MAX_MEGABYTES = 8
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 MAX_ROWS = 50_000
+#: An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+#: Characters trimmed from both ends of every cell besides ordinary whitespace.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 
 
 class ImportFileError(ValueError):
@@ -53,9 +73,25 @@ class ValidationResult:
     total: int = 0
 
     def errors_frame(self) -> pd.DataFrame:
-        """The problems as a table for display."""
-        return pd.DataFrame([{"行": e.row, "列": e.column, "问题": e.message} for e in self.errors],
-                            columns=["行", "列", "问题"])
+        """The problems as a table for display (column names in Chinese)."""
+        return pd.DataFrame([{"行": e.row, "列": COLUMN_LABELS.get(e.column, e.column), "问题": e.message}
+                             for e in self.errors], columns=["行", "列", "问题"])
+
+    def records(self) -> list[dict]:
+        """The valid rows for the database: plain Python values, ``None`` for anything unknown."""
+        rows = pd.DataFrame(self.valid.drop(columns=self.valid.geometry.name)).astype(object)
+        return [{k: _plain(v) for k, v in row.items()} for row in rows.to_dict("records")]
+
+
+def _plain(value):
+    """A database-ready scalar: NaN/NA → ``None``, numpy numbers → Python numbers."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if math.isnan(value) else float(value)
+    return value
 
 
 def template_csv() -> bytes:
@@ -63,9 +99,29 @@ def template_csv() -> bytes:
     return (",".join(TEMPLATE_COLUMNS) + "\n").encode("utf-8-sig")
 
 
+def clean_text(value) -> str | None:
+    """A cell as trimmed text: NUL bytes removed, spaces (also full-width) trimmed; empty → ``None``.
+
+    ``NA``, ``None`` and ``nan`` stay text: they can be real names.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)  # Excel stores 2023 as 2023.0
+    text = str(value).replace("\x00", "").strip().strip(_INVISIBLE).strip()
+    return text or None
+
+
+def normalise_name(name: str) -> str:
+    """The form used to spot duplicates: width-folded (NFKC), case-folded, without any spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if head.count(b"\x00") > len(head) // 10:
         raise ImportFileError("文件不是文本格式的 CSV（含有二进制内容）：请另存为 CSV 或 XLSX 后重试")
+    data = data.replace(b"\x00", b"")
     for encoding in _CSV_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -74,8 +130,101 @@ def _decode(data: bytes) -> str:
     raise ImportFileError("无法识别 CSV 的编码：请以 UTF-8 或 GBK（GB18030）保存")
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
+def _csv_rows(text: str, filename: str) -> list[list[str]]:
+    """Every record of a CSV; a quoting error or an over-long row names its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[str]] = []
+    width = None
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if width is None:
+                width = len(record)
+            elif len(record) > width and any(c.strip() for c in record[width:]):
+                raise ImportFileError(f"“{filename}”第 {reader.line_num} 行有 {len(record)} 列，"
+                                      f"比表头多（表头 {width} 列）：检查该行是否有多余的逗号或未加引号的逗号")
+            rows.append(record[:width] if width else record)
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(f"行数过多（超过 {MAX_ROWS} 行），一次最多导入 {MAX_ROWS} 行")
+    except csv.Error as exc:
+        raise ImportFileError(f"“{filename}”第 {reader.line_num} 行无法按 CSV 解析（引号不成对或格式有误）："
+                              "请检查该行的英文双引号") from exc
+    return rows
+
+
+def _open_xlsx(data: bytes, filename: str):
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNZIPPED_BYTES:
+            raise ImportFileError(f"“{filename}”解压后过大（{unpacked / 2**20:.0f} MB）：请删去无关内容或分批导入")
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ImportFileError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise ImportFileError(f"“{filename}”不是有效的 Excel（.xlsx）文件：请用 Excel 或 WPS 另存为 .xlsx 后重试") from exc
+
+
+def xlsx_sheet_names(data: bytes, filename: str = "") -> list[str]:
+    """The worksheet names of an XLSX, in order (so the user can choose one)."""
+    book = _open_xlsx(data, filename)
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
+def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[list]:
+    book = _open_xlsx(data, filename)
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ImportFileError(f"“{filename}”中没有名为“{sheet}”的工作表；现有：{'、'.join(book.sheetnames)}")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        declared = ws.max_row  # from the sheet's <dimension>, read without parsing rows
+        if declared is not None and declared > MAX_ROWS + 1:
+            raise ImportFileError(f"行数过多（工作表“{ws.title}”有 {declared - 1} 行），一次最多导入 {MAX_ROWS} 行："
+                                  "请分批导入")
+        rows = []
+        for values in ws.iter_rows(values_only=True):
+            if all(clean_text(v) is None for v in values):
+                continue
+            rows.append(list(values))
+            if len(rows) > MAX_ROWS + 1:
+                raise ImportFileError(f"行数过多（超过 {MAX_ROWS} 行），一次最多导入 {MAX_ROWS} 行：请分批导入")
+        return rows
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile) as exc:
+        if isinstance(exc, ImportFileError):
+            raise
+        raise ImportFileError(f"“{filename}”的工作表无法读取：请用 Excel 或 WPS 另存为 .xlsx 后重试") from exc
+    finally:
+        book.close()
+
+
+def _columns(header: list) -> list[str]:
+    """Template names for the header cells; two headers meaning the same column is an error."""
+    names = [clean_text(c) or "" for c in header]
+    mapped = [COLUMN_ALIASES.get(n, n.lower()) for n in names]
+    for col in TEMPLATE_COLUMNS:
+        written = [n for n, m in zip(names, mapped) if m == col]
+        if len(written) > 1:
+            raise ImportFileError(f"表头中“{'”和“'.join(written)}”都表示{COLUMN_LABELS[col]}（{col}）："
+                                  "只保留其中一列后重新上传")
+    seen: dict[str, int] = {}
+    out = []
+    for m in mapped:  # other repeated headers (two 备注 columns) are kept apart, not an error
+        seen[m] = seen.get(m, 0) + 1
+        out.append(m if seen[m] == 1 else f"{m}.{seen[m] - 1}")
+    return out
+
+
+def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.DataFrame:
     """Read an uploaded CSV or XLSX into text columns named as in the template.
+
+    Cells are trimmed (also full-width spaces), NUL bytes removed; empty cells
+    are ``None``. ``sheet`` picks an XLSX worksheet (default: the first).
 
     Raises
     ------
@@ -86,25 +235,21 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     if not data:
         raise ImportFileError(f"文件“{filename}”是空的")
     if len(data) > MAX_BYTES:
-        raise ImportFileError(f"文件“{filename}”过大（{len(data) / 1e6:.1f} MB），上限 {MAX_BYTES // 2**20} MB")
-    try:
-        if name.endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        elif name.endswith(".csv") or name.endswith(".txt"):
-            frame = pd.read_csv(io.StringIO(_decode(data)), dtype=str, skip_blank_lines=True)
-        else:
-            raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")
-    except ImportFileError:
-        raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        kind = "Excel" if name.endswith(".xlsx") else "CSV"
-        raise ImportFileError(f"“{filename}”不是有效的 {kind} 文件（{type(exc).__name__}）") from exc
-    except pd.errors.ParserError as exc:
-        raise ImportFileError(f"“{filename}”无法按 CSV 解析：{exc}") from exc
-    frame.columns = [COLUMN_ALIASES.get(str(c).strip(), str(c).strip().lower()) for c in frame.columns]
+        raise ImportFileError(f"文件“{filename}”过大（{len(data) / 2**20:.1f} MB），上限 {MAX_MEGABYTES} MB")
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(data, filename, sheet)
+    elif name.endswith(".csv") or name.endswith(".txt"):
+        rows = _csv_rows(_decode(data), filename)
+    else:
+        raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")
+    if not rows:
+        raise ImportFileError(f"文件“{filename}”没有内容（连表头也没有）")
+    columns = _columns(rows[0])
+    body = [[clean_text(v) for v in (r + [None] * len(columns))[:len(columns)]] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=columns, dtype=object)
     if "name" not in frame.columns:
         raise ImportFileError("缺少“name”（项目名称）列。表头应为：" + ",".join(TEMPLATE_COLUMNS)
-                              + f"；实际表头：{','.join(map(str, frame.columns[:12]))}")
+                              + f"；实际表头：{','.join(columns[:12])}")
     if not ({"lon", "lat"} <= set(frame.columns) or {"zone", "park"} & set(frame.columns)):
         raise ImportFileError("缺少位置列：需要 lon 和 lat（经纬度），或 zone / park（片区/园区名称）")
     if len(frame) > MAX_ROWS:
@@ -112,22 +257,48 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     for col in TEMPLATE_COLUMNS:
         if col not in frame.columns:
             frame[col] = None
-    frame = frame[list(TEMPLATE_COLUMNS)].apply(lambda s: s.str.strip() if s.dtype == object else s)
-    return frame.replace({"": None})
+    return frame[list(TEMPLATE_COLUMNS)].astype(object)
 
 
 def _number(frame: pd.DataFrame, col: str, errors: list[RowError], label: str) -> pd.Series:
     raw = frame[col]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = raw.notna() & values.isna()
-    errors += [RowError(int(i) + 2, col, f"{label}“{raw[i]}”不是数字") for i in frame.index[bad]]
-    return values
+    values = pd.to_numeric(raw.map(lambda v: v.replace(",", "") if isinstance(v, str) else v),
+                           errors="coerce").astype(float)
+    finite = values.map(math.isfinite)
+    bad = raw.notna() & ~finite
+    errors += [RowError(int(i) + 2, col, f"{label}“{raw[i]}”不是有效数字") for i in frame.index[bad]]
+    return values.where(finite)
 
 
 def _area_lookup(names: pd.Series, areas: gpd.GeoDataFrame) -> pd.Series:
-    by_name = dict(zip(areas["name"], areas["name"]))
-    by_name.update(dict(zip(areas["id"], areas["name"])))
-    return names.map(lambda n: by_name.get(n) if isinstance(n, str) else None)
+    by_name = {normalise_name(n): n for n in areas["name"]}
+    by_name.update({normalise_name(str(i)): n for i, n in zip(areas["id"], areas["name"])})
+    return names.map(lambda n: by_name.get(normalise_name(n)) if isinstance(n, str) else None).astype(object)
+
+
+def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The template columns as trimmed text (idempotent on :func:`read_table` output)."""
+    frame = frame.reset_index(drop=True).copy()
+    for col in TEMPLATE_COLUMNS:
+        frame[col] = frame[col].map(clean_text).astype(object) if col in frame else None
+    return frame
+
+
+def _name_errors(frame: pd.DataFrame, rownum: pd.Index, existing_names: set[str]) -> list[RowError]:
+    errors = [RowError(int(r), "name", "缺少项目名称（不能为空或只有空格）") for r in rownum[frame["name"].isna()]]
+    keys = frame["name"].map(lambda n: normalise_name(n) if isinstance(n, str) else None)
+    first_row: dict[str, int] = {}
+    existing = {normalise_name(n) for n in existing_names if isinstance(n, str)}
+    for r, key, name in zip(rownum, keys, frame["name"]):
+        if key is None:
+            continue
+        if key in first_row:
+            errors.append(RowError(int(r), "name", f"与第 {first_row[key]} 行重复：“{name}”"))
+            continue
+        first_row[key] = int(r)
+        if key in existing:
+            errors.append(RowError(int(r), "name", f"已导入过同名项目“{name}”"))
+    return errors
 
 
 def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame,
@@ -141,23 +312,18 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
     datum
         ``"wgs84"`` or ``"gcj02"``: the datum of the lon/lat columns.
     zones, parks
-        Area polygons (WGS-84) for names and the spatial join.
+        Area polygons (WGS-84) for names and the spatial join; an area
+        without geometry (a park the plan locates only by buildings) can be
+        named, and its projects are ``unlocated``.
     district
         Coordinates outside it are rejected.
     existing_names
-        Names already imported: a new row with one of them is a duplicate.
+        Names already imported: a new row with one of them (ignoring case,
+        width and spaces) is a duplicate.
     """
-    errors: list[RowError] = []
-    frame = frame.reset_index(drop=True)
+    frame = _clean_frame(frame)
     rownum = frame.index + 2
-    missing = frame["name"].isna()
-    errors += [RowError(int(r), "name", "缺少项目名称") for r in rownum[missing]]
-    dup_in_file = frame["name"].notna() & frame["name"].duplicated(keep="first")
-    first_row = {n: int(r) for n, r in zip(frame["name"][::-1], rownum[::-1])}
-    errors += [RowError(int(r), "name", f"与第 {first_row[n]} 行重复：“{n}”")
-               for r, n in zip(rownum[dup_in_file], frame["name"][dup_in_file])]
-    dup_db = frame["name"].isin(existing_names or set()) & ~dup_in_file
-    errors += [RowError(int(r), "name", f"已导入过同名项目“{n}”") for r, n in zip(rownum[dup_db], frame["name"][dup_db])]
+    errors = _name_errors(frame, rownum, existing_names or set())
 
     lon = _number(frame, "lon", errors, "经度")
     lat = _number(frame, "lat", errors, "纬度")
@@ -186,8 +352,8 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
         unknown = frame[col].notna() & found.isna()
         errors += [RowError(int(r), col, f"没有名为“{n}”的{what}") for r, n in zip(rownum[unknown], frame[col][unknown])]
     typed_xy = frame["lon"].notna() | frame["lat"].notna()
-    no_place = ~typed_xy & frame["zone"].isna() & frame["park"].isna()
-    errors += [RowError(int(r), "lon/lat", "没有位置：请填写经纬度，或片区/园区名称") for r in rownum[no_place & ~missing]]
+    no_place = ~typed_xy & frame["zone"].isna() & frame["park"].isna() & frame["name"].notna()
+    errors += [RowError(int(r), "lon/lat", "没有位置：请填写经纬度，或片区/园区名称") for r in rownum[no_place]]
 
     bad_rows = {e.row for e in errors}
     ok = ~rownum.isin(bad_rows)
@@ -196,22 +362,39 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
     return ValidationResult(valid, errors, len(frame))
 
 
+def _representative_points(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame) -> dict[str, shapely.Point]:
+    """A point inside each located zone and park; areas without an outline have none."""
+    reps = {}
+    for areas in (zones, parks):
+        for name, geom in zip(areas["name"], areas.geometry):
+            if geom is not None and not geom.is_empty:
+                reps[name] = geom.representative_point()
+    return reps
+
+
 def _place(frame, lon, lat, zone, park, invest, year, zones, parks) -> gpd.GeoDataFrame:
-    """Geometry for valid rows and the zone/park that contains each (vectorised spatial join)."""
+    """Geometry for valid rows and the zone/park that contains each (vectorised spatial join).
+
+    A row placed by name gets the representative point of its park (smaller,
+    so more precise) or else its zone; a row naming only areas without an
+    outline is ``unlocated``: no geometry, no coordinates, never NaN.
+    """
     has_xy = lon.notna() & lat.notna()
     out = gpd.GeoDataFrame({
         "name": frame["name"], "category": frame["category"], "status": frame["status"],
         "investment_10k_yuan": invest, "start_year": year.astype("Int64"), "lon": lon, "lat": lat,
-        "zone": zone, "park": park,
-    }, geometry=gpd.points_from_xy(lon.fillna(0), lat.fillna(0)), crs="EPSG:4326")
-    out["location_precision"] = np.where(has_xy, "exact", np.where(zone.notna(), "zone", "park"))
+        "zone": zone, "park": park, "location_precision": np.where(has_xy, "exact", "unlocated"),
+    }, geometry=[shapely.Point(x, y) if ok else None for x, y, ok in zip(lon, lat, has_xy)], crs="EPSG:4326")
     assign_areas(out, zones, parks, has_xy)
-    reps = {**dict(zip(zones["name"], zones.geometry)), **dict(zip(parks["name"], parks.geometry))}
+    reps = _representative_points(zones, parks)
     for idx in out.index[~has_xy]:
-        area = reps.get(out.at[idx, "zone"] or out.at[idx, "park"])
-        point = area.representative_point() if area is not None else None
-        out.at[idx, "geometry"] = point
-        out.at[idx, "lon"], out.at[idx, "lat"] = (point.x, point.y) if point is not None else (None, None)
+        for col in ("park", "zone"):
+            point = reps.get(out.at[idx, col]) if isinstance(out.at[idx, col], str) else None
+            if point is not None:
+                out.at[idx, "geometry"] = point
+                out.at[idx, "lon"], out.at[idx, "lat"] = point.x, point.y
+                out.at[idx, "location_precision"] = col
+                break
     return out.reset_index(drop=True)
 
 
@@ -220,6 +403,8 @@ def assign_areas(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, parks: gpd.G
     """Fill ``zone``/``park`` of the (masked) points from the polygons that contain them, in place."""
     mask = pd.Series(True, index=points.index) if mask is None else mask
     subset = points[mask]
+    if subset.empty:
+        return
     for col, areas in (("zone", zones), ("park", parks)):
         located = areas[areas.geometry.notna()][["name", "geometry"]]
         joined = gpd.sjoin(subset[["geometry"]], located, how="left", predicate="within")
