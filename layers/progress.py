@@ -40,7 +40,9 @@ def target_table(targets: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     rows = targets[targets["kind"] == "target"].copy()
     for col in ("value", "value_max", "baseline"):
         rows[col] = pd.to_numeric(rows[col], errors="coerce")
-    latest = progress.sort_values(["recorded_on", "id"]).groupby("target_id").last() if len(progress) else None
+    # The latest value is the one recorded last, not the one with the latest typed date (issue 10).
+    order = ["created_at", "id"] if "created_at" in progress else ["recorded_on", "id"]
+    latest = progress.sort_values(order).groupby("target_id").last() if len(progress) else None
     rows["current"] = rows["id"].map(latest["value"]) if latest is not None else None
     rows["current_on"] = rows["id"].map(latest["recorded_on"]) if latest is not None else None
     rows["progress"] = [progress_ratio(t, c, b, cmp) for t, c, b, cmp in
