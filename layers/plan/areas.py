@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from layers.plan.bounds import Bounds, BoundsError, parse_bounds
+from layers.plan.industries import read_industries
 from layers.plan.sections import Citation, find_section, numbered_items, split_sections
 
 #: Where the plan lists them: (chapter, section) numerals.
@@ -28,6 +29,10 @@ class PlanArea:
     bounds: Bounds | None = None
     positioning: str = ""
     sites: list[str] = field(default_factory=list)
+    #: Industries as the plan words them, the chunks they come from, and the 定位 phrase.
+    industries: list[str] = field(default_factory=list)
+    industries_snippets: list[str] = field(default_factory=list)
+    positioning_phrase: str = ""
 
     @property
     def located_by(self) -> str:
@@ -43,9 +48,12 @@ def _area(kind: str, number: int, name: str, body: str, cite: Citation) -> PlanA
     except BoundsError:
         area.sites = [s for s in SITE_NAMES if s in body]
         area.positioning = body
-        return area
-    rest = body[body.index(area.bounds.clause) + len(area.bounds.clause):]
-    area.positioning = rest.lstrip("，,、；; ")
+    else:
+        rest = body[body.index(area.bounds.clause) + len(area.bounds.clause):]
+        area.positioning = rest.lstrip("，,、；; ")
+    read = read_industries(area.positioning)
+    area.industries, area.industries_snippets = read.industries, read.snippets
+    area.positioning_phrase = read.positioning_phrase
     return area
 
 
