@@ -14,7 +14,6 @@ import argparse
 import csv
 import io
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -35,9 +34,6 @@ from layers.plan.targets import extract_targets
 from layers.paths import GEODATA, INPUTS, PLAN_FILE, ROOT  # noqa: F401  (re-exported for callers)
 
 
-_INDUSTRY_RE = re.compile(r"(?:主要招引|重点招引|重点招商引进|重点引进|招引|引进|导入)(.+?)(?:等|项目|。|$)")
-
-
 @dataclass
 class BuildResult:
     """Everything one build produced, before it is written."""
@@ -45,17 +41,6 @@ class BuildResult:
     files: dict[str, str] = field(default_factory=dict)
     checks: list[dict] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def industries(text: str) -> list[str]:
-    """The industries a paragraph says it will attract (招引/引进 … 等)."""
-    found: list[str] = []
-    for match in _INDUSTRY_RE.finditer(text):
-        for item in re.split(r"[、，,和及]", match.group(1)):
-            item = item.strip()
-            if 1 < len(item) <= 14 and item not in found:
-                found.append(item)
-    return found
 
 
 def _bounds_props(area: PlanArea, built: BuiltArea | None) -> dict:
@@ -83,7 +68,8 @@ def area_feature(area: PlanArea, built: BuiltArea | None) -> dict:
         "id": area.id, "name": area.name, "kind": area.kind, "number": area.number,
         "description": area.description, "positioning": area.positioning,
         "citation": str(area.citation), "citation_detail": area.citation.as_dict(),
-        "industries": industries(area.positioning),
+        "industries": area.industries, "industries_snippets": area.industries_snippets,
+        "positioning_phrase": area.positioning_phrase,
     }
     if built is None:
         props.update({
