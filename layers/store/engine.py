@@ -18,6 +18,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -187,8 +188,17 @@ def _adopt_release_file(conn: Connection) -> None:
         return
     user_version = conn.exec_driver_sql("PRAGMA user_version").scalar()
     if user_version != 1:
-        raise StoreError("数据库版本是 newer" if user_version > 1 else "数据库不完整：corrupt")
+        where = describe(conn.engine.url.render_as_string(hide_password=False))
+        raise StoreError(f"数据库 {where} 由更新版本的程序写入，本程序无法使用。请升级本程序后再打开。"
+                         if user_version > 1 else
+                         f"数据库文件 {where} 已损坏或不完整（缺少版本信息）。请从备份恢复该文件。")
     command.stamp(_alembic_config(conn), RELEASE_REVISION)
+
+
+def _head_revision() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def upgrade(engine: Engine) -> None:
@@ -196,6 +206,10 @@ def upgrade(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     if url in _upgraded:
         return
+    with translated_errors(url):
+        if current_revision(engine) == _head_revision():
+            _upgraded.add(url)  # nothing to do: no write lock, so a busy writer elsewhere does not block opening
+            return
     with translated_errors(url), engine.connect() as conn:
         conn.execution_options(write=True)
         if conn.dialect.name == "postgresql":
