@@ -116,7 +116,7 @@ def get_engine(url_or_path: str | Path | None = None) -> Engine:
             return _engines[url]
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
+            if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
                 _check_sqlite_path(Path(parsed.database))
             engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
             event.listen(engine, "connect", _sqlite_on_connect)
