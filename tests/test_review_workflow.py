@@ -1,0 +1,214 @@
+"""Proposals, conflicts, approval into numbered versions, restore, release, status and comments.
+
+Runs on SQLite and, when ``WEICHENG_TEST_PG`` is set, on PostgreSQL (the ``db`` fixture).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from shapely import affinity
+from shapely.geometry import mapping, shape
+
+from layers.geometry.crs import to_metric
+from layers.review import proposals, status, versions
+from layers.review.rebuild import Change, base_files, features_of, find_area
+from layers.review.versions import ReviewError
+from layers.store.audit import entries
+
+ROAD = "清平路"
+
+
+def _road(files):
+    return next(shape(f["geometry"]) for f in features_of(files, "gazetteer.geojson")
+                if f["properties"]["name"] == ROAD)
+
+
+def _moved(dx=0.002):
+    return Change("line", feature=ROAD, geometry=mapping(affinity.translate(_road(base_files()), xoff=dx)),
+                  accuracy_m=10, how="测试描绘")
+
+
+def _actions(db):
+    return list(entries(db)["action"])
+
+
+def test_editor_submits_and_the_effect_is_stored_with_an_audit_entry(db):
+    sent = proposals.submit(db, _moved(), actor="zhang", role="editor")
+    assert sent.status == "pending" and sent.conflict is None
+    p = proposals.get(db, sent.id)
+    assert p.author == "zhang" and p.base_version == 0 and p.status == "pending"
+    assert {row["对象"] for row in p.effect["areas"]} == {"站南片区", "宝通片区", "仓南片区"}
+    assert p.failures == []
+    assert f"feature:{ROAD}" in p.touches
+    log = entries(db)
+    assert list(log["action"]) == ["propose"] and list(log["actor"]) == ["zhang"]
+    assert json.loads(log["after_json"][0])["status"] == "pending"
+
+
+@pytest.mark.parametrize("role", [None, "", "viewer"])
+def test_without_the_editor_role_nothing_is_written(db, role):
+    with pytest.raises(ReviewError, match="编辑"):
+        proposals.submit(db, _moved(), actor="x", role=role)
+    assert proposals.listing(db) == [] and _actions(db) == []
+
+
+def test_editor_cannot_approve_or_restore_approver_can(db):
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    with pytest.raises(ReviewError, match="审核"):
+        proposals.approve(db, pid, actor="zhang", role="editor")
+    with pytest.raises(ReviewError, match="审核"):
+        versions.restore(db, 0, actor="zhang", role="editor")
+    assert versions.latest(db) == 0
+    number = proposals.approve(db, pid, actor="li", role="approver", reason="与卫星影像一致")
+    assert number == 1 and versions.latest(db) == 1
+    p = proposals.get(db, pid)
+    assert (p.status, p.decided_by, p.decision_reason) == ("approved", "li", "与卫星影像一致")
+    v1 = versions.files_of(db, 1)
+    before = to_metric(shape(find_area(base_files(), "zone-01")["geometry"]))
+    after = to_metric(shape(find_area(v1, "zone-01")["geometry"]))
+    assert before.area - after.area > 10_000  # the west edge moved ~180 m east: > 1 ha smaller
+    assert _road(v1).equals_exact(shape(_moved().geometry), 1e-6)
+    assert versions.files_of(db, 0) == base_files()  # version 0 untouched
+    assert _actions(db) == ["approve", "propose"]
+    history = versions.history(db)
+    assert [v.number for v in history] == [1, 0] and history[0].proposal_id == pid
+
+
+def test_second_editor_on_the_same_edge_gets_a_conflict_naming_who_and_when_and_keeps_a_draft(db):
+    first = proposals.submit(db, _moved(), actor="zhang", role="editor")
+    swap = Change("feature", area_id="zone-01", side="west", feature="长松路")
+    second = proposals.submit(db, swap, actor="wang", role="editor", reason="按批复")
+    assert second.status == "draft"
+    assert "zhang" in second.conflict and f"#{first.id}" in second.conflict and "UTC" in second.conflict
+    when = proposals.get(db, first.id).updated_at.strftime("%Y-%m-%d %H:%M")
+    assert when in second.conflict
+    assert proposals.get(db, second.id).status == "draft"
+    # once the first is approved, the draft based on version 0 still conflicts, now naming the approver
+    proposals.approve(db, first.id, actor="li", role="approver")
+    again = proposals.submit(db, swap, actor="wang", role="editor", reason="按批复", base_version=0,
+                             proposal_id=second.id)
+    assert again.status == "draft" and "li 批准" in again.conflict
+    # rebased on the latest version it goes through
+    ok = proposals.submit(db, swap, actor="wang", role="editor", reason="按批复", proposal_id=second.id)
+    assert ok.status == "pending" and ok.conflict is None and proposals.get(db, second.id).base_version == 1
+
+
+def test_a_different_edge_does_not_conflict(db):
+    proposals.submit(db, _moved(), actor="zhang", role="editor")
+    other = proposals.submit(db, Change("text", area_id="park-02", clause="位于杏乐路以东、银河路以西、北宫西街以南、胜利西街以北"),
+                             actor="wang", role="editor", reason="测试")
+    assert other.status == "pending"
+
+
+def test_only_the_author_may_resubmit_a_draft(db):
+    proposals.submit(db, _moved(), actor="zhang", role="editor")
+    draft = proposals.submit(db, _moved(0.001), actor="wang", role="editor")
+    assert draft.status == "draft"
+    with pytest.raises(ReviewError, match="不是您的草稿"):
+        proposals.submit(db, _moved(0.001), actor="zhou", role="editor", proposal_id=draft.id)
+
+
+def test_a_failing_proposal_needs_a_reason_and_the_approver_sees_the_failure(db):
+    overlap = Change("feature", area_id="zone-02", side="west", feature="西环路")
+    with pytest.raises(ReviewError) as info:
+        proposals.submit(db, overlap, actor="zhang", role="editor")
+    assert "未通过的检查" in str(info.value) and "利昌片区" in str(info.value)
+    assert proposals.listing(db) == []
+    sent = proposals.submit(db, overlap, actor="zhang", role="editor", reason="规划调整后两片区合并")
+    p = proposals.get(db, sent.id)
+    assert p.reason == "规划调整后两片区合并"
+    assert any("利昌片区" in f and "重叠" in f for f in p.failures)
+    assert "重叠" in proposals.listing_frame([p])["检查"][0]
+
+
+def test_rejecting_needs_a_reason_and_leaves_the_version(db):
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    with pytest.raises(ReviewError, match="驳回理由"):
+        proposals.reject(db, pid, actor="li", role="approver", reason="  ")
+    proposals.reject(db, pid, actor="li", role="approver", reason="与现状不符")
+    assert proposals.get(db, pid).status == "rejected" and versions.latest(db) == 0
+    with pytest.raises(ReviewError, match="已驳回"):
+        proposals.approve(db, pid, actor="li", role="approver")
+    assert _actions(db) == ["reject", "propose"]
+
+
+def test_bad_changes_are_refused_before_anything_is_stored(db):
+    with pytest.raises(ReviewError, match="幸福路"):
+        proposals.submit(db, Change("feature", area_id="zone-01", side="west", feature="幸福路"), actor="z", role="editor")
+    with pytest.raises(ReviewError, match="围不出"):
+        proposals.submit(db, Change("text", area_id="zone-01", clause="东至清平路、西至白浪河，南至高家街、北至胶济铁路"),
+                         actor="z", role="editor")
+    assert proposals.listing(db) == []
+
+
+def test_two_approvals_chain_and_restore_makes_a_new_version_equal_to_the_old(db):
+    a = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    b = proposals.submit(db, Change("text", area_id="park-02", clause="位于杏乐路以东、银河路以西、北宫西街以南、胜利西街以北"),
+                         actor="wang", role="editor", reason="测试").id
+    assert proposals.approve(db, a, actor="li", role="approver") == 1
+    assert proposals.approve(db, b, actor="li", role="approver") == 2
+    v2 = versions.files_of(db, 2)
+    assert _road(v2).equals_exact(shape(_moved().geometry), 1e-6)  # approval 2 kept approval 1's line
+    assert find_area(v2, "park-02")["properties"]["clause"].startswith("杏乐路以东、银河路以西")
+    assert versions.restore(db, 0, actor="li", role="approver", note="回到规划原文") == 3
+    assert versions.files_of(db, 3) == base_files()
+    assert versions.files_of(db, 2) == v2  # nothing overwritten
+    frame = versions.history_frame(db)
+    assert list(frame["版本"]) == [3, 2, 1, 0]
+    assert frame["来源"][0] == "恢复自第 0 版"
+    with pytest.raises(ReviewError, match="已经是当前版本"):
+        versions.restore(db, 3, actor="li", role="approver")
+    with pytest.raises(ReviewError, match="没有第 9 版"):
+        versions.restore(db, 9, actor="li", role="approver")
+    assert _actions(db)[0] == "restore"
+
+
+def test_release_zip_holds_geojson_geopackage_report_and_a_changelog_of_who_approved_what(db, tmp_path):
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor", reason="影像核对").id
+    proposals.approve(db, pid, actor="li", role="approver", reason="同意")
+    name, data = versions.release(db, 1, today=date(2026, 11, 27))
+    assert name == "weicheng-layers-v1-20261127.zip"
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    stem = "weicheng-layers-v1-20261127"
+    files = versions.files_of(db, 1)
+    assert zf.read(f"{stem}/zones.geojson").decode() == files["zones.geojson"]
+    assert zf.read(f"{stem}/report.txt").decode() == files["report.txt"]
+    changelog = zf.read(f"{stem}/CHANGELOG.md").decode()
+    assert f"提案 #{pid}，提出人 zhang，理由：影像核对" in changelog
+    assert "批准人 li" in changelog and "意见：同意" in changelog and "第 0 版" in changelog
+    (tmp_path / "r.gpkg").write_bytes(zf.read(f"{stem}/{stem}.gpkg"))
+    assert {n for n, _ in pyogrio.list_layers(tmp_path / "r.gpkg")} == {"zones", "parks", "edges", "gazetteer",
+                                                                        "district"}
+    zones = gpd.read_file(tmp_path / "r.gpkg", layer="zones")
+    expected = {f["properties"]["name"]: f["properties"]["area_ha"] for f in features_of(files, "zones.geojson")}
+    assert dict(zip(zones["name"], zones["area_ha"])) == expected
+
+
+def test_status_and_comments_record_who_and_when(db):
+    assert status.status_of(db, "zone", "zone-01") == "待核实"
+    status.set_status(db, "edge", "zone-01:west", "有异议", actor="zhang", role="editor")
+    status.set_status(db, "edge", "zone-01:west", "已核实", actor="li", role="approver")
+    assert status.status_of(db, "edge", "zone-01:west") == "已核实"
+    status.add_comment(db, "edge", "zone-01:west", "清平路实际在东侧 150 米", actor="zhang", role="editor")
+    status.add_comment(db, "edge", "zone-01:west", "<b>已现场核实</b>", actor="li", role="approver")
+    thread = status.thread(db, "edge", "zone-01:west")
+    assert list(thread["作者"]) == ["zhang", "li"] and thread["内容"][1] == "<b>已现场核实</b>"
+    assert all(len(t) == 16 for t in thread["时间（UTC）"])
+    with pytest.raises(ReviewError, match="编辑"):
+        status.set_status(db, "zone", "zone-01", "已核实", actor="x", role=None)
+    with pytest.raises(ReviewError, match="评论为空"):
+        status.add_comment(db, "zone", "zone-01", " ", actor="zhang", role="editor")
+    with pytest.raises(ReviewError, match="状态"):
+        status.set_status(db, "zone", "zone-01", "通过", actor="zhang", role="editor")
+    with pytest.raises(ReviewError, match="边界编号"):
+        status.set_status(db, "edge", "zone-01", "已核实", actor="zhang", role="editor")
+    assert _actions(db) == ["comment", "comment", "review_status", "review_status"]
+    log = entries(db)
+    assert json.loads(log["before_json"][3]) == {"status": "待核实"}
