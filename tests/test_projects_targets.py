@@ -62,8 +62,8 @@ def find(targets, indicator_part, unit):
 
 @pytest.mark.parametrize("indicator, unit, value, comparator, baseline", [
     ("高新技术企业总数", "家", 50, "≥", 42),
-    ("5G 基站", "个", 650, "=", None),
-    ("PM 2.5", "微克/立方米", 44, "=", None),
+    ("5G基站", "个", 650, "=", None),
+    ("PM2.5", "微克/立方米", 44, "=", None),
     ("城镇登记失业率", "%", 3.5, "≤", 3.8),
     ("高新技术产业产值占规模以上工业总产值比重", "%", 55, "=", 45.4),
     ("受污染耕地安全利用率", "%", 92, "≈", None),
