@@ -45,8 +45,11 @@ def target_table(targets: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     latest = progress.sort_values(order).groupby("target_id").last() if len(progress) else None
     rows["current"] = rows["id"].map(latest["value"]) if latest is not None else None
     rows["current_on"] = rows["id"].map(latest["recorded_on"]) if latest is not None else None
+    # Only a level starts from its baseline; a total (cumulative) starts from 0,
+    # its baseline being the previous period's total.
+    start = rows["baseline"].where(rows["measure"] == "level") if "measure" in rows else rows["baseline"]
     rows["progress"] = [progress_ratio(t, c, b, cmp) for t, c, b, cmp in
-                        zip(rows["value"], rows["current"], rows["baseline"], rows["comparator"])]
+                        zip(rows["value"], rows["current"], start, rows["comparator"])]
     rows["category_label"] = rows["category"].map(CATEGORY_LABELS)
     rows["target_text"] = [f"{cmp} {v:g}{'–' + format(vm, 'g') if _num(vm) is not None else ''} {u}"
                            for cmp, v, vm, u in zip(rows["comparator"], rows["value"], rows["value_max"], rows["unit"])]

@@ -179,3 +179,19 @@ def test_targets_csv_has_measure_period_and_note(clean_plan):
             "baseline_year", "scope", "category", "quote", "citation", "measure", "period", "note"} <= set(table[0])
     air = next(r for r in table if r["indicator"] == "空气优良天数")
     assert (air["measure"], air["period"], air["value"]) == ("change", "2016-2020", "88.0")
+
+
+def test_progress_of_a_total_starts_from_zero_not_from_the_previous_total():
+    import pandas as pd
+
+    from layers.progress import target_table
+    targets = pd.DataFrame([
+        {"id": "t1", "kind": "target", "indicator": "老旧小区改造任务", "value": 4.6, "value_max": None,
+         "unit": "万户", "comparator": "=", "baseline": 4.4, "measure": "cumulative", "category": "urban"},
+        {"id": "t2", "kind": "target", "indicator": "城镇登记失业率", "value": 3.5, "value_max": None,
+         "unit": "%", "comparator": "≤", "baseline": 3.8, "measure": "level", "category": "livelihood"}])
+    progress = pd.DataFrame([{"id": 1, "target_id": "t1", "value": 2.3, "recorded_on": "2023-01-01"},
+                             {"id": 2, "target_id": "t2", "value": 3.65, "recorded_on": "2023-01-01"}])
+    table = target_table(targets, progress).set_index("id")
+    assert table.at["t1", "progress"] == pytest.approx(0.5)
+    assert table.at["t2", "progress"] == pytest.approx(0.5)

@@ -156,7 +156,7 @@ def finish(name: str, unit: str, verbs: str, measure: str) -> str:
     name = _SPACE.sub("", name).strip("的、,，")
     if unit.endswith(_AREA_UNITS) and not re.search(r"面积|用地", name):
         name += "面积"
-    if unit in ("%", "‰") and measure == "level" and not re.search(r"(?:比重|比例|率|浓度)$", name):
+    if unit in ("%", "‰") and measure == "level" and not re.search(r"比重|比例|率|浓度", name):
         name += "比例"
     if "投入" in verbs and unit.endswith("元"):
         name = name.removeprefix("建设") + "投资"
