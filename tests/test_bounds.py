@@ -1,6 +1,6 @@
 import pytest
 
-from layers.plan.bounds import BoundsError, parse_bounds
+from layers.plan.bounds import ALL_SIDES, BoundsError, parse_bounds
 
 # (text, east, west, south, north, qualifiers)
 CASES = [
@@ -56,10 +56,12 @@ def test_clause_is_the_verbatim_boundary_text():
     assert b.clause == "东至白浪河、西至清平路，南至高家街、北至胶济铁路"
 
 
-def test_diagonal_direction_is_reported_not_taken_as_a_side():
+def test_diagonal_side_is_kept_apart_from_the_four_main_sides():
     b = parse_bounds("东北至宝通街，西至长松路")
     assert b.north is None and b.east is None
-    assert b.ignored == ["东北至宝通街"]
+    assert b.northeast == "宝通街" and b.west == "长松路"
+    assert b.as_dict() == {"east": [], "west": [{"feature": "长松路", "qualifier": None}], "south": [], "north": []}
+    assert b.as_dict(diagonals=True)["northeast"] == [{"feature": "宝通街", "qualifier": None}]
 
 
 @pytest.mark.parametrize("text", ["", "依托潍坊火车站，打造城市功能新板块", "重点招引银行、保险"])
@@ -75,3 +77,96 @@ def test_two_different_features_for_one_side_is_an_error():
 
 def test_same_side_repeated_with_the_same_feature_is_fine():
     assert parse_bounds("东至白浪河、东至白浪河").east == "白浪河"
+
+
+# The forms issue 9 lists, one sentence each in the plan's own place names
+# (the real-world versions are in tests/data/sizhi_corpus.json).
+FORMS = [
+    ("(一)东至白浪河、西至清平路，南至高家街、北至胶济铁路",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("1、东至白浪河；2、西至清平路",
+     {"east": ["白浪河"], "west": ["清平路"]}),
+    ("四至范围为东至白浪河，西至清平路，南至高家街，北至胶济铁路。",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("最东端至白浪河，最西端至清平路，最南端至高家街，最北端至胶济铁路",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("东北至宝通街，南和西至清平路",
+     {"northeast": ["宝通街"], "south": ["清平路"], "west": ["清平路"]}),
+    ("东至白浪河，西至清平路，南至高家街，北至胶济铁路范围内的地块",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("东至03省道(通惠南路)，西至清平路",
+     {"east": ["03省道(通惠南路)"], "west": ["清平路"]}),
+    ("东至白浪河和友爱路，西至清平路以及长松路，南至高家街、玉泉街",
+     {"east": ["白浪河", "友爱路"], "west": ["清平路", "长松路"], "south": ["高家街", "玉泉街"]}),
+    ("四至：东：白浪河；西：清平路；南：高家街；北：胶济铁路",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("地块东侧为白浪河，西侧为清平路",
+     {"east": ["白浪河"], "west": ["清平路"]}),
+]
+
+
+@pytest.mark.parametrize("text, want", FORMS)
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_issue_forms_in_both_scripts(text, want, script):
+    if script == "traditional":
+        import opencc
+        text = opencc.OpenCC("s2t").convert(text)
+    b = parse_bounds(text)
+    got = {side: b.features(side) for side in ALL_SIDES if b.features(side)}
+    assert got == want
+
+
+@pytest.mark.parametrize("text, name, qualifier", [
+    ("东至试白路以东1500米", "试白路", "以东1500米"),
+    ("东至工业四路西250米", "工业四路", "西250米"),
+    ("北至富民路北 200 米", "富民路", "北200米"),
+    ("东至华祥石化东边界", "华祥石化", "东边界"),
+    ("南至园区北边界以南1000米", "园区", "北边界以南1000米"),
+    ("北至永莘路南", "永莘路", "南"),
+    ("西至省道S222东侧绿化带", "省道S222", "东侧绿化带"),
+    ("西至规划千刚一路(西段)", "规划千刚一路", "西段"),
+    ("南至卤汀河西侧(闸沿北路)", "卤汀河", "西侧(闸沿北路)"),
+    ("北至规划红线", "规划红线", None),
+    ("北至经六路延长线", "经六路", "延长线"),
+])
+def test_qualifiers_are_split_from_the_name(text, name, qualifier):
+    b = parse_bounds(text)
+    side = b.given_sides()[0]
+    assert (b.features(side), b.qualifier_list(side)) == ([name], [qualifier])
+
+
+def test_remarks_in_brackets_are_set_aside_not_read_as_names():
+    b = parse_bounds("北至经十路(不含济南轨道交通4号线一期工程征收用地)，东至健康路")
+    assert b.north == "经十路" and b.east == "健康路"
+    assert b.notes == ["(不含济南轨道交通4号线一期工程征收用地)"]
+
+
+def test_pinyin_annotations_and_stray_spaces_are_ignored():
+    b = parse_bounds("東至經(jīng)二路,西至鼓【拼音:gǔ】楼路,南至經十 路")
+    assert (b.east, b.west, b.south) == ("经二路", "鼓楼路", "经十路")
+
+
+def test_missing_sides_say_which_are_open():
+    b = parse_bounds("东至白浪河")
+    assert b.missing_sides() == ["west", "south", "north"]
+    assert b.missing_message() == "只写了东边界，缺少西、南、北边界"
+    full = parse_bounds("东至白浪河、西至清平路，南至高家街、北至胶济铁路")
+    assert full.missing_sides() == [] and full.missing_message() == ""
+
+
+def test_a_diagonal_side_covers_both_of_its_directions():
+    b = parse_bounds("东北至建新南路，东南至福湾路，西南至闽江南港，西北至浦上路范围内的地块")
+    assert b.missing_sides() == []
+    assert parse_bounds("东北至宝通街").missing_message() == "只写了东北边界，缺少西、南边界"
+
+
+def test_a_traced_perimeter_is_refused_with_a_clear_message():
+    with pytest.raises(BoundsError, match="沿线走向"):
+        parse_bounds("西起县武警中队,向南,距离文昌路40米平行该巷,至金昌路折向北")
+
+
+def test_clause_starts_at_the_first_side_and_maps_back_to_the_text():
+    text = "玉皇化工片区四至范围为:东至试白路以东1500米,西至试白路,面积1.02平方公里"
+    assert parse_bounds(text).clause == "东至试白路以东1500米,西至试白路"
+    spaced = "区块一:面积649.57 公顷,四至范围为东至刘民路,北至富民路北 200 米。"
+    assert parse_bounds(spaced).clause == "东至刘民路,北至富民路北 200 米"

@@ -1,0 +1,113 @@
+"""parse_bounds against real 四至 clauses from other Chinese planning and land documents.
+
+The corpus (``tests/data/sizhi_corpus.json``) quotes each clause verbatim with
+its source and the reading a planner expects. Every entry is read as written
+and again after OpenCC ``s2t`` (traditional characters); the score per form is
+printed and must reach 95 % overall in both scripts. Negatives (real sentences
+that are not a 四至) must all be rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+import opencc
+import pytest
+
+from layers.plan.bounds import ALL_SIDES, BoundsError, parse_bounds
+from layers.plan.text import to_simplified
+
+CORPUS = Path(__file__).parent / "data" / "sizhi_corpus.json"
+BAR = 0.95
+
+
+@lru_cache(maxsize=1)
+def corpus() -> dict:
+    return json.loads(CORPUS.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def _norm(value: str | None) -> str | None:
+    return None if value is None else re.sub(r"\s+", "", to_simplified(value))
+
+
+def expected(entry: dict) -> dict[str, list[tuple[str, str | None]]]:
+    """The corpus reading as side -> [(feature, qualifier)], every side present."""
+    out = {side: [] for side in ALL_SIDES}
+    for side, features in entry["expect"].items():
+        out[side] = [(_norm(f.split("|")[0]), _norm(f.split("|")[1]) if "|" in f else None)
+                     for f in features]
+    return out
+
+
+def reading(text: str) -> dict[str, list[tuple[str, str | None]]] | str:
+    """What parse_bounds makes of a text, in the corpus' shape (or the error message)."""
+    try:
+        bounds = parse_bounds(text)
+    except BoundsError as exc:
+        return f"BoundsError: {exc}"
+    return {side: [(_norm(f), _norm(q)) for f, q in zip(bounds.features(side), bounds.qualifier_list(side))]
+            for side in ALL_SIDES}
+
+
+def score(script: str) -> tuple[int, int, dict[str, list[int]], list[str]]:
+    """Correct readings, total, per-form [correct, total] and the misses, for one script."""
+    right, per_form, misses = 0, defaultdict(lambda: [0, 0]), []
+    for entry in corpus()["entries"]:
+        text = entry["text"] if script == "as written" else _s2t().convert(entry["text"])
+        ok = reading(text) == expected(entry)
+        right += ok
+        for form in entry["forms"]:
+            per_form[form][0] += ok
+            per_form[form][1] += 1
+        if not ok:
+            misses.append(f"{entry['id']}: {text}\n    got {reading(text)}\n    want {expected(entry)}")
+    return right, len(corpus()["entries"]), dict(per_form), misses
+
+
+def test_corpus_is_large_sourced_and_covers_every_form():
+    data = corpus()
+    assert len(data["entries"]) >= 80 and len(data["negatives"]) >= 10
+    for item in data["entries"] + data["negatives"]:
+        source = data["sources"][item["source"]]
+        assert source["title"], item["id"]
+    forms = {f for e in data["entries"] for f in e["forms"]}
+    for form in ("list_prefix", "range_prefix", "diagonal", "shared_sides", "closing", "bracket",
+                 "multi", "chain", "feature_first", "feature_side", "verbs", "traditional_real"):
+        assert form in forms, form
+    ids = [item["id"] for item in data["entries"] + data["negatives"]]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("script", ["as written", "s2t"])
+def test_corpus_score_reaches_the_bar(script, capsys):
+    right, total, per_form, misses = score(script)
+    with capsys.disabled():
+        print(f"\n四至 corpus ({script}): {right}/{total} = {right / total:.1%}")
+        for form, (ok, n) in sorted(per_form.items()):
+            print(f"  {form:18s} {ok:3d}/{n:<3d}")
+        for miss in misses:
+            print("  MISS " + miss)
+    assert right / total >= BAR
+
+
+@pytest.mark.parametrize("item", corpus()["negatives"], ids=lambda n: n["id"])
+def test_negatives_are_rejected(item):
+    for text in (item["text"], _s2t().convert(item["text"])):
+        with pytest.raises(BoundsError):
+            parse_bounds(text)
+
+
+def test_the_scorer_fails_a_wrong_reading():
+    entry = corpus()["entries"][0]
+    wrong = dict(expected(entry))
+    wrong["east"] = wrong["east"][:1]
+    assert reading(entry["text"]) != wrong
