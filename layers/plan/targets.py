@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from layers.plan import target_names as nm
 from layers.plan.sections import Citation, split_sections
@@ -68,6 +69,7 @@ _BASELINE_YEAR = re.compile(r"2020\s*年")
 _CHANGE_VERB = re.compile(r"(?:增加|减少|下降|降低)\s*$")
 _RATE_VERB = re.compile(r"年均增长\s*$")
 _PERCENT = ("%", "‰")
+_QUALIFIER = re.compile(r"(?:以上|及以上|以内|以下|左右)?")
 
 CATEGORY_BY_CHAPTER = {"一": "economy", "二": "economy", "三": "innovation", "四": "industry", "五": "economy",
                        "六": "urban", "七": "governance", "八": "rural", "九": "culture", "十": "ecology",
@@ -185,6 +187,17 @@ def _read_listed(clause: str, figs: list[re.Match]) -> list[_Figure] | None:
     return out
 
 
+class _Naming(NamedTuple):
+    """How one figure is named: the name, the words that carry its action
+    (read for the measure), a distributive scope, and whether the noun after
+    the figure was used (the next figure's words then start after it)."""
+
+    name: str
+    verbs: str
+    scope: str
+    used_after: bool
+
+
 def _read_clause(clause: str, figs: list[re.Match]) -> list[_Figure]:
     """Name every figure of a clause from the words before or after it."""
     listed = _read_listed(clause, figs)
@@ -196,67 +209,62 @@ def _read_clause(clause: str, figs: list[re.Match]) -> list[_Figure]:
         fig = _new_figure(m, clause)
         end = figs[i + 1].start() if i + 1 < len(figs) else len(clause)
         before_raw, after = clause[start:m.start()], clause[m.end():end]
-        fig.name, fig.verbs, fig.scope, used_after = _name(before_raw, after, fig.unit, clause, figs, i)
+        next_noun = nm.noun_after(clause[figs[i + 1].end():]) if i + 1 < len(figs) else ""
+        naming = _name(before_raw, after, fig.unit, next_noun)
+        fig.name, fig.verbs, fig.scope = naming.name, naming.verbs, naming.scope
         if "按" in fig.verbs and "标准" in after:
-            fig.measure = "level"
-        start = end if used_after else m.end() + len(re.match(r"(?:以上|及以上|以内|以下|左右)?", after).group(0))
+            fig.measure = "level"  # a standard (按…不少于…的标准) is a level to keep
+        start = end if naming.used_after else m.end() + len(_QUALIFIER.match(after).group(0))
         if out and not re.sub(r"[、和及与\s]", "", before_raw):
             # "6.7%和7.7%", "159条86公里": the verbs before the first figure hold for this one too.
             fig.verbs = fig.verbs or out[-1].verbs
-            if used_after:
+            if naming.used_after:
                 out[-1].name = nm.share_head(out[-1].name, fig.name)
         out.append(fig)
     return out
 
 
-def _name(before_raw: str, after: str, unit: str, clause: str, figs: list[re.Match], i: int
-          ) -> tuple[str, str, str, bool]:
-    """``(name, verbs, scope, used the noun after)`` for one figure."""
+def _name(before_raw: str, after: str, unit: str, next_noun: str) -> _Naming:
+    """Name one figure from the words before it (up to the previous figure) and after it."""
     before = nm.strip_context(before_raw)
     scope, before = nm.scope_of(before)
     standard = nm.by_standard(before, after.strip(), unit)
     if standard:
-        name, subject = standard
-        return name, before, scope or subject, True
+        return _Naming(standard[0], before, scope or standard[1], True)
     body, tail = nm.strip_tail(before)
     rest, lead = nm.strip_lead_verb(body)
-    verbs = lead + tail + (before_raw if not body else "")
     noun = nm.noun_after(after)
-    if "等" in rest:
+    if not body:  # "212个村完成…": the figure opens its clause
+        return _Naming(nm.counted_subject(noun, next_noun), tail + before_raw + noun, scope, True)
+    verbs = lead + tail
+    if nm.only_verbs(body):  # "培育3家…企业", "新建、改扩建22处中小学校"
+        head = body if body.startswith("新") else ""
+        return _Naming(head + nm.after_last_de(noun), verbs, scope, True)
+    if "等" in rest:  # "推进…、望留等2处乡镇卫生院", "清理…等“十乱”问题216.4万起"
         rest = nm.after_examples(rest) if not rest.endswith("等") else ""
-    if not body:
-        # "212个村完成…": the figure opens its clause.
-        nxt = nm.noun_after(clause[figs[i + 1].end():]) if i + 1 < len(figs) else ""
-        return nm.counted_subject(noun, nxt), verbs + noun, scope, True
-    if nm.only_verbs(body) and body.startswith("新"):
-        return body + nm.after_last_de(noun), verbs, scope, True
-    if not rest or nm.only_verbs(body) or body.endswith("等"):
-        return nm.after_last_de(noun), verbs, scope, True
-    if body.endswith("拥有") or (tail.endswith("实现") and noun):
-        return body + noun + ("率" if unit in _PERCENT and tail.endswith("实现") else ""), verbs, scope, True
-    return rest if lead and not lead.startswith("新") else body, verbs, scope, False
+        if not rest:
+            return _Naming(nm.after_last_de(noun), verbs, scope, True)
+    if body.endswith("拥有") or (tail.endswith("实现") and noun):  # "每万名人口拥有3-5名全科医生"
+        suffix = "率" if unit in _PERCENT and tail.endswith("实现") else ""
+        return _Naming(body + noun + suffix, verbs, scope, True)
+    return _Naming(rest if lead and not lead.startswith("新") else body, verbs, scope, False)
 
 
 def _inherit(figs: list[_Figure], sentence: _Sentence) -> None:
-    """Give unnamed figures the names of the clause before (年均增长6.7%和7.7%, 授权436件)."""
-    unnamed = [f for f in figs if not f.name]
-    if not unnamed:
+    """Give unnamed figures the names of the figure or clause before (年均增长6.7%和7.7%, 授权436件)."""
+    if all(f.name for f in figs):
         return
-    if len(unnamed) == len(sentence.last) == len(figs) > 1:
+    if not any(f.name for f in figs) and len(figs) == len(sentence.last) > 1:
         for fig, prev in zip(figs, sentence.last):
             fig.name = prev.name
         return
     for i, fig in enumerate(figs):
-        if fig.name:
-            continue
         named = [f for f in figs[:i] if f.name] or sentence.last
-        if not named:
+        if fig.name or not named:
             continue
         prev = named[-1]
         verb = nm.strip_lead_verb(fig.verbs.strip())[1]
         fig.name = verb + nm.strip_lead_verb(prev.name)[0] if verb and verb not in prev.name else prev.name
-        if not fig.measure and "其中" in fig.verbs:
-            fig.measure = prev.measure
 
 
 def _measure(fig: _Figure, clause_before: str, sentence: _Sentence, baseline_year_said: bool) -> str:
@@ -266,8 +274,7 @@ def _measure(fig: _Figure, clause_before: str, sentence: _Sentence, baseline_yea
         return "rate"
     if _CHANGE_VERB.search(verbs):
         return "change"
-    if fig.unit in _PERCENT or any(verbs.endswith(v) for v in nm.LEVEL_VERBS) or \
-            any(v in verbs for v in nm.LEVEL_VERBS if v != "保持"):
+    if fig.unit in _PERCENT or any(v in verbs for v in nm.LEVEL_VERBS):
         return "level"
     if "其中" in clause_before and sentence.last:
         return sentence.last[-1].measure
