@@ -195,3 +195,13 @@ def test_progress_of_a_total_starts_from_zero_not_from_the_previous_total():
     table = target_table(targets, progress).set_index("id")
     assert table.at["t1", "progress"] == pytest.approx(0.5)
     assert table.at["t2", "progress"] == pytest.approx(0.5)
+
+
+def test_names_keep_what_is_counted_and_what_the_plan_left_out(rows):
+    assert one(rows, "发明专利", 1965, "baseline").indicator == "申请发明专利"
+    assert one(rows, "发明专利", 436, "baseline").indicator == "授权发明专利"
+    assert one(rows, "十乱", 216.4, "baseline").indicator == "清理“十乱”问题"
+    assert one(rows, "过亿元企业", 30).indicator == "产值过亿元企业"
+    assert one(rows, "过亿元项目", 300).indicator == "新签约引进总投资过亿元项目"
+    assert one(rows, "国家级", 9, "baseline").indicator == "国家级改革试点任务"
+    assert one(rows, "村", 212, "baseline").indicator == "完成农村集体产权制度改革的村"

@@ -33,6 +33,8 @@ _TAIL = re.compile(
 ACTION_VERBS = ("建成", "完成", "实施", "创建", "建设", "培育", "打造", "引进", "招引", "开展", "组织参加", "组织开展",
                 "组织", "申请", "申报", "推广", "发展", "拆除", "清理", "改造", "投入", "签约", "转化", "推进", "授权",
                 "规划建设", "新改扩建", "改扩建")
+# Verbs that say what is counted (申请 vs 授权 patents): they stay in a name.
+DEFINING_VERBS = ("申请", "申报", "授权", "转化", "拆除", "清理", "推广")
 _LEAD_VERB = re.compile("^(?:" + "|".join(sorted(ACTION_VERBS, key=len, reverse=True)) + ")+")
 _ONLY_VERBS = re.compile("^(?:" + "|".join(sorted((*ACTION_VERBS, "新建", "新增", "新引进"), key=len, reverse=True))
                          + r"|、)+$")
@@ -60,10 +62,22 @@ def strip_tail(text: str) -> tuple[str, str]:
     return (text[:m.start()], m.group(0)) if m else (text, "")
 
 
-def strip_lead_verb(text: str) -> tuple[str, str]:
-    """Split off an opening action verb (建成, 培育…): ``(rest, verb)``."""
+def strip_lead_verb(text: str, *, keep_defining: bool = True) -> tuple[str, str]:
+    """Split off an opening action verb (建成, 培育…): ``(rest, verb)``.
+
+    With ``keep_defining`` a verb that says what is counted (申请, 转化…) stays.
+    """
     m = _LEAD_VERB.match(text)
-    return (text[m.end():], m.group(0)) if m else (text, "")
+    if not m or (keep_defining and text.startswith(DEFINING_VERBS)):
+        return text, ""
+    return text[m.end():], m.group(0)
+
+
+def elided_head(name: str, previous: str) -> str:
+    """"产值过10亿元企业…、过亿元企业": give the second the first's words before 过."""
+    if name.startswith("过") and "过" in previous[1:]:
+        return previous[:previous.index("过", 1)] + name
+    return name
 
 
 def only_verbs(text: str) -> bool:

@@ -237,17 +237,20 @@ def _name(before_raw: str, after: str, unit: str, next_noun: str) -> _Naming:
     if not body:  # "212个村完成…": the figure opens its clause
         return _Naming(nm.counted_subject(noun, next_noun), tail + before_raw + noun, scope, True)
     verbs = lead + tail
-    if nm.only_verbs(body):  # "培育3家…企业", "新建、改扩建22处中小学校"
-        head = body if body.startswith("新") else ""
-        return _Naming(head + nm.after_last_de(noun), verbs, scope, True)
-    if "等" in rest:  # "推进…、望留等2处乡镇卫生院", "清理…等“十乱”问题216.4万起"
-        rest = nm.after_examples(rest) if not rest.endswith("等") else ""
-        if not rest:
-            return _Naming(nm.after_last_de(noun), verbs, scope, True)
+    if nm.only_verbs(body):  # "培育3家…企业", "新建、改扩建22处中小学校", "授权436件"
+        head = body if body.startswith(("新", *nm.DEFINING_VERBS)) else ""
+        return _Naming(head + nm.after_last_de(noun) if noun else "", body + tail, scope, True)
     if body.endswith("拥有") or (tail.endswith("实现") and noun):  # "每万名人口拥有3-5名全科医生"
         suffix = "率" if unit in _PERCENT and tail.endswith("实现") else ""
         return _Naming(body + noun + suffix, verbs, scope, True)
-    return _Naming(rest if lead and not lead.startswith("新") else body, verbs, scope, False)
+    name = rest if lead and not lead.startswith("新") else body
+    if "等" in name:  # "推进…、望留等2处乡镇卫生院", "清理…等“十乱”问题216.4万起"
+        kept = next((v for v in nm.DEFINING_VERBS if name.startswith(v)), "")
+        head = "" if name.endswith("等") else nm.after_examples(name)
+        if not head:
+            return _Naming(nm.after_last_de(noun), verbs, scope, True)
+        name = head if head.startswith(kept) else kept + head
+    return _Naming(name, verbs, scope, False)
 
 
 def _inherit(figs: list[_Figure], sentence: _Sentence) -> None:
@@ -263,8 +266,17 @@ def _inherit(figs: list[_Figure], sentence: _Sentence) -> None:
         if fig.name or not named:
             continue
         prev = named[-1]
-        verb = nm.strip_lead_verb(fig.verbs.strip())[1]
-        fig.name = verb + nm.strip_lead_verb(prev.name)[0] if verb and verb not in prev.name else prev.name
+        verb = nm.strip_lead_verb(fig.verbs.strip(), keep_defining=False)[1]
+        base = nm.strip_lead_verb(prev.name, keep_defining=False)[0]
+        fig.name = verb + base if verb and verb not in prev.name else prev.name
+
+
+def _complete_elided(figs: list[_Figure], sentence: _Sentence) -> None:
+    """"产值过10亿元企业…、过亿元企业…": the second name gets the words the plan left out."""
+    for i, fig in enumerate(figs):
+        earlier = [f.name for f in [*sentence.last, *figs[:i]] if f.name]
+        if earlier:
+            fig.name = nm.elided_head(fig.name, earlier[-1])
 
 
 def _measure(fig: _Figure, clause_before: str, sentence: _Sentence, baseline_year_said: bool) -> str:
@@ -325,6 +337,7 @@ def _read_sentence(sentence_text: str, kind: str) -> list[_Figure]:
             continue
         figs = _read_clause(clause, matches)
         _inherit(figs, state)
+        _complete_elided(figs, state)
         for fig, m in zip(figs, matches):
             clause_before = clause[:m.start()]
             fig.measure = fig.measure or _measure(fig, clause_before, state, said_2020)
