@@ -311,6 +311,7 @@ def _period(kind: str, measure: str, when: str) -> tuple[str, str]:
 
 
 def _update_when(clause: str, sentence: _Sentence) -> None:
+    """A time marker (到2025年, 每年, “十四五”期间, 5年…) holds for the rest of its sentence."""
     if _TO_2025.search(clause):
         sentence.when = "2025"
     elif "每年" in clause:
@@ -320,6 +321,7 @@ def _update_when(clause: str, sentence: _Sentence) -> None:
 
 
 def _kind_of(cite: Citation) -> str | None:
+    """``baseline`` in 第一章第一节, ``target`` in chapters 2–13, else ``None`` (not read)."""
     if cite.chapter == "一":
         return "baseline" if cite.section == "一" else None
     return "target" if cite.chapter in CATEGORY_BY_CHAPTER else None
