@@ -5,6 +5,12 @@ its source and the reading a planner expects. Every entry is read as written
 and again after OpenCC ``s2t`` (traditional characters); the score per form is
 printed and must reach 95 % overall in both scripts. Negatives (real sentences
 that are not a 四至) must all be rejected.
+
+Entries marked ``"set": "holdout"`` (18) were collected after the reader had
+been written against the first 97, and scored before the reader was changed
+for them: 9/18 at first (unknown verbs 毗/依/相依, "西侧、北侧至", unbracketed
+"不含…", names between sides without a road suffix, "以东之…" run-on). The
+test prints that subset's current score separately.
 """
 
 from __future__ import annotations
@@ -58,10 +64,11 @@ def reading(text: str) -> dict[str, list[tuple[str, str | None]]] | str:
             for side in ALL_SIDES}
 
 
-def score(script: str) -> tuple[int, int, dict[str, list[int]], list[str]]:
+def score(script: str, subset: str | None = None) -> tuple[int, int, dict[str, list[int]], list[str]]:
     """Correct readings, total, per-form [correct, total] and the misses, for one script."""
     right, per_form, misses = 0, defaultdict(lambda: [0, 0]), []
-    for entry in corpus()["entries"]:
+    entries = [e for e in corpus()["entries"] if subset is None or e.get("set") == subset]
+    for entry in entries:
         text = entry["text"] if script == "as written" else _s2t().convert(entry["text"])
         ok = reading(text) == expected(entry)
         right += ok
@@ -70,7 +77,7 @@ def score(script: str) -> tuple[int, int, dict[str, list[int]], list[str]]:
             per_form[form][1] += 1
         if not ok:
             misses.append(f"{entry['id']}: {text}\n    got {reading(text)}\n    want {expected(entry)}")
-    return right, len(corpus()["entries"]), dict(per_form), misses
+    return right, len(entries), dict(per_form), misses
 
 
 def test_corpus_is_large_sourced_and_covers_every_form():
@@ -96,6 +103,8 @@ def test_corpus_score_reaches_the_bar(script, capsys):
             print(f"  {form:18s} {ok:3d}/{n:<3d}")
         for miss in misses:
             print("  MISS " + miss)
+        held, n_held = score(script, "holdout")[:2]
+        print(f"  holdout subset: {held}/{n_held}")
     assert right / total >= BAR
 
 

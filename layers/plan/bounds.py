@@ -57,11 +57,12 @@ QUALIFIERS = ("道路中心线", "中心线", "道路红线", "红线", "边线"
 
 _D = "[东西南北]"
 _DIST = r"\d+(?:\.\d+)?(?:米|公里|km|m)处?"
-_QUAL_POSITION = (rf"{_D}{{1,2}}(?:岸|侧绿化带|侧|边界|边线|围墙|墙|段)|路{_D}绿化带|左岸|右岸|"
+_QUAL_POSITION = (rf"{_D}{{1,2}}(?:岸|侧绿化带|侧|边界|边线|围墙|墙|段)|中段|路{_D}绿化带|左岸|右岸|"
                   r"道路中心线|中心线|道路红线|红线|边线|一线|沿线|外侧|延长线|堤")
 _QUAL_OFFSET = rf"以{_D}{{1,2}}(?:{_DIST})?|{_D}{{1,2}}侧?{_DIST}"
-_QUALIFIER = re.compile(rf"(?:(?:{_QUAL_POSITION})+(?:{_QUAL_OFFSET})?|(?:{_QUAL_OFFSET}))$")
-_LONE_DIRECTION = re.compile(rf"{_D}$")
+# Not after 往/向: "沅江岸往北500米" is a line drawn from the bank, not a side of it.
+_QUALIFIER = re.compile(rf"(?<![往向])(?:(?:{_QUAL_POSITION})+(?:{_QUAL_OFFSET})?|(?:{_QUAL_OFFSET}))$")
+_LONE_DIRECTION = re.compile(rf"(?<![东西南北]){_D}{{1,2}}$")
 #: Names a qualifier must not be cut from: "规划红线" is a line in its own right.
 _WHOLE_NAMES = ("规划", "道路", "用地")
 
@@ -72,13 +73,13 @@ _FEATURE_SUFFIX = re.compile(
 # ASCII "?" is left out: captured pages use it for lost characters ("国道?? G335").
 _SEPARATORS = "、，,；;。：:！!？\n"
 _CHUNK = re.compile(rf"[^{_SEPARATORS}]+")
-_VERB = r"贴临|紧邻|毗邻|至|起|到|抵|临|邻|接|连|靠|濒|傍|(?<=[侧面边界])(?:为|是)"
-_DIRS = rf"{_D}{{1,2}}(?:(?:和|及|、){_D}{{1,2}})*"
+_VERB = r"贴临|紧邻|毗邻|毗连|至|起|到|抵|临|邻|接|连|靠|濒|傍|依|毗|(?<=[侧面边界])(?:为|是)"
+_DIRS = rf"{_D}{{1,2}}(?:(?:侧|面|边)?(?:和|及|、){_D}{{1,2}})*"
 # A direction word not glued to a place name before it ("山东至" is a province).
 _NOT_AFTER = r"(?<![东西南北山广河湖江关华辽陕海])"
 _DIR_BORDER = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?以(.+?)为界$")
 _DIR_ADJ = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?与(.+?)"
-                      r"(?:接壤|相邻|毗邻|相连|相接|交界)$")
+                      r"(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
 _DIR_FIRST = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?(?:{_VERB})(.+)$")
 _FEAT_FIRST = re.compile(rf"^(.+?)((?:以{_D}(?:和|及|、)?)+)$")
 _FEAT_SIDE = re.compile(rf"^(.+?)({_D})侧$")
@@ -92,7 +93,11 @@ _FEAT_TAIL = re.compile(r"(?<=以[东西南北])(?:区域|地块|范围|片区)$
 #: Words that open the prose after a clause ("以小商品城……为基础", "依托……").
 _PROSE_START = re.compile(r"(?:以|依托|依靠|围绕|立足|发挥|突出|打造|构建|建设|重点|主要|聚焦|导入|引进|招引|"
                           r"发展|推进|加快|形成|包括|其中|涉及|共|总|面积|约|是|为|由|在|将|与|并|及)")
-_ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|相连|相接|交界)$")
+_ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
+#: An unbracketed exclusion after a feature: "001乡道不含", "……北侧不含243省道及两侧绿化带".
+_EXCLUSION = re.compile(r"(?:不含|不包括).*$")
+#: What may stand before the first feature-first name ("……系就中山高速公路以南").
+_FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
 _ROUTE = re.compile(r"折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|止于|起点|终点")
 _DASHES = re.compile(r"(?<![A-Za-z0-9])[—–―\-~～]+(?![A-Za-z0-9])")
 _AND = re.compile(r"以及|和|及(?!其)")
@@ -195,8 +200,9 @@ def split_qualifier(name: str) -> tuple[str, str | None]:
     m = _QUALIFIER.search(name)
     if m and m.start() >= 2 and name[:m.start()] not in _WHOLE_NAMES:
         return name[:m.start()], m.group()
-    if len(name) >= 4 and _LONE_DIRECTION.search(name) and name[-2] not in "东西南北":
-        return name[:-1], name[-1]
+    m = _LONE_DIRECTION.search(name)
+    if m and m.start() >= 3:
+        return name[:m.start()], m.group()
     return name, None
 
 
@@ -252,8 +258,9 @@ def _normalise(simple: str) -> tuple[_Text, list[str], list[str]]:
     text.sub(re.compile(rf"(^|[{_SEPARATORS}])({_D}{{1,2}}(?:面|边|侧|方)?)({_VERB})?[:：](?=\S)"),
              lambda m: m.group(1) + m.group(2) + (m.group(3) or "至"))
     # "南、西至…" names two sides; keep them in one chunk.
-    text.sub(re.compile(rf"(^|[{_SEPARATORS}])({_D})、(?={_D}{{1,2}}(?:{_VERB}))"),
-             lambda m: m.group(1) + m.group(2) + "和")
+    # (Not "X以东、西至Y" nor "福源街南侧、北至Y": there 东/南侧 belongs to the feature.)
+    text.sub(re.compile(rf"(?<![以路街道河江渠沟湖线界村镇桥港山园厂场库岸墙])({_D}(?:侧|面|边)?)、(?={_D}{{1,2}}(?:侧|面|边)?(?:{_VERB}))"),
+             lambda m: m.group(1) + "和")
     return text, kept, notes
 
 
@@ -268,7 +275,7 @@ def _is_mask(c: str, kept: list[str]) -> bool:
 def _sides_of(dirs: str) -> list[str]:
     """``"南和西南"`` → ``["south", "southwest"]``; ``"南北"`` → both sides."""
     sides = []
-    for part in re.split(r"和|及|、", dirs):
+    for part in re.split(r"和|及|、", re.sub("[侧面边]", "", dirs)):
         if part in _DIAGONAL_OF:
             sides.append(_DIAGONAL_OF[part])
         else:
@@ -276,8 +283,13 @@ def _sides_of(dirs: str) -> list[str]:
     return sides
 
 
-def _side_phrase(chunk: str) -> tuple[list[str], str, str] | None:
-    """Read one chunk as ``(sides, features text, lead)``; ``None`` when it names no side."""
+def _side_phrase(chunk: str, started: bool = False) -> tuple[list[str], str, str] | None:
+    """Read one chunk as ``(sides, features text, lead)``; ``None`` when it names no side.
+
+    Inside a clause (``started``) a feature-first side may run on into prose
+    ("疏洪东路以东之非都市土地……"); the first one may not, or any "X以西的小区"
+    would open a clause.
+    """
     for pattern in (_DIR_BORDER, _DIR_ADJ, _DIR_FIRST):
         m = pattern.search(chunk)
         if m:
@@ -285,10 +297,13 @@ def _side_phrase(chunk: str) -> tuple[list[str], str, str] | None:
     tailed = _TAIL.sub("", chunk)
     lead = _LEAD.match(tailed)
     body = _FEAT_TAIL.sub("", tailed[lead.end() if lead else 0:])
+    if started:
+        body = re.sub(rf"(?<=以{_D})[之的].*$", "", body)
     # The clause keeps its lead ("位于……以东"), as the plan's layers always have.
     m = _FEAT_FIRST.match(body)
     if m:
-        return [_OPPOSITE[_DIR[d]] for d in re.findall(_D, m.group(2))], m.group(1), ""
+        name = m.group(1) if len(m.group(1)) <= 6 else _FEAT_LEAD.sub("", m.group(1))
+        return [_OPPOSITE[_DIR[d]] for d in re.findall(_D, m.group(2))], name, ""
     m = _FEAT_SIDE.match(body)
     if m:
         return [_OPPOSITE[_DIR[m.group(2)]]], m.group(1), ""
@@ -349,7 +364,8 @@ class _Reader:
         self.ignored: list[str] = []
 
     def add(self, sides: list[str], text: str, explicit: bool) -> None:
-        features = [_feature(f, self.kept) for f in _split_features(_TAIL.sub("", text))]
+        text = _EXCLUSION.sub("", _TAIL.sub("", text))
+        features = [_feature(f, self.kept) for f in _split_features(text)]
         if not features or not all(name for name, _ in features):
             names = "、".join(ALL_SIDE_NAMES[s] for s in sides)
             raise BoundsError(f"{names}侧的边界缺少地物名称")
@@ -360,7 +376,7 @@ class _Reader:
                 raise BoundsError(
                     f"{ALL_SIDE_NAMES[side]}侧出现两个不同的边界：“{'、'.join(known)}”与“{features[0][0]}”，"
                     "请只保留一个")
-            entries.extend(f for f in features if f[0] not in [e for e, _ in entries])
+            entries.extend(f for f in features if f not in entries)
         self.last = sides
 
 
@@ -396,33 +412,38 @@ def parse_bounds(text: str) -> Bounds:
     """
     simple = to_simplified(text or "")
     norm, kept, notes = _normalise(simple)
+    chunks = [(m, _clean(m.group())) for m in _CHUNK.finditer(norm.s)]
+    chunks = [(m, c) for m, c in chunks if c]
     reader = _Reader(kept)
     span: list[int | None] = [None, None]
-    for m in _CHUNK.finditer(norm.s):
-        chunk = _clean(m.group())
-        if not chunk:
-            continue
+    for i, (m, chunk) in enumerate(chunks):
         start = m.start() + m.group().find(chunk)
-        hit = _side_phrase(chunk)
+        hit = _side_phrase(chunk, started=bool(reader.found))
         if hit:
             sides, features, lead = hit
             start += len(lead)
             if reader.found and _ROUTE.search(lead):
                 break
             reader.add(sides, features, explicit=True)
-        elif reader.found and _ROUTE.search(chunk):
+        elif not reader.found:
+            continue
+        elif _ROUTE.search(chunk):
             raise BoundsError("这段文字是沿线走向（如“西起……向南……折向东”），不是四至描述；"
                               "请改写为“东至……、西至……，南至……、北至……”")
-        elif reader.found and _continues(_TAIL.sub("", chunk), kept):
+        elif _continues(_TAIL.sub("", chunk), kept) or _between_sides(chunk, chunks[i + 1:]):
             reader.add(reader.last, chunk, explicit=False)
-        elif reader.found:
-            break
         else:
-            continue
+            break
         span = [start if span[0] is None else span[0], m.end()]
     if not reader.found:
         raise BoundsError("未找到四至描述（如“东至……、西至……”或“位于……以东”），无法确定边界")
     return _bounds(reader, simple[norm.starts[span[0]]:norm.ends[span[1] - 1]], notes)
+
+
+def _between_sides(chunk: str, rest: list) -> bool:
+    """True for a short name between two sides ("东至……集体土地、牛大刚，西至……")."""
+    return (len(chunk) <= 12 and not _PROSE_START.match(chunk) and bool(rest)
+            and _side_phrase(rest[0][1], started=True) is not None)
 
 
 def _bounds(reader: _Reader, clause: str, notes: list[str]) -> Bounds:
