@@ -136,10 +136,15 @@ def test_baselines_link_only_on_the_same_indicator_and_measure(rows):
     assert one(rows, "农民专业合作社示范社", 50).baseline is None
 
 
-def test_ids_are_deterministic(clean_plan, rows):
+def test_ids_are_deterministic_and_survive_a_new_figure_elsewhere(clean_plan, rows):
     again = extract_targets(clean_plan.text)
     assert [(t.id, t.indicator, t.value) for t in again] == [(t.id, t.indicator, t.value) for t in rows]
     assert len({t.id for t in rows}) == len(rows)
+    assert all(re.fullmatch(r"(target|baseline)-[0-9a-f]{10}", t.id) for t in rows)
+    # A figure added at the top of the plan does not move the ids of the others.
+    grown = clean_plan.text.replace("2020 年地区生产总值达到308 亿元", "2020 年人口达到60 万人,地区生产总值达到308 亿元", 1)
+    ids = {t.id for t in extract_targets(grown)}
+    assert {t.id for t in rows} < ids and len(ids) == len(rows) + 1
 
 
 SYNTHETIC = """第一章 基础

@@ -8,6 +8,10 @@ The plan's 主要指标 table is missing from the source and is not rebuilt.
 
 Columns of a row (``targets.csv``), with the meaning target pacing relies on:
 
+``id``
+    Deterministic and stable: a hash of kind, chapter, section, item, value
+    and unit (and the order among equal ones), so values users record stay on
+    their figure when other figures are found or renamed.
 ``kind``
     ``target`` (chapters 2–13) or ``baseline`` (第一章第一节, the 十三五 record).
 ``value``, ``value_max``
@@ -45,6 +49,7 @@ Columns of a row (``targets.csv``), with the meaning target pacing relies on:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -362,18 +367,34 @@ def extract_targets(text: str, area_names: list[str] | None = None) -> list[Targ
             for sentence in _SENTENCE_RE.findall(body):
                 area = next((n for n in area_names if n in sentence), "")
                 for fig in _read_sentence(sentence.rstrip("。！？ "), kind):
-                    found.append(_target(fig, kind, area, sentence.strip(), para.citation, len(found) + 1))
+                    found.append(_target(fig, kind, area, sentence.strip(), para.citation))
+    _assign_ids(found)
     _link_baselines(found)
     return found
 
 
-def _target(fig: _Figure, kind: str, area: str, quote: str, cite: Citation, number: int) -> Target:
+def _target(fig: _Figure, kind: str, area: str, quote: str, cite: Citation) -> Target:
     period, year = _period(kind, fig.measure, fig.when)
     name, note = nm.mojibake_note(nm.finish(fig.name, fig.unit, fig.verbs, fig.measure))
-    return Target(id=f"target-{number:03d}", indicator=name, value=fig.value, value_max=fig.value_max,
+    return Target(id="", indicator=name, value=fig.value, value_max=fig.value_max,
                   unit=fig.unit, comparator=fig.comparator, year=year, kind=kind,
                   category=CATEGORY_BY_CHAPTER.get(cite.chapter, "economy"), scope=area or fig.scope or "全区",
                   quote=quote, citation=cite, measure=fig.measure, period=period, note=note)
+
+
+def _assign_ids(records: list[Target]) -> None:
+    """Ids from what a figure is and where it stands, not from its position in the list.
+
+    Values users record are keyed by id: a figure found or renamed elsewhere in
+    the plan must not move them onto another target.
+    """
+    seen: dict[str, int] = {}
+    for r in records:
+        c = r.citation
+        key = f"{r.kind}|{c.chapter}|{c.section}|{c.item}|{r.value:g}|{r.value_max}|{r.unit}"
+        seen[key] = seen.get(key, 0) + 1
+        digest = hashlib.sha1(f"{key}|{seen[key]}".encode()).hexdigest()[:10]
+        r.id = f"{'target' if r.kind == 'target' else 'baseline'}-{digest}"
 
 
 def _common_run(a: str, b: str) -> int:
