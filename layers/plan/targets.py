@@ -12,6 +12,8 @@ Columns of a row (``targets.csv``), with the meaning target pacing relies on:
     Deterministic and stable: a hash of kind, chapter, section, item, value
     and unit (and the order among equal ones), so values users record stay on
     their figure when other figures are found or renamed.
+``indicator``
+    A noun phrase in the plan's words (see :mod:`layers.plan.target_names`).
 ``kind``
     ``target`` (chapters 2–13) or ``baseline`` (第一章第一节, the 十三五 record).
 ``value``, ``value_max``
@@ -22,7 +24,8 @@ Columns of a row (``targets.csv``), with the meaning target pacing relies on:
     ``≥`` (以上, 不少于, 超过, 余), ``≤`` (以内, 之内, 以下, 不超过), ``≈``
     (左右, 近, 约) or ``=``. A 以上 closing a 分别 list holds for every figure.
 ``measure``
-    ``level``: a state at the end of ``period`` (达到, 发展到, 保持, 比率 …);
+    ``level``: a state reached by the end of ``period`` or held during it
+    (达到, 发展到, 保持, every % figure …);
     ``rate``: an average yearly growth in % over ``period`` (年均增长);
     ``cumulative``: a total done during ``period`` (新增, 新建, 完成, 培育,
     累计 …; per year when ``period`` is ``每年``);
@@ -43,6 +46,8 @@ Columns of a row (``targets.csv``), with the meaning target pacing relies on:
 ``scope``
     全区, a zone or park named in the sentence, or the plan's distributive
     subject (于河、望留各 / 每个涉农街区 / 新建住宅小区).
+``category``, ``quote``, ``citation``
+    The chapter's theme, the whole sentence, and where it stands.
 ``note``
     Non-empty when the capture's mojibake ate part of the indicator name.
 """
