@@ -75,14 +75,15 @@ _SEPARATORS = "、，,；;。：:！!？\n"
 _CHUNK = re.compile(rf"[^{_SEPARATORS}]+")
 _VERB = r"贴临|紧邻|毗邻|毗连|至|起|到|抵|临|邻|接|连|靠|濒|傍|依|毗|(?<=[侧面边界])(?:为|是)"
 _DIRS = rf"{_D}{{1,2}}(?:(?:侧|面|边)?(?:和|及|、){_D}{{1,2}})*"
-# A direction word not glued to a place name before it ("山东至" is a province).
-_NOT_AFTER = r"(?<![东西南北山广河湖江关华辽陕海])"
+# A direction word not glued to a place name before it ("山东至" is a province) nor
+# a heading ("再向南至" walks a perimeter).
+_NOT_AFTER = r"(?<![东西南北山广河湖江关华辽陕海向往])"
 _DIR_BORDER = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?以(.+?)为界$")
 _DIR_ADJ = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?与(.+?)"
                       r"(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
 _DIR_FIRST = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?(?:{_VERB})(.+)$")
 _FEAT_FIRST = re.compile(rf"^(.+?)((?:以{_D}(?:和|及|、)?)+)$")
-_FEAT_SIDE = re.compile(rf"^(.+?)({_D})侧$")
+_FEAT_SIDE = re.compile(rf"^(.+?)(?<![与和及、])({_D})侧$")
 _LEAD = re.compile(r"^.*?(?:位于|地处|范围(?:调整|仍|确定)?(?:为|是)|四至范围|四至(?:为|是)?|范围)")
 _LIST_PREFIX = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．]"
                           r"|[①-⑳⑴-⒇])")
@@ -98,7 +99,7 @@ _ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|毗连|相连|相接|相�
 _EXCLUSION = re.compile(r"(?:不含|不包括).*$")
 #: What may stand before the first feature-first name ("……系就中山高速公路以南").
 _FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
-_ROUTE = re.compile(r"折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|止于|起点|终点")
+_ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|止于|起点|终点")
 _DASHES = re.compile(r"(?<![A-Za-z0-9])[—–―\-~～]+(?![A-Za-z0-9])")
 _AND = re.compile(r"以及|和|及(?!其)")
 
@@ -108,7 +109,7 @@ _ANNOTATIONS = re.compile(
     r"|[【\[《(（]\s*(?:拼音|pinyin|练|读|繁体|繁|简体)\s*[:：][^】\]》)）]*[】\]》)）]")
 _BRACKETS = re.compile(r"[(（【\[][^()（）【】\[\]]*[)）】\]]")
 #: Bracketed remarks that are not part of a name: exclusions, map references.
-_REMARK = re.compile(r"含|扣除|详见|见附|为准|未命名|以内|附图|图|[,，;；、]|^[一二三四五六七八九十\d]{1,3}$")
+_REMARK = re.compile(r"含|扣除|海拔|详见|见附|为准|未命名|以内|附图|图|[,，;；、]|^[一二三四五六七八九十\d]{1,3}$")
 _MASK = 0xE000  # private-use code points stand for kept brackets while parsing
 
 
@@ -321,7 +322,7 @@ def _split_features(text: str) -> list[str]:
 def _split_and(piece: str) -> list[str]:
     for m in _AND.finditer(piece):
         left, right = piece[:m.start()], piece[m.end():]
-        if len(left) >= 2 and len(right) >= 2 and _FEATURE_SUFFIX.search(split_qualifier(left)[0]):
+        if len(left) >= 2 and len(right) >= 2:
             return [left, *_split_and(right)]
     return [piece]
 
