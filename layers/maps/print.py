@@ -275,9 +275,12 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
                       zorder=3 if key == "zone" else 4)
             c = geom.representative_point()
             if shown[0] <= c.x <= shown[2] and shown[1] <= c.y <= shown[3]:
-                text = r.name if names_en is None else f"{r.name}\n{names_en.name(key, r.name)}"
-                if row is not None and r.name == row["name"]:
-                    text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=names_en is not None)
+                focused = row is not None and r.name == row["name"]
+                text = f"{r.name}\n{names_en.name(key, r.name)}" if names_en is not None and focused else r.name
+                if focused:
+                    text += "\n" + status_label(r.geometry_status, r.accuracy_m)
+                    if names_en is not None:
+                        text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=True)
                 ax.text(c.x, c.y, text, fontsize=6.5, color=COLORS[key], ha="center", va="center", zorder=8,
                         fontweight="bold")
     if row is not None and row.geometry is not None and not row.geometry.is_empty:

@@ -1,0 +1,113 @@
+"""Pitch pack: text extracted from the PDF holds the park's name, area and industries in both languages."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from layers.data import load_layers
+from layers.invest.finder import load_synonyms
+from layers.invest.names import load_names
+from layers.maps.pitch import area_lines, park_targets, pitch_pack, wrap
+from layers.maps.print import PrintError
+from layers.maps.profile import find_cjk_font
+
+pytestmark = pytest.mark.skipif(find_cjk_font() is None, reason="needs a CJK font (Debian fonts-noto-cjk)")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_layers()
+
+
+def pages(raw: bytes) -> list[str]:
+    # pypdf may break a long line anywhere: compare without line breaks
+    return [p.extract_text().replace("\n", "") for p in PdfReader(io.BytesIO(raw)).pages]
+
+
+@pytest.fixture(scope="module")
+def logistics(data):
+    return pages(pitch_pack(data, "高端智慧物流园", version="v3", when=date(2026, 5, 4)))
+
+
+def test_pack_has_cover_map_chinese_english_projects_targets_and_sources(logistics):
+    assert len(logistics) >= 5
+    cover, location, chinese, english, rest = logistics[0], logistics[1], logistics[2], logistics[3], \
+        "".join(logistics[4:])
+    assert "高端智慧物流园" in cover and "High-end Smart Logistics Park" in cover
+    assert "区位图" in location and "Location map" in location and "EPSG:4549" in location
+    assert "近似范围，误差约 1500 米" in location and "approximate outline, ±1500 m" in location
+    assert "Scale 1:" in location
+    assert "园区概况" in chinese and "The park in English" in english
+    assert "相关项目" in rest and "Related projects" in rest
+    assert "资料来源" in rest and "Layer version: v3" in rest and "2026-05-04" in rest
+
+
+def test_area_in_both_unit_systems(data, logistics):
+    ha = float(data.parks.set_index("name").at["高端智慧物流园", "area_ha"])
+    text = "".join(logistics)
+    assert f"{ha:,.1f} 公顷" in text and f"{ha * 15:,.0f} 亩" in text
+    assert f"{ha:,.1f} hectares" in text and f"{ha * 2.4710538:,.0f} acres" in text
+
+
+def test_industries_in_both_languages_and_the_translation_is_marked(data, logistics):
+    text = "".join(logistics)
+    names = load_names()
+    for industry in data.parks.set_index("name").at["高端智慧物流园", "industries"]:
+        assert industry in text
+        assert names.get("industry", industry) in text
+    positioning = data.parks.set_index("name").at["高端智慧物流园", "positioning"]
+    assert positioning[:30] in text  # quoted from the plan
+    assert "[Translation]" in text and "not part of the plan" in text
+    assert "national-level smart logistics hub" in text
+
+
+def test_targets_for_the_park_industries_are_listed_with_their_citation(logistics):
+    text = "".join(logistics)
+    assert "A 级物流企业" in text and "限额以上物流企业" in text
+    assert "第四章" in text
+
+
+def test_park_targets_skip_unrelated_categories(data):
+    park = data.parks.set_index("name").loc["金融总部产业园"].copy()
+    park["name"] = "金融总部产业园"
+    found = park_targets(data.targets, park, load_synonyms())
+    # 保险 is one of the park's industries; the plan's insurance *enrolment* targets are not about insurers
+    assert not found["indicator"].str.contains("参保").any()
+
+
+def test_unlocated_park_pack_says_so_in_both_languages(data):
+    text = "".join(pages(pitch_pack(data, "金融总部产业园")))
+    assert "金融总部产业园" in text and "Finance Headquarters Industrial Park" in text
+    assert "本园区未定位" in text and "Not located" in text
+    assert "Yuehelou New Finance Industrial Park" in text and "月河楼新金融产业园" in text
+    assert "规划未给出范围" in text and "Area: not given" in text
+    for industry in ("银行", "融资租赁", "banking", "financial leasing"):
+        assert industry in text
+
+
+def test_related_projects_with_status_in_both_languages(data):
+    text = "".join(pages(pitch_pack(data, "高端商贸产业园")))
+    assert "和平广场" in text and "推进中 / in progress" in text
+    assert "坤泰城" in text and "未说明 / not stated in the plan" in text
+
+
+def test_unknown_park_is_refused(data):
+    with pytest.raises(PrintError, match="没有名为“某园”的园区"):
+        pitch_pack(data, "某园")
+
+
+def test_area_lines():
+    zh, en = area_lines(100.0)
+    assert zh == "面积：约 100.0 公顷（1,500 亩）" and en == "Area: approx. 100.0 hectares (247 acres)"
+    assert "无法计算" in area_lines(float("nan"))[0]
+
+
+def test_wrap_keeps_latin_words_whole_and_breaks_chinese_anywhere():
+    lines = wrap("international rehabilitation hospital " * 4, 2.0, 10)
+    assert all(len(line) <= 40 for line in lines) and len(lines) > 2
+    assert all(not line.endswith("rehabilitat") for line in lines)
+    assert "".join(wrap("潍城区" * 30, 1.0, 10)) == "潍城区" * 30
