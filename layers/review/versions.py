@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers, load_version
 from layers.paths import GEODATA
 from layers.review.rebuild import VERSION_FILES, base_files
 from layers.store import audit
@@ -29,6 +31,8 @@ from layers.store.engine import translated_errors
 from layers.store.schema import layer_versions, proposals, utcnow
 from layers.store.users import ROLE_LABELS, ROLE_RANK
 
+_VERSION_RE = re.compile(r"v(\d+)")
+_PREVIEW_RE = re.compile(r"p(\d+)-v(\d+)")
 #: PostgreSQL advisory lock serialising review writes (SQLite: BEGIN IMMEDIATE does it).
 _PG_LOCK = 874_502
 
@@ -223,3 +227,39 @@ def release(engine: Engine, number: int, *, today: date | None = None, geodata: 
         zf.writestr(f"{stem}/CHANGELOG.md", _changelog(engine, number))
     return f"{stem}.zip", buffer.getvalue()
 
+
+
+def version_key(number: int) -> str:
+    """The stable key of an approved version (``v3``)."""
+    return f"v{number}"
+
+
+def proposal_key(proposal_id: int, base: int) -> str:
+    """The stable key of a proposal previewed on version ``base`` (``p12-v3``)."""
+    return f"p{proposal_id}-v{base}"
+
+
+def layers_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> Layers:
+    """The layers a version key names: ``v0`` (geodata/), ``vN`` or a proposal preview ``pID-vN``.
+
+    Raises
+    ------
+    DataError
+        With a Chinese message when the key, the version or the proposal is unknown.
+    """
+    from layers.review.proposals import get
+    from layers.review.rebuild import ChangeError, rebuild
+
+    if key == BASE_VERSION_KEY:
+        return load_layers(geodata)
+    approved, preview = _VERSION_RE.fullmatch(key or ""), _PREVIEW_RE.fullmatch(key or "")
+    if engine is None or not (approved or preview):
+        raise DataError(f"图层版本“{key}”无效或数据库不可用")
+    try:
+        if approved:
+            return load_version(files_of(engine, int(approved[1]), geodata), key, geodata)
+        proposal = get(engine, int(preview[1]))
+        files = rebuild(files_of(engine, int(preview[2]), geodata), proposal.change).files
+    except (ReviewError, ChangeError) as exc:
+        raise DataError(f"无法读取图层版本“{key}”：{exc}") from None
+    return load_version(files, key, geodata)
