@@ -28,7 +28,9 @@ from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU, to_metric, to_wgs84
 from layers.geometry.gazetteer import WEICHENG, Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.geometry.geojson_io import dumps, feature_collection, stage_text
 from layers.plan.text import CleanText, read_plan
-from layers.geometry.polygons import BuildError, BuiltArea, build_area
+from layers.geometry.polygons import BuildError, BuiltArea
+from layers.geometry.assemble import build_all, uses_osm
+from layers.geometry.coverage import coverage_records, format_coverage
 from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS, PlanProject, extract_projects
 from layers.plan.targets import extract_targets
 from layers.paths import GEODATA, INPUTS, PLAN_FILE, ROOT  # noqa: F401  (re-exported for callers)
@@ -191,13 +193,17 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
     built: dict[str, BuiltArea] = {}
     layers: dict[str, list[dict]] = {"zones": [], "parks": []}
     edges: list[dict] = []
+    approx = load_gazetteer(inputs, use_osm=False) if uses_osm(gazetteer) else None
+    # Every area is tried; one BuildError names all that fail.
+    built_all, plausible = build_all([*zones, *parks], gazetteer, district_m, approx=approx)
     for area in [*zones, *parks]:
-        b = build_area(area.name, area.bounds, gazetteer, district_m) if area.bounds else None
+        b = built_all.get(area.name)
         if b is not None:
             built[area.name] = b
             result.checks += side_order_checks(area.name, b) + area_checks(area.name, b, district_m)
             edges += edge_features(area, b)
         layers[area.kind + "s"].append(area_feature(area, b))
+    result.checks += plausible
     projects = extract_projects(clean.text, zones, parks)
     result.files["projects.geojson"] = dumps(feature_collection(
         [project_feature(p, built) for p in projects], name="projects"))
@@ -215,8 +221,9 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
         gazetteer_features(gazetteer, [*zones, *parks]), name="gazetteer"))
     result.files["district.geojson"] = dumps(feature_collection(
         [_district_feature(districts)], name="district"))
-    result.files["report.json"] = dumps({"checks": result.checks})
-    result.files["report.txt"] = format_report(result.checks)
+    coverage = coverage_records(built)
+    result.files["report.json"] = dumps({"checks": result.checks, "coverage": coverage})
+    result.files["report.txt"] = format_report(result.checks) + format_coverage(coverage)
     result.timings["total_s"] = time.perf_counter() - t0
     return result
 

@@ -55,7 +55,7 @@ def area_checks(name: str, built: BuiltArea, district_m: BaseGeometry) -> list[d
         _check("clipped", name, outside < 1.0, f"区界外面积 {outside:.1f} 平方米"),
         *[_check("alias", name, None, f"{SIDE_NAMES[e.side]}侧原文写作“{e.written}”，按别名对应到地物"
                  f"“{e.feature.name}”：请核实两者是否为同一条路", side=e.side, feature=e.feature.name)
-          for e in built.edges if e.written and e.written != e.feature.name],
+          for e in built.edges if e.written and e.feature.name not in (e.written, e.written + (e.qualifier or ""))],
         *[_check("edge_present", name, e.length_m > 0,
                  f"{SIDE_NAMES[e.side]}侧“{e.feature.name}”构成边界 {e.length_m:.0f} 米",
                  side=e.side, feature=e.feature.name) for e in built.edges],
@@ -69,21 +69,23 @@ def _as_line(geom: BaseGeometry) -> LineString:
     merged = shapely.line_merge(geom)
     if isinstance(merged, LineString):
         return merged
-    return max(merged.geoms, key=lambda g: g.length)
+    parts = [g for g in getattr(merged, "geoms", []) if g.geom_type == "LineString"]
+    return max(parts, key=lambda g: g.length) if parts else LineString()
 
 
-def _stretch(line: BaseGeometry, edge_m: BaseGeometry) -> tuple[float, float]:
-    """The interval of ``line`` (as distances along it) that an edge covers."""
-    coords = [c for part in getattr(edge_m, "geoms", [edge_m]) for c in part.coords]
+def _stretch(line: BaseGeometry, edge_m: BaseGeometry) -> tuple[float, float] | None:
+    """The interval of ``line`` (as distances along it) that an edge covers; ``None`` if empty."""
+    coords = shapely.get_coordinates(edge_m) if edge_m is not None else []
     positions = [line.project(Point(c)) for c in coords]
-    return min(positions), max(positions)
+    return (min(positions), max(positions)) if positions else None
 
 
 def _gap(line: BaseGeometry, a: BuiltArea, a_edge, b: BuiltArea, b_edge) -> tuple[float, float] | None:
     """Largest distance from A's edge to B along the stretch both reach; and its length."""
-    lo_a, hi_a = _stretch(line, a_edge.geometry_m)
-    lo_b, hi_b = _stretch(line, b_edge.geometry_m)
-    lo, hi = max(lo_a, lo_b), min(hi_a, hi_b)
+    span_a, span_b = _stretch(line, a_edge.geometry_m), _stretch(line, b_edge.geometry_m)
+    if span_a is None or span_b is None or line.is_empty:
+        return None
+    lo, hi = max(span_a[0], span_b[0]), min(span_a[1], span_b[1])
     if hi - lo < _SAMPLE_STEP_M:
         return None
     steps = max(int((hi - lo) / _SAMPLE_STEP_M), 1)
@@ -101,7 +103,8 @@ def shared_edge_checks(built: dict[str, BuiltArea]) -> list[dict]:
             for eb in b.edges:
                 if ea.feature.name != eb.feature.name or FACING[ea.side] != eb.side:
                     continue
-                if ea.geometry_m is None or eb.geometry_m is None:
+                if ea.geometry_m is None or eb.geometry_m is None \
+                        or ea.geometry_m.is_empty or eb.geometry_m.is_empty:
                     continue
                 line = _as_line(ea.line_m)
                 measured = _gap(line, a, ea, b, eb)

@@ -50,6 +50,7 @@ class GazetteerFeature:
     geometry_status: str
     aliases: list[str] = field(default_factory=list)
     osm_way_ids: list[int] = field(default_factory=list)
+    osm_match: dict | None = None
 
     def as_feature(self) -> dict:
         """Return the GeoJSON feature of this entry."""
@@ -66,9 +67,11 @@ class Gazetteer:
 
     def __init__(self, features: list[GazetteerFeature]):
         self.features = sorted(features, key=lambda f: f.name)
-        self._index: dict[str, GazetteerFeature] = {}
+        # A feature's own name wins over another feature's alias (白浪河西岸, the
+        # bank line from OSM, over the alias of 白浪河).
+        self._index: dict[str, GazetteerFeature] = {f.name: f for f in self.features}
         for feat in self.features:
-            for key in [feat.name, *feat.aliases]:
+            for key in feat.aliases:
                 self._index.setdefault(key, feat)
 
     def __contains__(self, name: str) -> bool:
@@ -86,6 +89,13 @@ class Gazetteer:
             return self._index[name]
         except KeyError:
             raise GazetteerError(f"地物表中没有“{name}”") from None
+
+    def bank(self, name: str, qualifier: str | None) -> GazetteerFeature | None:
+        """The bank line ``name + qualifier`` (白浪河 + 西岸) when one was imported."""
+        if not qualifier or not qualifier.endswith("岸"):
+            return None
+        feat = self._index.get(name + qualifier)
+        return feat if feat is not None and feat.name == name + qualifier else None
 
     def names(self) -> list[str]:
         """Every name and alias the gazetteer answers to."""
@@ -136,7 +146,8 @@ def _file_features(path: Path, *, status: str, default_source: str) -> list[Gaze
             accuracy_m=float(props.get("accuracy_m", 500)),
             geometry_status=props.get("geometry_status", status),
             aliases=list(props.get("aliases") or []),
-            osm_way_ids=[int(i) for i in props.get("osm_way_ids") or []]))
+            osm_way_ids=[int(i) for i in props.get("osm_way_ids") or []],
+            osm_match=props.get("osm_match")))
     return out
 
 

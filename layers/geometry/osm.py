@@ -1,4 +1,4 @@
-"""Replace approximate gazetteer lines with OpenStreetMap ways matched by name.
+"""Replace approximate gazetteer lines with OpenStreetMap ways matched by name and place.
 
 Usage::
 
@@ -6,105 +6,73 @@ Usage::
     python -m layers.osm_import --online             # Overpass, through osmnx
     python -m layers.build                           # rebuild the layers
 
-Ways whose ``name`` (or ``name:zh``, ``alt_name``, ``old_name``) equals a
-gazetteer name or alias are merged per feature and written to
-``geodata/inputs/gazetteer_osm.geojson``, which the build prefers over the
-approximate lines. Matched and unmatched names are printed.
+For every gazetteer feature the ways inside its corridor that carry its
+name, an alias or a directional variant are collapsed into one centre line
+(:mod:`layers.geometry.conflate`), their ends are snapped to the crossing
+features, and the result is written to ``geodata/inputs/gazetteer_osm.geojson``
+with the way ids and a coverage record (``osm_match``) that the build reports.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
-import pyogrio
 import shapely
-from shapely.ops import unary_union
+import shapely.ops
 
-from layers.paths import INPUTS
-from layers.geometry.gazetteer import Gazetteer, load_gazetteer
-from layers.geometry.geojson_io import write_geojson
+from layers.paths import INPUTS, PLAN_FILE
+from layers.plan.areas import extract_areas
+from layers.plan.text import read_plan
+from layers.geometry.conflate import FeatureMatch, MetricWays, corner_partners, match_feature, snap_ends
+from layers.geometry.crs import to_metric, to_wgs84
+from layers.geometry.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
+from layers.geometry.geojson_io import geometry_json, write_geojson
+from layers.geometry.osm_read import OsmData, OsmImportError, from_frame, read_extract
+
+__all__ = ["OsmImportError", "ImportResult", "import_extract", "main", "read_extract"]
 
 OUT = INPUTS / "gazetteer_osm.geojson"
 #: OSM ways are mapped to a few metres; 20 m allows for centre line vs. carriageway.
 OSM_ACCURACY_M = 20
-_NAME_KEYS = ("name", "name:zh", "name:zh-Hans", "alt_name", "old_name", "official_name")
-_HSTORE_RE = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+#: Line ends are snapped to a crossing feature up to this far (T-junction gaps of
+#: about 100 m, plus the few metres a centre line ends short of its ways).
+SNAP_TOL_M = 120.0
+#: Snaps longer than this get a notice.
+NOTICE_SNAP_M = 10.0
+#: Seconds the online import waits for Overpass before it gives up.
+ONLINE_TIMEOUT_S = 8
+_SKIP_KINDS = {"border"}
+_ATTRIBUTION = "OpenStreetMap (© OpenStreetMap contributors, ODbL)"
 
 
-class OsmImportError(ValueError):
-    """An OSM file that cannot be read; the message names it (Chinese)."""
-
-
-@dataclass
 class ImportResult:
     """What an import matched, and what it did not."""
 
-    features: list[dict]
-    matched: dict[str, list[int]]
-    unmatched: list[str]
+    def __init__(self, features: list[dict], matches: dict[str, FeatureMatch]):
+        self.features = features
+        self.matches = matches
+        self.matched = {n: m.way_ids for n, m in matches.items() if m.matched}
+        self.unmatched = [n for n, m in matches.items() if not m.matched]
 
 
-def _tags(row) -> dict[str, str]:
-    tags = {k: str(row[k]) for k in ("name",) if k in row and isinstance(row[k], str)}
-    other = row.get("other_tags") if hasattr(row, "get") else None
-    if isinstance(other, str):
-        tags.update(dict(_HSTORE_RE.findall(other)))
-    return tags
-
-
-def read_ways(path: Path) -> gpd.GeoDataFrame:
-    """Read line ways (``osm_id``, ``names``, geometry) from .osm, .osm.pbf or GeoJSON.
-
-    Raises
-    ------
-    OsmImportError
-        When the file is missing or is not a readable OSM or GeoJSON file.
-    """
-    path = Path(path)
-    if not path.exists():
-        raise OsmImportError(f"找不到 OSM 文件：{path}")
-    is_osm = path.suffix == ".osm" or path.name.endswith(".osm.pbf") or path.suffix == ".pbf"
-    try:
-        frame = pyogrio.read_dataframe(path, layer="lines" if is_osm else None)
-    except Exception as exc:  # GDAL raises several types for a bad file
-        raise OsmImportError(f"无法读取 OSM 文件 {path}：{exc}") from exc
-    if is_osm:
-        names = [{v for k, v in _tags(row).items() if k in _NAME_KEYS} for _, row in frame.iterrows()]
-        ids = frame["osm_id"].astype("int64")
-    else:
-        names = [{str(row[k]) for k in _NAME_KEYS if k in row and isinstance(row[k], str)}
-                 for _, row in frame.iterrows()]
-        id_col = next((c for c in ("osm_id", "osmid", "id") if c in frame.columns), None)
-        if id_col is None:
-            raise OsmImportError(f"{path} 缺少 osm_id/osmid 列，无法记录 OSM 路段编号")
-        ids = frame[id_col].astype(str).str.extract(r"(\d+)")[0].astype("int64")
-    out = gpd.GeoDataFrame({"osm_id": ids.to_numpy(), "names": names},
-                           geometry=frame.geometry.to_numpy(), crs=frame.crs or "EPSG:4326")
-    lines = out[out.geometry.geom_type.isin(["LineString", "MultiLineString"])]
-    return lines.to_crs("EPSG:4326")
-
-
-def download_ways(polygon) -> gpd.GeoDataFrame:
-    """Fetch named roads, railways and waterways inside ``polygon`` through osmnx."""
+def download_ways(polygon) -> OsmData:
+    """Fetch roads, railways and waterways inside ``polygon`` through osmnx (fails fast offline)."""
     import osmnx as ox  # imported here: only the online path needs it
 
-    tags = {"highway": True, "railway": True, "waterway": True, "name": True}
-    frame = ox.features.features_from_polygon(polygon, tags).reset_index()
-    frame = frame[frame["element"] == "way"]
-    names = [{str(row[k]) for k in _NAME_KEYS if k in row and isinstance(row[k], str)}
-             for _, row in frame.iterrows()]
-    return gpd.GeoDataFrame({"osm_id": frame["id"].astype("int64").to_numpy(), "names": names},
-                            geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
+    saved = (ox.settings.requests_timeout, ox.settings.overpass_rate_limit)
+    # Without this osmnx first asks Overpass for a slot and waits ~60 s when offline.
+    ox.settings.requests_timeout, ox.settings.overpass_rate_limit = ONLINE_TIMEOUT_S, False
+    try:
+        tags = {"highway": True, "railway": True, "waterway": True}
+        frame = ox.features.features_from_polygon(polygon, tags).reset_index()
+    finally:
+        ox.settings.requests_timeout, ox.settings.overpass_rate_limit = saved
+    return from_frame(frame[frame["element"] == "way"])
 
 
-def _download_or_explain(inputs: Path) -> gpd.GeoDataFrame:
-    from layers.geometry.gazetteer import district_geometry, load_districts
-
+def _download_or_explain(inputs: Path) -> OsmData:
     try:
         return download_ways(district_geometry(load_districts(inputs / "districts.geojson")))
     except Exception as exc:  # network and Overpass errors come in many types
@@ -112,25 +80,134 @@ def _download_or_explain(inputs: Path) -> gpd.GeoDataFrame:
                              "无法联网时，请在有网络的电脑上导出 .osm/.osm.pbf 文件后离线导入") from exc
 
 
-def match_ways(ways: gpd.GeoDataFrame, gazetteer: Gazetteer) -> ImportResult:
-    """Group the ways by the gazetteer feature whose name or alias they carry."""
-    features, matched = [], {}
-    for feat in gazetteer.features:
-        wanted = {feat.name, *feat.aliases}
-        hits = ways[[bool(n & wanted) for n in ways["names"]]]
-        if hits.empty:
+def _partners(inputs: Path, gazetteer: Gazetteer) -> dict[str, set[str]]:
+    """Which features meet at area corners, read from the plan next to the inputs."""
+    plan = inputs / PLAN_FILE.name if (inputs / PLAN_FILE.name).exists() else PLAN_FILE
+    zones, parks = extract_areas(read_plan(plan).text)
+
+    def resolve(name: str) -> str | None:
+        return gazetteer.get(name).name if name in gazetteer else None
+
+    return corner_partners([*zones, *parks], resolve)
+
+
+def _feature_props(feat, match: FeatureMatch, observed) -> dict:
+    ids = sorted({*match.way_ids, *match.inferred_ids})
+    return {
+        "name": feat.name, "aliases": feat.aliases, "kind": feat.kind,
+        "source": f"{_ATTRIBUTION} ways " + ", ".join(str(i) for i in ids),
+        "accuracy_m": OSM_ACCURACY_M, "geometry_status": "osm", "osm_way_ids": ids,
+        "osm_match": _match_record(match, observed),
+    }
+
+
+def _match_record(match: FeatureMatch, observed) -> dict:
+    line = match.line
+    return {
+        "named_way_ids": match.way_ids, "inferred_way_ids": match.inferred_ids,
+        "slip_way_ids": match.slip_ids,
+        "variants": {k: sorted(set(v)) for k, v in sorted(match.variants.items())},
+        "near_miss": {k: sorted(set(v)) for k, v in sorted(match.near_miss.items())},
+        "outside_corridor": match.outside,
+        "collapsed_width_m": round(line.width_m, 1),
+        "inferred": [{"from_m": s.start_m, "to_m": s.end_m} for s in line.inferred],
+        "bridged": [{"from_m": s.start_m, "to_m": s.end_m} for s in line.bridged],
+        "snaps": match.snaps, "notes": match.notes,
+        "observed_geometry": geometry_json(to_wgs84(observed)) if observed is not None else None,
+    }
+
+
+def _observed(match: FeatureMatch):
+    """The centre line minus inferred and bridged stretches and end snaps."""
+    line = match.line.geometry
+    if line is None:
+        return None
+    cut = []
+    for part in getattr(line, "geoms", [line]):
+        for s in [*match.line.inferred, *match.line.bridged]:
+            if s.length_m > 0:
+                cut.append(shapely.ops.substring(part, s.start_m, s.end_m).buffer(0.5))
+    return line.difference(shapely.union_all(cut)) if cut else line
+
+
+def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
+             partners: dict[str, set[str]] | None = None) -> dict[str, FeatureMatch]:
+    """Match every feature, then snap line ends to their corner partners and the district border."""
+    ways = MetricWays.from_data(data)
+    names = sorted(ways.by_name)
+    matches: dict[str, FeatureMatch] = {}
+    for k, feat in enumerate(gazetteer.features):
+        if feat.kind in _SKIP_KINDS:
             continue
-        ids = sorted(int(i) for i in hits["osm_id"])
-        geom = shapely.line_merge(unary_union(list(hits.geometry)))
-        matched[feat.name] = ids
-        features.append({"properties": {
-            "name": feat.name, "aliases": feat.aliases, "kind": feat.kind,
-            "source": "OpenStreetMap (© OpenStreetMap contributors, ODbL) ways "
-                      + ", ".join(str(i) for i in ids),
-            "accuracy_m": OSM_ACCURACY_M, "geometry_status": "osm", "osm_way_ids": ids},
-            "geometry": geom})
-    unmatched = [f.name for f in gazetteer.features if f.name not in matched]
-    return ImportResult(features, matched, unmatched)
+        matches[feat.name] = match_feature(feat, ways, names)
+        if (k + 1) % 10 == 0:
+            log(f"      已匹配 {k + 1}/{len(gazetteer.features)} 个地物…")
+    _snap(matches, gazetteer, district_m, partners)
+    return matches
+
+
+def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, partners) -> None:
+    lines = {n: m.line.geometry for n, m in matches.items() if m.matched}
+    targets = {f.name: to_metric(f.geometry) for f in gazetteer.features if f.name not in lines}
+    targets.update(lines)
+    targets["区界"] = district_m.boundary
+    found: dict[str, list[dict]] = {}
+    # Two rounds: an end that reached only the extension of its partner in the
+    # first round pulls the partner's end to the same corner in the second.
+    for _ in range(2):
+        lines, snaps = snap_ends(lines, {**targets, **lines}, tolerance=SNAP_TOL_M,
+                                 partners=partners, always=("区界",))
+        for name, items in snaps.items():
+            found.setdefault(name, []).extend(items)
+    for name, geom in lines.items():
+        m = matches[name]
+        m.line.parts = list(getattr(geom, "geoms", [geom]))
+        m.snaps = found.get(name, [])
+        m.notes += [f"{'起点' if s['end'] == 'start' else '终点'}延伸 {s['distance_m']:.0f} 米接到“{s['to']}”"
+                    for s in m.snaps if s["distance_m"] > NOTICE_SNAP_M]
+
+
+def import_extract(data: OsmData, inputs: Path, log=print) -> ImportResult:
+    """Match an extract against the (non-OSM) gazetteer in ``inputs``; return features to write."""
+    gazetteer = load_gazetteer(inputs, use_osm=False)
+    district_m = to_metric(district_geometry(load_districts(inputs / "districts.geojson")))
+    matches = conflate(data, gazetteer, district_m, log, partners=_partners(inputs, gazetteer))
+    features = []
+    for feat in gazetteer.features:
+        match = matches.get(feat.name)
+        if match is None or not match.matched:
+            continue
+        features.append({"properties": _feature_props(feat, match, _observed(match)),
+                         "geometry": to_wgs84(match.line.geometry)})
+        for bank, info in sorted(match.banks.items()):
+            features.append({"properties": {
+                "name": bank, "aliases": [], "kind": "river",
+                "source": f"{_ATTRIBUTION}: bank of the water area " + ", ".join(info["water_ids"]),
+                "accuracy_m": OSM_ACCURACY_M, "geometry_status": "osm", "osm_way_ids": [],
+                "osm_match": {"water_areas": info["water_ids"], "bank_of": feat.name,
+                              "observed_geometry": geometry_json(to_wgs84(info["geometry"]))}},
+                "geometry": to_wgs84(info["geometry"])})
+    return ImportResult(features, matches)
+
+
+def _print_summary(result: ImportResult, out: Path) -> None:
+    for name, m in result.matches.items():
+        if m.matched:
+            extra = f"（推断 {len(m.inferred_ids)} 段）" if m.inferred_ids else ""
+            print(f"已匹配 {name}: OSM 路段 {', '.join(map(str, m.way_ids))}{extra}")
+            for variant, ids in sorted(m.variants.items()):
+                print(f"  别名/方向变体 {variant} → {name}: {', '.join(map(str, sorted(ids)))}，请核实")
+        else:
+            print(f"未匹配 {name}（保留原几何）")
+        for far in m.outside:
+            print(f"  已忽略走廊外的同名路段 {far['name']}（距 {far['distance_km']} 公里）: "
+                  f"{', '.join(map(str, far['way_ids']))}")
+        for near, ids in sorted(m.near_miss.items()):
+            print(f"  名称相近但未采用 {near}: {', '.join(map(str, sorted(ids)))}")
+        for note in m.notes:
+            print(f"  提示：{name} {note}")
+    print(f"共匹配 {len(result.matched)} 个地物，未匹配 {len(result.unmatched)} 个；"
+          f"已写入 {out}。请运行 python -m layers.build 重建图层。")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,26 +220,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.source and not args.online:
         parser.error("请给出 OSM 文件，或使用 --online")
-    # Match against the non-OSM gazetteer so that a re-import starts afresh.
-    inputs = args.inputs
-    gazetteer = load_gazetteer(inputs, use_osm=False)
     try:
-        if args.online:
-            ways = _download_or_explain(inputs)
-        else:
-            ways = read_ways(args.source)
+        print("[1/3] 读取 OpenStreetMap 数据…", flush=True)
+        data = _download_or_explain(args.inputs) if args.online else read_extract(args.source)
+        print("[2/3] 按名称与走廊匹配地物…", flush=True)
+        result = import_extract(data, args.inputs)
     except OsmImportError as exc:
         print(exc, file=sys.stderr)
         return 1
-    result = match_ways(ways, gazetteer)
-    out = args.out or inputs / "gazetteer_osm.geojson"
+    except (OSError, ValueError, LookupError) as exc:  # missing or broken input folder
+        print(f"导入失败：输入目录 {args.inputs} 中的数据无法读取（{exc}）", file=sys.stderr)
+        return 1
+    out = args.out or args.inputs / "gazetteer_osm.geojson"
+    print("[3/3] 写入结果", flush=True)
     write_geojson(out, result.features, name="gazetteer_osm")
-    for name, ids in result.matched.items():
-        print(f"已匹配 {name}: OSM 路段 {', '.join(map(str, ids))}")
-    for name in result.unmatched:
-        print(f"未匹配 {name}（保留原几何）")
-    print(f"共匹配 {len(result.matched)} 个地物，未匹配 {len(result.unmatched)} 个；"
-          f"已写入 {out}。请运行 python -m layers.build 重建图层。")
+    _print_summary(result, out)
     return 0
 
 

@@ -20,8 +20,11 @@ from layers.plan.bounds import SIDE_NAMES, SIDES, Bounds
 from layers.geometry.crs import to_metric, to_wgs84
 from layers.geometry.gazetteer import Gazetteer, GazetteerError, GazetteerFeature
 
-#: How far line ends are extended, in metres.
+#: How far line ends are extended, in metres (approximate lines stop anywhere).
 EXTEND_M = 800.0
+#: OSM lines were already snapped to their crossings on import: extend them only
+#: enough to cross robustly, so that no end overshoots into the next block.
+EXTEND_OSM_M = 5.0
 #: A ray long enough to cross the whole district, in metres.
 _RAY_M = 60_000.0
 #: Distance within which a polygon edge counts as lying on a feature, in metres.
@@ -105,7 +108,7 @@ def _edges(name: str, bounds: Bounds, gazetteer: Gazetteer) -> list[Edge]:
     for side in SIDES:
         for feat_name, qual in zip(bounds.features(side), bounds.qualifier_list(side)):
             try:
-                feature = gazetteer.get(feat_name)
+                feature = gazetteer.bank(feat_name, qual) or gazetteer.get(feat_name)
             except GazetteerError:
                 raise BuildError(f"{name}：{SIDE_NAMES[side]}侧的边界“{feat_name}”不在地物表中，"
                                  "请在 geodata/inputs 中补充该地物或改正名称") from None
@@ -113,20 +116,24 @@ def _edges(name: str, bounds: Bounds, gazetteer: Gazetteer) -> list[Edge]:
     return edges
 
 
-def _side_lines(edges: list[Edge]) -> dict[str, BaseGeometry]:
+def _side_lines(edges: list[Edge], *, osm_reach: float = EXTEND_OSM_M) -> dict[str, BaseGeometry]:
     by_side: dict[str, list[BaseGeometry]] = {}
     for edge in edges:
-        by_side.setdefault(edge.side, []).append(extend_lines(edge.line_m))
+        reach = osm_reach if edge.feature.geometry_status == "osm" else EXTEND_M
+        by_side.setdefault(edge.side, []).append(extend_lines(edge.line_m, reach))
     return {side: unary_union(lines) for side, lines in by_side.items()}
 
 
-def _faces(lines: dict[str, BaseGeometry], district_m: BaseGeometry, skip: str | None = None):
+def _faces(lines: dict[str, BaseGeometry], district_m: BaseGeometry, skip: str | None = None,
+           rays: dict[str, BaseGeometry] | None = None):
+    """Faces inside every side; ``rays`` (lines extended far) decide the sides, ``lines`` cut the faces."""
+    rays = rays or lines
     noded = unary_union([*lines.values(), district_m.boundary])
     faces = [f for f in polygonize(noded) if f.representative_point().within(district_m)]
     keep = []
     for face in faces:
         point = face.representative_point()
-        if all(on_side(line, point, side) for side, line in lines.items() if side != skip):
+        if all(on_side(line, point, side) for side, line in rays.items() if side != skip):
             keep.append(face)
     return keep
 
@@ -154,9 +161,11 @@ def build_area(name: str, bounds: Bounds, gazetteer: Gazetteer,
     """
     edges = _edges(name, bounds, gazetteer)
     lines = _side_lines(edges)
-    faces = _faces(lines, district_m)
+    # A face beyond the end of a short (snapped) OSM line still lies on its side.
+    rays = _side_lines(edges, osm_reach=EXTEND_M)
+    faces = _faces(lines, district_m, rays=rays)
     if not faces:
-        raise BuildError(_enclosing_failure(name, edges, lines, district_m))
+        raise BuildError(_enclosing_failure(name, edges, lines, district_m, rays))
     polygon = shapely.make_valid(unary_union(faces)).intersection(district_m)
     polygon = _polygonal(polygon)
     for edge in edges:
@@ -173,9 +182,12 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
     return unary_union(parts)
 
 
-def line_merge_safe(geom: BaseGeometry) -> BaseGeometry | None:
-    """Merge the line parts of ``geom``; ``None`` when it holds no line."""
-    lines = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("LineString", "MultiLineString")]
+def line_merge_safe(geom: BaseGeometry | None) -> BaseGeometry | None:
+    """Merge the line parts of ``geom``; ``None`` when it holds no line (or is empty)."""
+    if geom is None or geom.is_empty:
+        return None
+    lines = [g for g in getattr(geom, "geoms", [geom])
+             if g.geom_type in ("LineString", "MultiLineString") and not g.is_empty]
     if not lines:
         return None
     return shapely.line_merge(unary_union(lines))
@@ -184,7 +196,7 @@ def line_merge_safe(geom: BaseGeometry) -> BaseGeometry | None:
 _ADJACENT = (("north", "east"), ("north", "west"), ("south", "east"), ("south", "west"))
 
 
-def _enclosing_failure(name: str, edges: list[Edge], lines: dict, district_m) -> str:
+def _enclosing_failure(name: str, edges: list[Edge], lines: dict, district_m, rays: dict) -> str:
     def names(side: str) -> str:
         return "、".join(e.feature.name for e in edges if e.side == side)
 
@@ -193,7 +205,7 @@ def _enclosing_failure(name: str, edges: list[Edge], lines: dict, district_m) ->
             return (f"{name}：{SIDE_NAMES[a]}侧的“{names(a)}”与{SIDE_NAMES[b]}侧的“{names(b)}”"
                     "不相交，围不出区域，请核对这两个地物的位置或长度")
     for side in lines:
-        if _faces(lines, district_m, skip=side):
+        if _faces(lines, district_m, skip=side, rays=rays):
             return (f"{name}：{SIDE_NAMES[side]}侧的“{names(side)}”与其余边界围不出区域"
                     f"（它不在区域的{SIDE_NAMES[side]}面），请核对该侧地物或其位置")
     return f"{name}：四至围不出任何区域，请核对各侧地物的位置"
