@@ -170,3 +170,20 @@ def test_clause_starts_at_the_first_side_and_maps_back_to_the_text():
     assert parse_bounds(text).clause == "东至试白路以东1500米,西至试白路"
     spaced = "区块一:面积649.57 公顷,四至范围为东至刘民路,北至富民路北 200 米。"
     assert parse_bounds(spaced).clause == "东至刘民路,北至富民路北 200 米"
+
+
+def test_road_names_that_start_like_prose_still_continue_a_side():
+    b = parse_bounds("东至白浪河、建设路、共和路，西至清平路，以小商品城为基础")
+    assert b.east == ["白浪河", "建设路", "共和路"] and b.west == "清平路"
+
+
+def test_a_distance_locator_is_kept_aside_not_read_as_a_side():
+    b = parse_bounds("百灵庙镇以西 50公里处,东至经三路,西至经一路,北至巴润分公司西南边界")
+    assert b.ignored == ["百灵庙镇以西50公里处"]
+    assert (b.east, b.west, b.north) == ("经三路", "经一路", "巴润分公司")
+    assert b.qualifiers == {"north": "西南边界"}
+
+
+def test_an_unbracketed_exclusion_is_a_note():
+    b = parse_bounds("四至范围为东至污水处理厂东侧,西至001乡道不含")
+    assert b.west == "001乡道" and b.notes == ["不含"]

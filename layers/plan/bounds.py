@@ -94,12 +94,16 @@ _FEAT_TAIL = re.compile(r"(?<=以[东西南北])(?:区域|地块|范围|片区)$
 #: Words that open the prose after a clause ("以小商品城……为基础", "依托……").
 _PROSE_START = re.compile(r"(?:以|依托|依靠|围绕|立足|发挥|突出|打造|构建|建设|重点|主要|聚焦|导入|引进|招引|"
                           r"发展|推进|加快|形成|包括|其中|涉及|共|总|面积|约|是|为|由|在|将|与|并|及)")
+#: Road-like names may start with such a word all the same (建设路, 共和路, 发展大道).
+_ROAD_NAME = re.compile(r"(?:路|街|道|巷|河|江|渠|沟|线|桥|高速|铁路)$")
 _ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
 #: An unbracketed exclusion after a feature: "001乡道不含", "……北侧不含243省道及两侧绿化带".
 _EXCLUSION = re.compile(r"(?:不含|不包括).*$")
 #: What may stand before the first feature-first name ("……系就中山高速公路以南").
 _FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
 _ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|止于|起点|终点")
+#: A place given by a distance ("百灵庙镇以西50公里处"): it locates, it bounds nothing.
+_LOCATOR = re.compile(rf"以?{_D}{{1,2}}{_DIST}")
 _DASHES = re.compile(r"(?<![A-Za-z0-9])[—–―\-~～]+(?![A-Za-z0-9])")
 _AND = re.compile(r"以及|和|及(?!其)")
 
@@ -125,8 +129,9 @@ class Bounds:
     hold a feature name, a list of names when a side names several, or
     ``None`` when the text leaves the side open. ``qualifiers`` maps a side to
     its qualifier (西岸, 红线 …) or to one qualifier per feature. ``notes``
-    keeps bracketed remarks (``不含……``); ``ignored`` keeps pieces inside the
-    clause that bound nothing (``百灵庙镇以西50公里处``).
+    keeps remarks set aside (``(不含……)``, ``不含243省道``); ``ignored`` keeps
+    places given by a distance before the clause, which locate the area but
+    bound nothing (``百灵庙镇以西50公里处``).
     """
 
     east: str | list[str] | None = None
@@ -346,9 +351,14 @@ def _feature(raw: str, kept: list[str]) -> tuple[str, str | None]:
     return _unmask(name, kept), (_unmask(qualifier, kept) if qualifier else None)
 
 
+def _is_prose(chunk: str) -> bool:
+    """True when a chunk opens the prose after a clause rather than naming a feature."""
+    return bool(_PROSE_START.match(chunk)) and not _ROAD_NAME.search(chunk)
+
+
 def _continues(chunk: str, kept: list[str]) -> bool:
     """True when a chunk without a direction word reads as one more feature."""
-    if len(chunk) > 20 or _ROUTE.search(chunk) or _PROSE_START.match(chunk):
+    if len(chunk) > 20 or _ROUTE.search(chunk) or _is_prose(chunk):
         return False
     name, qualifier = _feature(chunk, kept)
     name = re.sub(r"[(（].*[)）]$", "", name)
@@ -363,9 +373,14 @@ class _Reader:
         self.found: dict[str, list[tuple[str, str | None]]] = {}
         self.last: list[str] = []
         self.ignored: list[str] = []
+        self.notes: list[str] = []
 
     def add(self, sides: list[str], text: str, explicit: bool) -> None:
-        text = _EXCLUSION.sub("", _TAIL.sub("", text))
+        text = _TAIL.sub("", text)
+        exclusion = _EXCLUSION.search(text)
+        if exclusion:
+            self.notes.append(exclusion.group())
+            text = text[:exclusion.start()]
         features = [_feature(f, self.kept) for f in _split_features(text)]
         if not features or not all(name for name, _ in features):
             names = "、".join(ALL_SIDE_NAMES[s] for s in sides)
@@ -427,6 +442,8 @@ def parse_bounds(text: str) -> Bounds:
                 break
             reader.add(sides, features, explicit=True)
         elif not reader.found:
+            if _LOCATOR.search(chunk):
+                reader.ignored.append(_unmask(chunk, kept))
             continue
         elif _ROUTE.search(chunk):
             raise BoundsError("这段文字是沿线走向（如“西起……向南……折向东”），不是四至描述；"
@@ -443,12 +460,12 @@ def parse_bounds(text: str) -> Bounds:
 
 def _between_sides(chunk: str, rest: list) -> bool:
     """True for a short name between two sides ("东至……集体土地、牛大刚，西至……")."""
-    return (len(chunk) <= 12 and not _PROSE_START.match(chunk) and bool(rest)
+    return (len(chunk) <= 12 and not _is_prose(chunk) and bool(rest)
             and _side_phrase(rest[0][1], started=True) is not None)
 
 
 def _bounds(reader: _Reader, clause: str, notes: list[str]) -> Bounds:
-    bounds = Bounds(clause=clause, ignored=reader.ignored, notes=notes)
+    bounds = Bounds(clause=clause, ignored=reader.ignored, notes=notes + reader.notes)
     for side, entries in reader.found.items():
         names = [f for f, _ in entries]
         quals = [q for _, q in entries]
