@@ -14,19 +14,26 @@ PAGES = [
     ("pages/projects.py", "项目", ":material/construction:"),
     ("pages/targets.py", "指标", ":material/monitoring:"),
 ]
+ADMIN_PAGE = ("pages/admin.py", "管理", ":material/admin_panel_settings:")
 
 
 def main() -> None:
     """Set up the page, the sidebar and the navigation, then run the chosen page."""
     st.set_page_config(page_title="潍城区规划地图", page_icon=":material/map:", layout="wide")
-    nav = st.navigation([st.Page(path, title=title, icon=icon, default=i == 0)
-                         for i, (path, title, icon) in enumerate(PAGES)])
-    from pages.common import sidebar, url_warnings  # after set_page_config: they write to the page
+    from pages.common import (account_widget, may, sidebar, store_banner,  # after set_page_config: they
+                              url_warnings)  # write to the page
+
+    pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
+    if may("manage_users"):  # only admins see the page at all
+        pages.append(st.Page(ADMIN_PAGE[0], title=ADMIN_PAGE[1], icon=ADMIN_PAGE[2]))
+    nav = st.navigation(pages)
 
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
     sidebar()
+    account_widget()
     url_warnings()
+    store_banner()
     nav.run()
 
 

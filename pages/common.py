@@ -17,7 +17,10 @@ from layers.details import ROAD_KINDS, accuracy_text, area_text, bounds_rows, pr
 from layers.maps.exports import FORMATS, export_layer
 from layers.maps.measure import measure_drawings
 from layers.project_table import all_projects
-from layers.store.database import Store
+from layers.escape import md_text
+from layers.store import audit
+from layers.store.database import Store, StoreError
+from layers.store.users import SignInError, User, authenticate, can, get_user, oidc_user
 from layers.urlstate import read_query
 
 APP_DIR = Path(__file__).resolve().parents[1]
@@ -55,7 +58,12 @@ def layers(*, with_imports: bool = False) -> Layers:
         st.error(f"无法读取地图数据：{exc}")
         st.stop()
     if with_imports:
-        data = dataclasses.replace(data, projects=all_projects(data.projects, store().projects()))
+        db = store()
+        try:
+            imported = db.projects() if db is not None else None
+        except StoreError:
+            imported = None  # store_banner() says why; the plan's own projects still show
+        data = dataclasses.replace(data, projects=all_projects(data.projects, imported))
     return data
 
 
@@ -65,13 +73,142 @@ def asset_urls() -> dict[str, str]:
     return sync_assets(APP_DIR / "static")
 
 
-def store() -> Store:
-    """The embedded database (``$WEICHENG_MAP_DB`` or the user data folder); stops with a message if unusable."""
+def store() -> Store | None:
+    """The database (``$WEICHENG_MAP_DB``: a SQLite file or a PostgreSQL URL), or None when it cannot be
+    opened: the map and plan layers then work read-only and :func:`store_banner` says why."""
     try:
         return Store()
-    except (OSError, RuntimeError) as exc:
-        st.error(f"无法打开本地数据库：{exc}。可设置环境变量 WEICHENG_MAP_DB 指向可写的文件。")
-        st.stop()
+    except StoreError:
+        return None
+
+
+def store_banner() -> None:
+    """Above every page: say, in Chinese, why the database is unavailable and what still works."""
+    try:
+        Store()
+    except StoreError as exc:
+        st.warning(f"数据库暂不可用：{exc}\n\n地图和规划图层仍可正常查看；导入的项目、指标记录和登录暂不可用。",
+                   icon=":material/database_off:")
+
+
+# -- accounts: sign-in widget, the signed-in user, role checks ------------------------------------
+
+USER_KEY = "signed_in_user"
+
+
+def oidc_configured() -> bool:
+    """Whether ``secrets.toml`` has an ``[auth]`` section, so ``st.login`` (OIDC) can be offered."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own not-found error
+        return False
+
+
+def _oidc_sign_in(db: Store) -> None:
+    """Map the identity provider's e-mail to an account, once per session."""
+    if not oidc_configured() or not st.user.is_logged_in:
+        return
+    email = st.user.get("email")
+    if st.session_state.get("oidc_checked") == email:
+        return
+    st.session_state["oidc_checked"] = email
+    if st.user.get("email_verified") is False:
+        st.session_state["oidc_unmapped"] = email
+        return
+    user = oidc_user(db.engine, email, issuer=str(st.user.get("iss") or ""))
+    if user is None:
+        st.session_state["oidc_unmapped"] = email
+    else:
+        st.session_state[USER_KEY] = user.username
+        st.session_state["signed_in_via"] = "oidc"
+
+
+def current_user() -> User | None:
+    """The signed-in, active account, or None (a visitor: may browse, sees no writing widget).
+
+    Looked up on every run, so a disabled account or a changed role takes effect at once.
+    """
+    db = store()
+    if db is None:
+        return None
+    try:
+        _oidc_sign_in(db)
+        name = st.session_state.get(USER_KEY)
+        user = get_user(db.engine, name) if name else None
+    except StoreError:
+        return None
+    if user is None or not user.active:
+        st.session_state.pop(USER_KEY, None)
+        return None
+    return user
+
+
+def may(action: str) -> User | None:
+    """The signed-in user if they may do the writing ``action`` (see ``layers.store.users.ACTION_ROLES``)."""
+    user = current_user()
+    return user if can(user, action) else None
+
+
+def sign_in_hint(what: str, role: str = "编辑") -> None:
+    """Where a writing widget would be: say who may use it and where to sign in."""
+    st.info(f"{what}需要以“{role}”或更高角色登录，请在左侧栏登录。未登录也可浏览全部内容。",
+            icon=":material/lock:")
+
+
+def _client() -> str | None:
+    """The browser's address, for the per-client sign-in limit."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no browser behind this run (tests, bare mode)
+        return None
+    return address if isinstance(address, str) else None
+
+
+def _sign_out(db: Store, user: User) -> None:
+    try:
+        with db.transaction() as conn:
+            audit.record(conn, user.username, "sign_out", f"user {user.username}")
+    except StoreError:
+        pass  # signing out must work even when the log cannot be written
+    via = st.session_state.pop("signed_in_via", None)
+    for key in (USER_KEY, "oidc_unmapped"):
+        st.session_state.pop(key, None)
+    if via == "oidc":
+        st.logout()
+    st.rerun()
+
+
+def account_widget() -> None:
+    """The sidebar's sign-in / sign-out box (password, and 单位统一登录 when OIDC is configured)."""
+    db = store()
+    if db is None:
+        st.sidebar.caption("数据库不可用，暂时不能登录。")
+        return
+    user = current_user()
+    if user is not None:
+        st.sidebar.markdown(f"已登录：**{md_text(user.display_name)}**（{user.role_label}）")
+        if st.sidebar.button("退出登录", key="sign_out"):
+            _sign_out(db, user)
+        return
+    if st.session_state.get("oidc_unmapped"):
+        st.sidebar.warning(f"单位账号 {md_text(st.session_state['oidc_unmapped'])} 还没有对应的账户，只能浏览。"
+                           "请联系管理员添加。")
+    with st.sidebar.expander("登录（编辑、审核、管理员）", icon=":material/login:"):
+        if oidc_configured() and not st.user.is_logged_in:
+            st.button("用单位账号登录", key="oidc_sign_in", on_click=st.login)
+        with st.form("sign_in_form", clear_on_submit=True):
+            name = st.text_input("用户名", key="sign_in_name", max_chars=64)
+            password = st.text_input("密码", type="password", key="sign_in_password", max_chars=1024)
+            submitted = st.form_submit_button("登录")
+        if submitted:
+            try:
+                signed_in = authenticate(db.engine, name, password, client=_client())
+            except (SignInError, StoreError) as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[USER_KEY] = signed_in.username
+                st.session_state["signed_in_via"] = "password"
+                st.rerun()
 
 
 def basemaps() -> dict[str, Basemap]:

@@ -6,16 +6,22 @@ import uuid
 
 import streamlit as st
 
+from layers.escape import md_text
 from layers.maps.views import projects_map
 from layers.store.imports import ImportFileError, read_table, template_csv, validate
 from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, project_details, show_map, store
+from layers.store.database import DuplicateProjectsError, InputError, StoreError
+from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, project_details, show_map,
+                          sign_in_hint, store)
 
 ensure_frame()
 data = layers()
 basemap = current_basemap()
 db = store()
-imported = db.projects()
+try:
+    imported = db.projects() if db is not None else None
+except StoreError:
+    imported = None  # the banner above the page says why; the plan's projects still show
 projects = all_projects(data.projects, imported)
 
 st.title("项目")
@@ -67,7 +73,10 @@ with import_tab:
     st.markdown("上传 CSV 或 XLSX。列：`name`（名称，必填）、`category`、`status`、`investment_10k_yuan`（万元）、"
                 "`start_year`，以及 `lon`,`lat`（经纬度）或 `zone`/`park`（片区/园区名称）。CSV 可为 UTF-8 或 GBK 编码。")
     st.download_button("下载导入模板（CSV）", template_csv(), file_name="项目导入模板.csv", mime="text/csv")
-    upload = st.file_uploader("项目清单", type=["csv", "xlsx"], key="project_upload")
+    importer = may("import") if db is not None else None
+    if importer is None:
+        sign_in_hint("导入项目清单")
+    upload = None if importer is None else st.file_uploader("项目清单", type=["csv", "xlsx"], key="project_upload")
     datum = st.radio("坐标系", ["wgs84", "gcj02"], horizontal=True, key="import_datum",
                      format_func=lambda d: {"wgs84": "WGS-84（GPS、天地图、OpenStreetMap）",
                                             "gcj02": "GCJ-02（高德、腾讯地图拾取的坐标）"}[d])
@@ -78,7 +87,8 @@ with import_tab:
             st.error(f"无法导入：{exc}")
         else:
             result = validate(frame, datum=datum, zones=data.zones, parks=data.parks,
-                              district=data.district.geometry.iloc[0], existing_names=set(imported["name"]))
+                              district=data.district.geometry.iloc[0],
+                              existing_names=set(imported["name"]) if imported is not None else set())
             st.markdown(f"共 {result.total} 行：**{len(result.valid)} 行有效**，{len(result.errors)} 处问题。")
             if result.errors:
                 st.warning("以下行有问题，不会导入：")
@@ -87,15 +97,56 @@ with import_tab:
                 st.dataframe(result.valid.drop(columns="geometry"), hide_index=True, width="stretch")
                 if st.button(f"确认导入 {len(result.valid)} 个有效项目", type="primary", key="import_confirm"):
                     batch = uuid.uuid4().hex[:12]
-                    count = db.add_projects(result.valid.drop(columns="geometry").to_dict("records"),
-                                            batch_id=batch, source_file=upload.name)
-                    st.success(f"已导入 {count} 个项目（批次 {batch}）。")
-                    st.rerun()
-    if len(imported):
+                    try:  # duplicates are checked again inside the write: another server may have won
+                        count = db.add_projects(result.valid.drop(columns="geometry").to_dict("records"),
+                                                batch_id=batch, source_file=upload.name, actor=importer.username)
+                    except (DuplicateProjectsError, StoreError) as exc:
+                        st.error(f"未导入：{exc}")
+                    else:
+                        st.success(f"已导入 {count} 个项目（批次 {batch}）。")
+                        st.rerun()
+    deleter = may("delete_projects") if db is not None else None
+    if imported is not None and len(imported):
         st.markdown("#### 已导入的项目")
         for batch, rows in imported.groupby("batch_id", sort=False):
             c1, c2 = st.columns([4, 1])
-            c1.markdown(f"批次 `{batch}`：{rows['source_file'].iloc[0]}，{len(rows)} 个项目，导入于 {rows['imported_at'].iloc[0]}")
-            if c2.button("删除此批", key=f"del-{batch}"):
-                db.delete_projects(batch_id=batch)
+            c1.markdown(f"批次 `{md_text(batch)}`：{md_text(rows['source_file'].iloc[0])}，{len(rows)} 个项目，"
+                        f"导入于 {rows['imported_at'].iloc[0]:%Y-%m-%d %H:%M} UTC")
+            if deleter is None:
+                continue
+            if st.session_state.get("delete_pending") != batch:
+                if c2.button("删除此批", key=f"del-{batch}"):
+                    st.session_state["delete_pending"] = batch
+                    st.rerun()
+                continue
+            st.warning(f"确定删除批次 `{md_text(batch)}` 的 {len(rows)} 个项目？删除会记入操作日志，之后可在下方撤销。")
+            y, n, _ = st.columns([1, 1, 4])
+            if y.button("确认删除", key=f"del-yes-{batch}", type="primary"):
+                st.session_state.pop("delete_pending", None)
+                try:
+                    db.delete_projects(batch_id=batch, actor=deleter.username)
+                except StoreError as exc:
+                    st.error(f"未删除：{exc}")
+                else:
+                    st.rerun()
+            if n.button("取消", key=f"del-no-{batch}"):
+                st.session_state.pop("delete_pending", None)
                 st.rerun()
+    if deleter is not None:
+        try:
+            recent = db.deletions(limit=5)
+        except StoreError:
+            recent = []
+        if recent:
+            st.markdown("#### 最近的删除（可撤销）")
+        for deletion in recent:
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"{deletion.at:%Y-%m-%d %H:%M} UTC，{md_text(deletion.by)} 删除了 {deletion.count} 个项目"
+                        f"（批次 {md_text('、'.join(deletion.batches))}，{md_text('、'.join(deletion.source_files))}）")
+            if c2.button("撤销删除", key=f"undo-{deletion.deletion_id}"):
+                try:
+                    db.undo_deletion(deletion.deletion_id, actor=deleter.username)
+                except (InputError, StoreError) as exc:
+                    st.error(f"未撤销：{exc}")
+                else:
+                    st.rerun()

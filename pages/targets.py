@@ -9,7 +9,8 @@ import streamlit as st
 
 from layers.progress import target_table
 from layers.plan.targets import CATEGORY_LABELS
-from pages.common import ensure_frame, layers, store
+from layers.store.database import InputError, StoreError, check_progress
+from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
 ensure_frame()
 data = layers()
@@ -20,7 +21,13 @@ if data.targets is None:
 st.caption("规划文本中所有量化目标（到2025年…、每年…、“十四五”期间…）及 2020 年基数；"
            "规划所附《主要指标》表在原文中缺失，未作补录。")
 db = store()
-table = target_table(data.targets, db.progress())
+try:
+    recorded = db.progress() if db is not None else None
+except StoreError:
+    recorded = None  # the banner above the page says why; the plan's targets still show
+if recorded is None:
+    recorded = pd.DataFrame(columns=["id", "target_id", "value", "recorded_by", "recorded_on", "note", "created_at"])
+table = target_table(data.targets, recorded)
 
 counts = table["category_label"].value_counts()
 st.bar_chart(counts, horizontal=True, x_label="类别", y_label="指标数")
@@ -48,13 +55,20 @@ c3.metric("最新记录", "—" if pd.isna(row["current"]) else f"{row['current'
           help=None if pd.isna(row["current_on"]) else f"记录于 {row['current_on']}")
 st.text(row["quote"])
 st.caption(row["citation"])
-history = db.progress(choice)
+history = recorded[recorded["target_id"] == choice]
 points = [("2020（基数）", row["baseline"])] if not pd.isna(row["baseline"]) else []
 points += [(r.recorded_on, r.value) for r in history.sort_values("recorded_on").itertuples()]
 points += [(f"{row['year']}（目标）", row["value"])]
 st.bar_chart(pd.DataFrame(points, columns=["时间", "数值"]).set_index("时间"), y_label=row["unit"])
 
 st.markdown("**记录当前值**")
+recorder = may("record_target") if db is not None else None
+if recorder is None:
+    sign_in_hint("记录指标当前值")
+    if len(history):
+        st.dataframe(history[["recorded_on", "value", "recorded_by", "note"]].rename(columns={
+            "recorded_on": "日期", "value": "数值", "recorded_by": "记录人", "note": "备注"}), hide_index=True)
+    st.stop()
 # A fresh key after each save empties the inputs.
 n = st.session_state.setdefault("progress_form", 0)
 f1, f2, f3 = st.columns(3)
@@ -63,17 +77,12 @@ who = f2.text_input("记录人", key=f"progress_who_{n}")
 when = f3.date_input("日期", value=date.today(), key=f"progress_date_{n}")
 note = st.text_input("备注（来源等）", key=f"progress_note_{n}", max_chars=500)
 if st.button("保存", key="progress_save"):
-    problems = []
-    try:
-        number = float(value.replace(",", ""))
-    except ValueError:
-        problems.append(f"当前值“{value}”不是数字")
-    if not who.strip():
-        problems.append("请填写记录人")
-    if problems:
-        st.error("未保存：" + "；".join(problems))
+    try:  # every problem at once, in Chinese; too-long text is refused, never cut
+        number, who, note = check_progress(value, who, note)
+        db.record_progress(choice, number, who, when, note, actor=recorder.username)
+    except (InputError, StoreError) as exc:
+        st.error(f"未保存：{exc}")
     else:
-        db.record_progress(choice, number, who.strip()[:50], when.isoformat(), note.strip())
         st.session_state["progress_form"] = n + 1
         st.toast("已保存")
         st.rerun()

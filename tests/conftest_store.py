@@ -51,3 +51,17 @@ def db(db_url):
     engine = get_engine(db_url)
     upgrade(engine)
     return engine
+
+
+def sign_in_as(at, location, role: str = "editor", username: str | None = None):
+    """Sign an AppTest session in as a new account with ``role`` on the database at ``location``, and rerun."""
+    from layers.store.users import add_user, get_user
+
+    engine = get_engine(str(location))
+    upgrade(engine)
+    username = username or f"test-{role}"
+    if get_user(engine, username) is None:
+        add_user(engine, username, role, password="a long test password", display_name=f"测试{role}")
+    at.session_state["signed_in_user"] = username
+    at.run()
+    return at

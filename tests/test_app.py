@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages.common
+from tests.conftest_store import sign_in_as
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -226,7 +227,7 @@ def test_project_details_show_the_quote(fake_map):
 
 
 def test_targets_page_records_a_value(fake_map, own_database):
-    at = app(page="pages/targets.py")
+    at = sign_in_as(app(page="pages/targets.py"), own_database)  # recording needs an editor (issue 8)
     assert len(at.tabs) >= 5
     at.text_input(key="progress_value_0").input("48")
     at.text_input(key="progress_who_0").input("张三")
@@ -237,7 +238,7 @@ def test_targets_page_records_a_value(fake_map, own_database):
 
 
 def test_targets_page_rejects_a_bad_value(fake_map, own_database):
-    at = app(page="pages/targets.py")
+    at = sign_in_as(app(page="pages/targets.py"), own_database)
     at.text_input(key="progress_value_0").input("很多")
     at.button(key="progress_save").click().run()
     assert any("不是数字" in e.value and "记录人" in e.value for e in at.error)

@@ -105,6 +105,12 @@ def actors(engine: Engine) -> list[str]:
         return sorted(conn.execute(select(audit_log.c.actor).distinct()).scalars())
 
 
+def actions(engine: Engine) -> list[str]:
+    """Every action key that appears in the log, sorted."""
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(audit_log.c.action).distinct()).scalars())
+
+
 def neutralise(value: Any) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula (OWASP: prefix a quote)."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)

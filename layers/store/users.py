@@ -36,7 +36,7 @@ ACTION_ROLES = {
     "view_audit": "admin",
 }
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
 #: Rate limit: this many failures for one name (or 4× that from one client) within the window lock it.

@@ -1,0 +1,215 @@
+"""Pages under AppTest with accounts: visitors browse but see no writing widget; each role does what it may;
+admins manage users and read, filter and export the audit log; an unusable database leaves the map working."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from layers.store.audit import AuditFilter, entries
+from layers.store.database import Store
+from layers.store.engine import dispose_all
+from tests.conftest_store import sign_in_as
+from tests.test_app import FakeMap, app, texts
+
+APP_DIR = Path(__file__).resolve().parents[1]
+
+PAGES = ["pages/overview.py", "pages/zones.py", "pages/parks.py", "pages/projects.py", "pages/targets.py"]
+WRITING_LABELS = ("保存", "删除此批", "确认删除", "撤销删除", "添加", "保存修改")
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
+    yield tmp_path / "app.sqlite3"
+    dispose_all()
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True)
+def fake_map(monkeypatch):
+    import pages.common
+
+    fake = FakeMap()
+    monkeypatch.setattr(pages.common, "st_folium", fake)
+    return fake
+
+
+def seed_batch(location) -> Store:
+    store = Store(location)
+    store.add_projects([{"name": "导入的项目", "category": "industry", "lon": 119.09, "lat": 36.682,
+                         "location_precision": "exact"}], batch_id="b1", source_file="a.csv", actor="someone")
+    return store
+
+
+def writing_widgets(at) -> list[str]:
+    found = [b.label for b in at.button if b.label in WRITING_LABELS]
+    found += [f"file_uploader:{u.label}" for u in at.get("file_uploader")]
+    found += [t.key for t in at.text_input if t.key and t.key.startswith("progress_")]
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_visitor_browses_every_page_and_sees_no_writing_widget(own_database, page):
+    seed_batch(own_database)
+    at = app(page=page)
+    assert writing_widgets(at) == []
+    if page in ("pages/projects.py", "pages/targets.py"):
+        assert "需要以“编辑”或更高角色登录" in texts(at)
+
+
+def test_an_editor_imports_and_deletes_with_confirmation_and_undo(own_database):
+    store = seed_batch(own_database)
+    at = sign_in_as(app(page="pages/projects.py"), own_database, "editor", "alice")
+    assert at.get("file_uploader"), "editors may import"
+    at.button(key="del-b1").click().run()
+    assert store.projects()["name"].tolist() == ["导入的项目"]  # nothing deleted before the confirmation
+    assert any("确定删除批次" in w.value for w in at.warning)
+    at.button(key="del-yes-b1").click().run()
+    assert store.projects().empty
+    [deletion] = store.deletions()
+    assert deletion.by == "alice"
+    at.button(key=f"undo-{deletion.deletion_id}").click().run()
+    assert store.projects()["name"].tolist() == ["导入的项目"]
+    assert [e for e in entries(store.engine)["action"]][:2] == ["undo_delete", "delete_projects"]
+
+
+def test_cancelling_a_delete_keeps_the_batch(own_database):
+    store = seed_batch(own_database)
+    at = sign_in_as(app(page="pages/projects.py"), own_database)
+    at.button(key="del-b1").click().run()
+    at.button(key="del-no-b1").click().run()
+    assert len(store.projects()) == 1 and not store.deletions()
+
+
+def test_recording_a_target_is_logged_with_the_signed_in_user(own_database):
+    at = sign_in_as(app(page="pages/targets.py"), own_database, "editor", "alice")
+    at.text_input(key="progress_value_0").input("48.5")
+    at.text_input(key="progress_who_0").input("张三")
+    at.button(key="progress_save").click().run()
+    [row] = entries(Store(own_database).engine, AuditFilter(action="record_target")).to_dict("records")
+    assert row["actor"] == "alice" and json.loads(row["after_json"])["value"] == 48.5
+
+
+@pytest.mark.parametrize("raw", ["nan", "1e309", "-inf", "9" * 400])
+def test_a_non_finite_target_value_gets_a_message_not_a_traceback(own_database, raw):
+    at = sign_in_as(app(page="pages/targets.py"), own_database)
+    at.text_input(key="progress_value_0").input(raw)
+    at.text_input(key="progress_who_0").input("张三")
+    at.button(key="progress_save").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("未保存：") for e in at.error)
+    assert Store(own_database).progress().empty
+
+
+def test_a_too_long_recorder_is_refused_on_the_page(own_database):
+    at = sign_in_as(app(page="pages/targets.py"), own_database)
+    at.text_input(key="progress_value_0").input("48")
+    at.session_state["progress_who_0"] = "张" * 10_000
+    at.button(key="progress_save").click().run()
+    assert any("记录人太长（10000 个字符）" in e.value for e in at.error)
+    assert Store(own_database).progress().empty
+
+
+def test_signing_in_with_the_form_and_out_again(own_database):
+    from layers.store.users import add_user
+
+    add_user(Store(own_database).engine, "alice", "editor", password="a long test password", display_name="王丽")
+    at = app(page="pages/projects.py")
+    at.text_input(key="sign_in_name").input("alice")
+    at.text_input(key="sign_in_password").input("wrong password!!")
+    at.get("form")[0]  # the sign-in form is there
+    at.button[[b.label for b in at.button].index("登录")].click().run()
+    assert any("用户名或密码错误" in e.value for e in at.error)
+    at.text_input(key="sign_in_name").input("alice")
+    at.text_input(key="sign_in_password").input("a long test password")
+    at.button[[b.label for b in at.button].index("登录")].click().run()
+    assert "已登录：**王丽**（编辑）" in [m.value for m in at.sidebar.markdown]
+    assert at.get("file_uploader")
+    at.button(key="sign_out").click().run()
+    assert not at.get("file_uploader")
+    actions = list(entries(Store(own_database).engine)["action"])
+    assert actions[:3] == ["sign_out", "sign_in", "sign_in_failed"]
+
+
+def test_an_approver_is_not_an_admin(own_database):
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "approver")
+    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in the navigation at all
+        at.switch_page("pages/admin.py")
+    # and the page itself refuses, should anyone reach it
+    from streamlit.testing.v1 import AppTest
+
+    page = AppTest.from_file(str(APP_DIR / "pages" / "admin.py"), default_timeout=60)
+    page.session_state["signed_in_user"] = "test-approver"
+    page.run()
+    assert any("只对管理员开放" in e.value for e in page.error)
+    assert not [b for b in page.button if b.label in ("添加", "保存修改")] and not page.get("download_button")
+
+
+def field(at, label_start: str):
+    """The text input whose label starts with ``label_start``."""
+    [found] = [t for t in at.text_input if t.label.startswith(label_start)]
+    return found
+
+
+def test_an_admin_adds_a_user_disables_one_and_exports_the_log(own_database):
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "admin", "root")
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert "管理" in [t.value for t in at.title]
+    field(at, "用户名").input("bob")
+    field(at, "显示名称").input("鲍勃")
+    field(at, "电子邮箱").input("=HYPERLINK(\"http://evil\")@x.cn")  # not an e-mail: refused
+    field(at, "初始密码").input("a long test password")
+    at.button[[b.label for b in at.button].index("添加")].click().run()
+    assert any("格式不对" in e.value for e in at.error)
+    field(at, "用户名").input("bob")
+    field(at, "显示名称").input("=cmd|' /C calc'!A0")  # a display name that is a spreadsheet formula
+    field(at, "电子邮箱").input("")
+    field(at, "初始密码").input("a long test password")
+    at.button[[b.label for b in at.button].index("添加")].click().run()
+    assert any("已添加 bob（编辑）" in s.value for s in at.success)
+    at.selectbox(key="admin_pick").select("bob").run()
+    [active] = [c for c in at.checkbox if c.label == "账户可用"]
+    active.uncheck()
+    at.button[[b.label for b in at.button].index("保存修改")].click().run()
+    from layers.store.users import get_user
+
+    assert get_user(Store(own_database).engine, "bob").active is False
+    log = entries(Store(own_database).engine, AuditFilter(actor="root"))
+    assert set(log["action"]) == {"user_add", "user_change"}
+    from layers.store.audit import to_csv
+
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(to_csv(log).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["时间（UTC）", "操作人", "操作"] and len(rows) == 3
+    assert not [cell for row in rows for cell in row if cell[:1] in ("=", "+", "-", "@")]
+    assert [b.label for b in at.get("download_button")] == ["导出 CSV"]
+
+
+def test_an_unusable_database_leaves_the_map_working_with_a_banner(tmp_path, monkeypatch):
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(folder))
+    for page in ("pages/overview.py", "pages/projects.py", "pages/targets.py"):
+        at = app(page=page)
+        assert not at.exception
+        banner = [w.value for w in at.warning if "数据库暂不可用" in w.value]
+        assert banner and "是一个文件夹" in banner[0] and "地图和规划图层仍可正常查看" in banner[0]
+        assert writing_widgets(at) == []
