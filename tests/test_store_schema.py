@@ -43,3 +43,43 @@ def test_upgrade_twice_is_harmless(db):
     engine._upgraded.clear()  # forget the once-per-process shortcut: run Alembic again
     upgrade(db)
     assert current_revision(db) == "0002"
+
+
+def _ours(obj, name, type_, reflected, compare_to):
+    """PostGIS's own table and the PostgreSQL-only point column are not part of the shared schema."""
+    return not (name in ("spatial_ref_sys", "geom", "ix_user_projects_geom") and reflected)
+
+
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_the_migrations_build_exactly_the_schema_module(db):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with db.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": _ours})
+        assert compare_metadata(context, schema.metadata) == []
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    from layers.store.engine import BUSY_TIMEOUT_S, get_engine
+
+    engine = get_engine(tmp_path / "wal.sqlite3")
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == BUSY_TIMEOUT_S * 1000 == 10_000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_postgresql_keeps_a_postgis_point_for_located_projects(db):
+    if db.dialect.name != "postgresql":
+        pytest.skip("PostGIS is the PostgreSQL deployment")
+    with db.begin() as conn:
+        conn.execute(schema.user_projects.insert(), [
+            {"batch_id": "b", "name": "甲", "name_key": "甲", "location_precision": "exact", "lon": 119.09,
+             "lat": 36.682},
+            {"batch_id": "b", "name": "乙", "name_key": "乙", "location_precision": "unlocated", "lon": None,
+             "lat": None}])
+        points = conn.execute(sa.text("SELECT name, ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM user_projects "
+                                      "ORDER BY id")).all()
+    assert [tuple(p) for p in points] == [("甲", 119.09, 36.682, 4326), ("乙", None, None, None)]
