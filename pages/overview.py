@@ -5,20 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.details import point_summary
+from layers.escape import md_text
 from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
-from pages.common import (
-    asset_urls,
-    current_basemap,
-    download_buttons,
-    ensure_frame,
-    feature_details,
-    layers,
-    measurements,
-    show_map,
-    url_view,
-)
+from pages.common import asset_urls, current_basemap, download_buttons, ensure_frame, layers, measurements, url_view
+from pages._print import print_map_buttons
+from pages.map_widget import cached_payload, map_value, show_map
+from pages.panels import feature_details
 
 ensure_frame()
 data = layers(with_imports=True)
@@ -26,20 +20,24 @@ basemap = current_basemap()
 view = url_view()
 state = st.session_state
 state.setdefault("selected", None)   # ("zone"|"park"|"road"|"project", id)
+state.setdefault("selected_group", None)  # ids of projects sharing the chosen marker
 state.setdefault("map_view", None)   # (center, zoom) to move the map to
 state.setdefault("point_note", None)
+MAP_KEY = "overview_map"
 
 
-def select(kind: str, item_id: str, bounds=None) -> None:
+def select(kind: str, item_id: str, bounds=None, group=None) -> None:
     """Choose a feature; move the map when the choice came from outside the map."""
     state["selected"] = (kind, item_id)
+    state["selected_group"] = group
     state["point_note"] = None
     if bounds is not None:
         state["map_view"] = view_for(bounds)
 
 
-def sync_url(kind: str | None, item_id: str | None) -> None:
+def sync_url() -> None:
     """Keep ``?zone=``/``?park=`` in the address bar in step with the chosen area, for sharing."""
+    kind, item_id = state["selected"] or (None, None)
     row = data.find(kind, item_id) if kind in ("zone", "park") else None
     for key in ("zone", "park"):
         wanted = row["name"] if row is not None and kind == key else None
@@ -49,11 +47,31 @@ def sync_url(kind: str | None, item_id: str | None) -> None:
             del st.query_params[key]
 
 
-def selected_row():
+def selected_rows():
+    """The chosen feature's kind, its row, and every project at the same marker."""
     if not state["selected"]:
-        return None, None
+        return None, None, []
     kind, item_id = state["selected"]
-    return kind, data.find(kind, item_id)
+    row = data.find(kind, item_id)
+    group = [data.find("project", i) for i in (state["selected_group"] or [])] if kind == "project" else []
+    return kind, row, [r for r in group if r is not None]
+
+
+def take_click(result: dict) -> None:
+    """Turn the map's last click into a selection (a feature) or a point query (empty ground)."""
+    clicked, point = result.get("last_active_drawing"), result.get("last_clicked")
+    if clicked and clicked != state.get("prev_drawing"):
+        state["prev_drawing"], state["prev_point"] = clicked, point
+        props = clicked.get("properties") or {}
+        if props.get("kind") in ("zone", "park", "road", "project") and props.get("id"):
+            select(props["kind"], props["id"], group=props.get("ids"))
+            return
+    if point and point != state.get("prev_point"):
+        state["prev_point"] = point
+        lon, lat = float(point["lng"]), float(point["lat"])
+        if basemap.datum == "gcj02":
+            lon, lat = gcj02_to_wgs84(lon, lat)
+        state["point_note"] = point_summary(data.zones, data.parks, lon, lat)
 
 
 if "url_applied" not in state:
@@ -69,9 +87,10 @@ query = st.text_input("搜索片区、园区、项目或道路（可输入部分
                       placeholder="例如：站南、长松路、物流")
 hits = search(data, query)
 if query and not hits:
-    st.info(f"没有找到名称包含“{query}”的片区、园区、项目或道路。")
+    st.info(f"没有找到名称包含“{md_text(query)}”的片区、园区、项目或道路。")
 if hits:
-    pick = st.selectbox("搜索结果", range(len(hits)), key="search_pick",
+    # Keyed by the query: a new search starts at its own best hit, never the previous search's pick.
+    pick = st.selectbox("搜索结果", range(len(hits)), key=f"search_pick-{query.strip()}",
                         format_func=lambda i: hits[i].label + ("" if hits[i].bounds else "（未上图）"))
     hit = hits[pick]
     if state.get("search_applied") != (query, hit.id):
@@ -79,42 +98,37 @@ if hits:
         select(hit.kind, hit.id, hit.bounds)
 
 wide = st.toggle("全宽地图（详情显示在地图下方）", key="wide_map")
-map_col, info_col = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
-with map_col:
-    kind, row = selected_row()
-    geom = row.geometry if row is not None else None
-    center, zoom = state["map_view"] or (None, None)
-    result = show_map(base_map(data, basemap, asset_urls()), key="overview_map",
-                      feature_groups=[highlight_group([geom], basemap)], center=center, zoom=zoom)
-    measurements(result, basemap)
+assets = asset_urls()
+payload = cached_payload(("overview", data.version_key, basemap, tuple(sorted(assets.items()))),
+                         lambda: base_map(data, basemap, assets))
 
-clicked = result.get("last_active_drawing")
-point = result.get("last_clicked")
-if clicked and clicked != state.get("prev_drawing"):
-    state["prev_drawing"], state["prev_point"] = clicked, point
-    props = clicked.get("properties") or {}
-    if props.get("kind") in ("zone", "park", "road", "project") and props.get("id"):
-        state["selected"] = (props["kind"], props["id"])
-        state["point_note"] = None
-        st.rerun()
-elif point and point != state.get("prev_point"):
-    state["prev_point"] = point
-    lon, lat = float(point["lng"]), float(point["lat"])
-    if basemap.datum == "gcj02":
-        lon, lat = gcj02_to_wgs84(lon, lat)
-    state["point_note"] = point_summary(data.zones, data.parks, lon, lat)
 
-sync_url(*state["selected"]) if state["selected"] else sync_url(None, None)
+@st.fragment
+def map_and_details() -> None:
+    """The map and the details beside it: a click reruns only this, never rebuilding the map."""
+    result = map_value(MAP_KEY)
+    take_click(result)
+    sync_url()
+    map_col, info_col = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
+    kind, row, group = selected_rows()
+    with map_col:
+        geoms = [r.geometry for r in group] if group else [row.geometry if row is not None else None]
+        center, zoom = state["map_view"] or (None, None)
+        show_map(payload, key=MAP_KEY, feature_groups=[highlight_group(geoms, basemap)], center=center, zoom=zoom)
+        measurements(result, basemap)
+    with info_col:
+        if state["point_note"]:
+            st.info(md_text(state["point_note"]))
+        if row is None:
+            st.markdown("单击地图上的片区、园区、道路或项目查看详情；单击空白处可查询该点所在的片区和园区。"
+                        "左上角工具可量距离和面积（测量时单击不作查询）。")
+        else:
+            feature_details(kind, row, data, group=group)
 
-with info_col:
-    if state["point_note"]:
-        st.info(state["point_note"])
-    kind, row = selected_row()
-    if row is None:
-        st.markdown("单击地图上的片区、园区或道路查看详情；单击空白处可查询该点所在的片区和园区。"
-                    "左上角工具可量距离和面积。")
-    else:
-        feature_details(kind, row, data)
+
+map_and_details()
+print_map_buttons(data, key="print-overview", projects=data.projects, stem="潍城区规划总图",
+                  title="潍城区“十四五”规划总图（片区、园区与项目）")
 
 with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-84 坐标）"):
     for label, frame, stem in (("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),

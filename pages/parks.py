@@ -5,10 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from layers.details import accuracy_text, area_text, bounds_rows
-from layers.maps.views import STYLE, geojson_layer, highlight_group, layer_geojson, new_map, view_for
+from layers.details import accuracy_text, area_text, bounds_rows, location_text, sites_of, text_value
+from layers.escape import md_text
 from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, linked_projects, show_map, url_view
+from layers.maps.views import highlight_group, parks_map, view_for
+from pages._print import pitch_pack_button, print_map_buttons
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, url_view
+from pages.map_widget import cached_payload, show_map
+from pages.panels import display_frame, linked_projects
 
 ensure_frame()
 data = layers()
@@ -18,8 +22,12 @@ district = data.district.geometry.iloc[0]
 
 st.title("十大园区")
 names = list(data.parks["name"])
-default = names.index(view["park"]) if view.get("park") in names else 0
-name = st.selectbox("选择园区", names, index=default, key="park_pick")
+if "park_pick" not in st.session_state:
+    st.session_state["park_pick"] = view["park"] if view.get("park") in names else names[0]
+name = st.selectbox("选择园区", names, key="park_pick")
+# The address bar follows the choice, so a copied link opens this park.
+if st.query_params.get("park") != name:
+    st.query_params["park"] = name
 park = data.parks[data.parks["name"] == name].iloc[0]
 linked = linked_projects(data, name)
 project_names = list(linked["项目"]) if linked is not None else []
@@ -27,21 +35,23 @@ project_names = list(linked["项目"]) if linked is not None else []
 card, map_col = st.columns([2, 3], gap="medium")
 with card:
     with st.container(border=True):
-        st.subheader(name)
-        st.caption(park["citation"])
-        if park.get("clause"):
-            st.markdown("**位置（规划原文）**")
-            st.text(park["clause"])
-            st.dataframe(pd.DataFrame(bounds_rows(park["bounds"])), hide_index=True, width="stretch")
+        st.subheader(md_text(name))
+        st.caption(md_text(park["citation"]))
+        st.markdown("**位置（规划原文）**")
+        st.text(location_text(park))
+        if text_value(park.get("clause")):
+            st.dataframe(display_frame(pd.DataFrame(bounds_rows(park["bounds"]))), hide_index=True, width="stretch")
         else:
-            st.markdown("**位置**：规划以楼宇/街区定位：" + "、".join(park["sites"]))
-            st.warning(accuracy_text("unlocated", None))
-        st.markdown(f"**面积**：{area_text(park.get('area_ha'))}")
-        st.markdown("**主要产业（规划原文）**：" + ("、".join(park["industries"]) or "—"))
-        st.markdown(f"**相关项目**：{'、'.join(project_names) or ('项目图层尚未构建' if linked is None else '无')}")
-        st.markdown(f"**几何精度**：{accuracy_text(park.get('geometry_status'), park.get('accuracy_m'))}")
+            st.warning(md_text(accuracy_text("unlocated", None)))
+        st.markdown(f"**面积**：{md_text(area_text(park.get('area_ha')))}")
+        industries = [md_text(i) for i in (park["industries"] if isinstance(park["industries"], list) else [])]
+        st.markdown("**主要产业（规划原文）**：" + ("、".join(industries) or "—"))
+        projects_text = "、".join(md_text(p) for p in project_names) or (
+            "项目图层尚未构建" if linked is None else "无")
+        st.markdown(f"**相关项目**：{projects_text}")
+        st.markdown(f"**几何精度**：{md_text(accuracy_text(park.get('geometry_status'), park.get('accuracy_m')))}")
         with st.expander("规划原文"):
-            st.text(park["description"])
+            st.text(text_value(park["description"]) or "")
     profile = park.to_dict()
     st.download_button("下载园区简介（HTML，可打印为 PDF）",
                        lambda: park_profile_html(profile, district, project_names),
@@ -51,19 +61,26 @@ with card:
     else:
         st.download_button("下载园区简介（PNG 图片）", lambda: park_profile_png(profile, district, project_names),
                            file_name=f"{name}-园区简介.png", mime="image/png", width="stretch", on_click="ignore")
+    pitch_pack_button(data, name, key="parks")
 
 with map_col:
-    m = new_map(basemap, asset_urls())
-    geojson_layer(layer_geojson(data.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
+    assets = asset_urls()
+    payload = cached_payload(("parks", data.version_key, basemap, tuple(sorted(assets.items()))),
+                             lambda: parks_map(data, basemap, assets))
     geom = park.geometry
-    center, zoom = view_for(geom.bounds if geom is not None else None)
-    show_map(m, key="parks_map", feature_groups=[highlight_group([geom], basemap)],
+    center, zoom = view_for(geom.bounds) if geom is not None and not geom.is_empty else (None, None)
+    if center is None:
+        st.caption("该园区由楼宇/街区定位，地图上不画范围：" + " / ".join(md_text(s) for s in sites_of(park)))
+    show_map(payload, key="parks_map", feature_groups=[highlight_group([geom], basemap)],
              center=center, zoom=zoom, returned=())
+    print_map_buttons(data, key="print-park", focus=("park", name), stem=f"{name}-位置图")
 
 st.markdown("### 全部园区")
 cols = st.columns(2)
-for i, row in enumerate(data.parks.itertuples()):
+for i, (_, row) in enumerate(data.parks.iterrows()):
     with cols[i % 2].container(border=True):
-        st.markdown(f"**{row.number}. {row.name}**")
-        st.caption(row.clause if isinstance(row.clause, str) else "规划以楼宇定位：" + "、".join(row.sites))
-        st.markdown(f"面积：{area_text(row.area_ha)} · 主要产业：{'、'.join(row.industries[:6]) or '—'}")
+        st.markdown(f"**{row['number']}. {md_text(row['name'])}**")
+        st.caption(md_text(location_text(row)))
+        industries = row["industries"] if isinstance(row["industries"], list) else []
+        st.markdown(f"面积：{md_text(area_text(row['area_ha']))} · 主要产业："
+                    f"{'、'.join(md_text(x) for x in industries[:6]) or '—'}")

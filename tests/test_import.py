@@ -285,3 +285,10 @@ def test_the_limit_in_messages_is_the_real_one():
         read_table(b"x" * (MAX_BYTES + 1), "a.csv")
     config = (Path(__file__).resolve().parents[1] / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert re.search(r"(?m)^maxUploadSize\s*=\s*8\s*$", config), "the upload box must advertise 8 MB"
+
+
+def test_categories_and_statuses_written_in_chinese_become_the_plan_codes(data):
+    text = f"{HEADER}甲,商贸,已开工,,,119.09,36.682,,\n乙,Commerce,已建成,,,119.091,36.682,,\n丙,文创,某状态,,,119.092,36.682,,\n"
+    valid = check(read_table(text.encode(), "a.csv"), data).valid
+    assert list(valid["category"]) == ["commerce", "commerce", "文创"]
+    assert list(valid["status"]) == ["started", "completed", "某状态"]

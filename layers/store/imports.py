@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from layers.geometry.gcj02 import gcj02_to_wgs84
+from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS
 
 TEMPLATE_COLUMNS = ("name", "category", "status", "investment_10k_yuan", "start_year",
                     "lon", "lat", "zone", "park")
@@ -276,11 +277,27 @@ def _area_lookup(names: pd.Series, areas: gpd.GeoDataFrame) -> pd.Series:
     return names.map(lambda n: by_name.get(normalise_name(n)) if isinstance(n, str) else None).astype(object)
 
 
+def _code(value, labels: dict[str, str]):
+    """The app's code for a category/status written as a code or as its Chinese label.
+
+    Anything else stays as the user wrote it (it is shown as written).
+    """
+    if not isinstance(value, str):
+        return value
+    if value.lower() in labels:
+        return value.lower()
+    by_label = {label: code for code, label in labels.items()}
+    return by_label.get(value) or value
+
+
 def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The template columns as trimmed text (idempotent on :func:`read_table` output)."""
     frame = frame.reset_index(drop=True).copy()
     for col in TEMPLATE_COLUMNS:
         frame[col] = frame[col].map(clean_text).astype(object) if col in frame else None
+    # 商贸 and commerce are one category: one legend entry, one colour.
+    frame["category"] = frame["category"].map(lambda v: _code(v, CATEGORY_LABELS)).astype(object)
+    frame["status"] = frame["status"].map(lambda v: _code(v, STATUS_LABELS)).astype(object)
     return frame
 
 
