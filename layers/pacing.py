@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import altair as alt
 import pandas as pd
 
 from layers.plan.targets import CATEGORY_LABELS
@@ -129,13 +130,20 @@ def _status(gap: float, span: float, lower_better: bool) -> str:
 
 
 def _latest(records: pd.DataFrame) -> tuple[float, date] | None:
-    """The latest usable record (by date, then by entry order)."""
-    usable = [(d, i, v) for i, (d, v) in enumerate(zip(records.get("recorded_on", []), records.get("value", [])))
+    """The latest usable record: the one entered last (``created_at``) when the store says so,
+    else the one with the latest date; ties go to the later row.
+
+    A value typed with an old date (a correction) is still the newest word on the target.
+    """
+    dates = list(records.get("recorded_on", []))
+    values = list(records.get("value", []))
+    created = list(records["created_at"].astype(str)) if "created_at" in records else [""] * len(dates)
+    usable = [(c, _date(d), i, _num(v)) for i, (c, d, v) in enumerate(zip(created, dates, values))
               if _date(d) is not None and _num(v) is not None]
     if not usable:
         return None
-    d, _, v = max(usable, key=lambda t: (_date(t[0]), t[1]))
-    return _num(v), _date(d)
+    _, day, _, value = max(usable, key=lambda t: t[:3])
+    return value, day
 
 
 def pace(row, records: pd.DataFrame) -> Pace:
@@ -217,3 +225,25 @@ def chart_data(row, records: pd.DataFrame) -> dict[str, pd.DataFrame]:
     base = pd.DataFrame({"date": [pd.Timestamp(PLAN_START)], "value": [baseline]}) \
         if baseline is not None and pacing_kind(row) == "level" else pd.DataFrame({"date": [], "value": []})
     return {"path": path_df, "goal": goal, "records": recs.sort_values("date"), "baseline": base}
+
+
+def pacing_chart(parts: dict[str, pd.DataFrame], unit: str) -> alt.LayerChart:
+    """Time on the x axis: the straight path (dashed), the target as a goal line, the recorded values as points."""
+    layers = []
+    y = alt.Y("value:Q", title=unit or "数值")
+    x = alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m"))
+    if len(parts["goal"]):
+        goal = parts["goal"].assign(series="目标")
+        layers.append(alt.Chart(goal).mark_line(color="#d73027", strokeWidth=2).encode(
+            x=x, y=y, tooltip=[alt.Tooltip("value:Q", title="目标")]))
+    if len(parts["path"]):
+        layers.append(alt.Chart(parts["path"].assign(series="直线路径")).mark_line(
+            color="#7f7f7f", strokeDash=[6, 4]).encode(x=x, y=y, tooltip=[alt.Tooltip("value:Q", title="路径")]))
+    if len(parts["baseline"]):
+        layers.append(alt.Chart(parts["baseline"]).mark_point(shape="square", size=80, color="#555555",
+                                                              filled=True).encode(
+            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="基数日期"), alt.Tooltip("value:Q", title="2020 年基数")]))
+    if len(parts["records"]):
+        layers.append(alt.Chart(parts["records"]).mark_line(point=True, color="#2c7fb8").encode(
+            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="记录日期"), alt.Tooltip("value:Q", title="记录值")]))
+    return alt.layer(*layers).properties(height=320)

@@ -9,7 +9,7 @@ import pytest
 
 from layers.data import load_layers
 from layers.pacing import (PLAN_END, PLAN_START, STATUSES, TOLERANCE, chart_data, expected_value, pace,
-                           pacing_kind, pacing_table, path, status_summary, tolerance_text)
+                           pacing_chart, pacing_kind, pacing_table, path, status_summary, tolerance_text)
 
 MID = date(2023, 7, 2)  # half-way from 2020-12-31 to 2025-12-31 (913 of 1826 days)
 
@@ -44,10 +44,18 @@ def test_level_target_statuses(value, status):
     assert pace(LEVEL, recs((MID.isoformat(), value))).status == status
 
 
-def test_the_latest_record_by_date_decides_not_the_entry_order():
+def test_without_recording_times_the_latest_date_decides():
     records = recs(("2024-12-31", 45.0), ("2022-01-01", 60.0))
     p = pace(LEVEL, records)
     assert p.as_of == date(2024, 12, 31) and p.actual == 45.0 and p.status == "滞后"
+
+
+def test_the_value_recorded_last_decides_even_with_an_earlier_date():
+    # a correction typed today for mid-2023 is the newest word on the target (issue 10, item 6)
+    records = recs(("2024-12-31", 45.0), (MID.isoformat(), 47.0))
+    records["created_at"] = ["2025-01-05T10:00:00+00:00", "2025-02-01T09:00:00+00:00"]
+    p = pace(LEVEL, records)
+    assert p.as_of == MID and p.actual == 47.0 and p.status == "超前"
 
 
 @pytest.mark.parametrize("value, status", [(3.65, "正常"), (3.5, "超前"), (3.8, "滞后"), (3.66, "正常")])
@@ -150,3 +158,14 @@ def test_chart_data_puts_time_on_the_axis_with_goal_and_path():
 
 def test_tolerance_is_stated():
     assert f"{TOLERANCE:.0%}" in tolerance_text()
+
+
+def test_chart_has_time_axis_goal_line_path_and_records_in_that_order_of_layers():
+    spec = pacing_chart(chart_data(LEVEL, recs(("2022-06-30", 44.0))), "家").to_dict()
+    layers = spec["layer"]
+    assert len(layers) == 4
+    assert all(layer["encoding"]["x"]["type"] == "temporal" for layer in layers)
+    goal, line = layers[0], layers[1]
+    assert goal["mark"]["color"] == "#d73027"  # the 2025 target as a goal line, not a bar after the records
+    assert line["mark"]["strokeDash"] == [6, 4]
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "家"
