@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
 from layers.progress import target_table
 from layers.plan.targets import CATEGORY_LABELS
 from layers.store.database import InputError, StoreError, check_progress
@@ -28,6 +29,15 @@ except StoreError:
 if recorded is None:
     recorded = pd.DataFrame(columns=["id", "target_id", "value", "recorded_by", "recorded_on", "note", "created_at"])
 table = target_table(data.targets, recorded)
+paced = pacing_table(data.targets, recorded)
+table["status"] = table["id"].map(dict(zip(paced["id"], paced["status"])))
+
+st.markdown("#### 进度概况：各类别指标按进度状态计数")
+summary = status_summary(paced)
+for col, status in zip(st.columns(len(STATUSES)), STATUSES):
+    col.metric(status, int(summary[status].sum()))
+st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
+st.caption("进度按 2020 年基数到 2025 年目标的直线路径判断（累计类从 0 起算，每年类按当年计）。" + tolerance_text())
 
 counts = table["category_label"].value_counts()
 st.bar_chart(counts, horizontal=True, x_label="类别", y_label="指标数")
@@ -36,13 +46,13 @@ for tab, label in zip(st.tabs(labels), labels):
     with tab:
         part = table[table["category_label"] == label]
         st.dataframe(
-            part[["indicator", "baseline", "target_text", "year", "current", "progress", "scope"]],
+            part[["indicator", "baseline", "target_text", "year", "current", "progress", "status", "scope"]],
             hide_index=True, width="stretch",
             column_config={
                 "indicator": "指标", "baseline": st.column_config.NumberColumn("2020 年基数"),
                 "target_text": "目标", "year": "年份", "current": st.column_config.NumberColumn("最新值"),
                 "progress": st.column_config.ProgressColumn("进度", min_value=0.0, max_value=1.0, format="percent"),
-                "scope": "范围"})
+                "status": "进度状态", "scope": "范围"})
 
 st.markdown("### 单项指标")
 choice = st.selectbox("选择指标", table["id"], key="target_pick",
@@ -56,10 +66,10 @@ c3.metric("最新记录", "—" if pd.isna(row["current"]) else f"{row['current'
 st.text(row["quote"])
 st.caption(row["citation"])
 history = recorded[recorded["target_id"] == choice]
-points = [("2020（基数）", row["baseline"])] if not pd.isna(row["baseline"]) else []
-points += [(r.recorded_on, r.value) for r in history.sort_values("recorded_on").itertuples()]
-points += [(f"{row['year']}（目标）", row["value"])]
-st.bar_chart(pd.DataFrame(points, columns=["时间", "数值"]).set_index("时间"), y_label=row["unit"])
+target_row = data.targets.set_index("id").loc[choice].to_dict()
+status = pace(target_row, history)
+st.markdown(f"**进度状态：{status.status}**（{status.reason}）")
+st.altair_chart(pacing_chart(chart_data(target_row, history), str(row["unit"])), width="stretch")
 
 st.markdown("**记录当前值**")
 recorder = may("record_target") if db is not None else None
