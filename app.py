@@ -11,8 +11,10 @@ PAGES = [
     ("pages/overview.py", "总览", ":material/map:"),
     ("pages/zones.py", "片区审查", ":material/fact_check:"),
     ("pages/parks.py", "园区", ":material/factory:"),
+    ("pages/finder.py", "园区选址", ":material/travel_explore:"),
     ("pages/projects.py", "项目", ":material/construction:"),
     ("pages/targets.py", "指标", ":material/monitoring:"),
+    ("pages/leaders.py", "领导总览", ":material/dashboard:"),
 ]
 ADMIN_PAGE = ("pages/admin.py", "管理", ":material/admin_panel_settings:")
 

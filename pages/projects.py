@@ -11,6 +11,7 @@ from layers.maps.views import projects_map
 from layers.store.imports import ImportFileError, read_table, template_csv, validate
 from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
 from layers.store.database import DuplicateProjectsError, InputError, StoreError
+from pages._print import print_map_buttons
 from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, project_details, show_map,
                           sign_in_hint, store)
 
@@ -46,6 +47,7 @@ with map_tab:
         with map_col:
             result = show_map(projects_map(data, located, basemap, asset_urls()), key="projects_map",
                               returned=("last_active_drawing",))
+            print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图")
         with side_col:
             st.markdown("**未定位项目**（规划未说明位置）")
             for name in unlocated["name"]:

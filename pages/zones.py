@@ -8,6 +8,7 @@ from layers.details import accuracy_text, area_text
 from layers.geometry.geojson_io import dumps, feature_collection
 from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.review.preview import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
+from pages._print import print_map_buttons
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
 
 ensure_frame()
@@ -62,3 +63,4 @@ with map_col:
     center, zoom = view_for(zone.geometry.bounds)
     show_map(m, key="zones_map", feature_groups=[edges_group(edges, basemap), *preview_groups],
              center=center, zoom=zoom, returned=())
+    print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
