@@ -32,6 +32,7 @@ from layers.geometry.polygons import BuildError, BuiltArea
 from layers.geometry.assemble import build_all, uses_osm
 from layers.geometry.coverage import coverage_records, format_coverage
 from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS, PlanProject, extract_projects
+from layers.geometry.stretch import cut_stretch
 from layers.plan.targets import extract_targets
 from layers.paths import GEODATA, INPUTS, PLAN_FILE, ROOT  # noqa: F401  (re-exported for callers)
 
@@ -104,18 +105,37 @@ def edge_features(area: PlanArea, built: BuiltArea) -> list[dict]:
     return out
 
 
-def project_feature(project: PlanProject, built: dict[str, BuiltArea]) -> dict:
-    """A project feature: placed at its zone's or park's representative point, else unlocated."""
+def _stretch_feature(project: PlanProject, props: dict, gazetteer: Gazetteer) -> dict:
+    """A road-stretch project drawn on the gazetteer line, or unlocated with the reason."""
+    stretch = project.stretch
+    cut = cut_stretch(stretch.road, stretch.start, stretch.end, gazetteer)
+    props["road_stretch"] = {"road": stretch.road, "from": stretch.start, "to": stretch.end}
+    if cut.line_m is None:
+        props.update({"location_precision": "unlocated", "geometry_status": "unlocated", "accuracy_m": None,
+                      "unlocated_reason": cut.reason})
+        return {"properties": props, "geometry": None}
+    props.update({"location_precision": "road_stretch", "geometry_status": cut.geometry_status,
+                  "accuracy_m": cut.accuracy_m, "length_m": round(cut.line_m.length), "geometry_source": cut.source})
+    return {"properties": props, "geometry": to_wgs84(cut.line_m)}
+
+
+def project_feature(project: PlanProject, built: dict[str, BuiltArea], gazetteer: Gazetteer | None = None) -> dict:
+    """A project feature: a road stretch on the gazetteer line, a zone's or park's
+    representative point, else unlocated. Every mention is listed with its quote and citation."""
     area_name = project.zone or project.park
     area = built.get(area_name) if area_name else None
     props = {
-        "id": project.id, "name": project.name, "category": project.category,
+        "id": project.id, "name": project.name, "aliases": project.aliases, "category": project.category,
         "category_label": CATEGORY_LABELS[project.category], "industry": project.industry,
-        "status": project.status,
-        "status_label": STATUS_LABELS[project.status], "zone": project.zone, "park": project.park,
-        "quote": project.quote, "citation": str(project.citation), "mentions": len(project.mentions),
+        "status": project.status, "status_label": STATUS_LABELS[project.status],
+        "status_words": project.status_words, "zone": project.zone, "park": project.park,
+        "zones": project.zones, "parks": project.parks,
+        "quote": project.quote, "citation": str(project.citation),
+        "mentions": [m.as_dict() for m in project.mentions], "mention_count": len(project.mentions),
         "source": "plan",
     }
+    if project.stretch is not None and gazetteer is not None:
+        return _stretch_feature(project, props, gazetteer)
     if area is None:
         props.update({"location_precision": "unlocated", "geometry_status": "unlocated", "accuracy_m": None})
         return {"properties": props, "geometry": None}
@@ -206,7 +226,7 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
     result.checks += plausible
     projects = extract_projects(clean.text, zones, parks)
     result.files["projects.geojson"] = dumps(feature_collection(
-        [project_feature(p, built) for p in projects], name="projects"))
+        [project_feature(p, built, gazetteer) for p in projects], name="projects"))
     result.files["targets.csv"] = targets_csv(clean.text, [a.name for a in [*zones, *parks]])
     log(f"      项目 {len(projects)} 个，指标 {result.files['targets.csv'].count(chr(10)) - 1} 条")
     result.checks += shared_edge_checks(built)

@@ -1,0 +1,99 @@
+"""Road-stretch projects drawn on the gazetteer line, cut between the two crossings (EPSG:4549)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from shapely.geometry import LineString, shape
+
+from layers.build import project_feature
+from layers.geometry.crs import to_metric, to_wgs84
+from layers.geometry.gazetteer import Gazetteer, GazetteerFeature
+from layers.geometry.stretch import cut_stretch
+from layers.plan.projects import road_stretch
+from layers.plan.sections import Citation
+from layers.plan.projects import Mention, PlanProject
+
+# A synthetic street grid near Weicheng, in EPSG:4549 metres: one east–west road, three crossings.
+X0, Y0 = 410_000.0, 4_060_000.0
+
+
+def _feature(name: str, coords, *, accuracy: float = 600.0, status: str = "approximate",
+             aliases=()) -> GazetteerFeature:
+    line_m = LineString([(X0 + x, Y0 + y) for x, y in coords])
+    return GazetteerFeature(name=name, kind="road", geometry=to_wgs84(line_m), source="test",
+                            accuracy_m=accuracy, geometry_status=status, aliases=list(aliases))
+
+
+@pytest.fixture()
+def grid() -> Gazetteer:
+    return Gazetteer([
+        _feature("宝通街", [(0, 0), (10_000, 0)], aliases=["宝通西街"]),
+        _feature("西环路", [(7_000, -2_000), (7_000, 2_000)], accuracy=1000.0),
+        _feature("昌乐界", [(500, -3_000), (300, 3_000)], accuracy=100.0, status="derived"),
+        _feature("远路", [(-9_000, -2_000), (-9_000, 2_000)]),
+        # Stops 500 m short of 宝通街: within what the polygon builder extends (800 m).
+        _feature("短路", [(4_000, 500), (4_000, 3_000)]),
+    ])
+
+
+def test_stretch_is_the_road_between_its_two_crossings(grid):
+    cut = cut_stretch("宝通西街", "西环路", "昌乐界", grid)
+    assert cut.line_m is not None and cut.geometry_status == "approximate"
+    xs = sorted(x - X0 for x, _ in cut.line_m.coords)
+    assert xs[0] == pytest.approx(400, abs=5) and xs[-1] == pytest.approx(7_000, abs=5)
+    assert cut.line_m.length == pytest.approx(6_600, abs=10)
+    assert cut.accuracy_m == 1000.0   # the worst of the three lines
+
+
+def test_a_crossing_within_the_extension_counts(grid):
+    cut = cut_stretch("宝通街", "短路", "西环路", grid)
+    assert cut.line_m.length == pytest.approx(3_000, abs=5)
+
+
+@pytest.mark.parametrize("road, start, end, words", [
+    ("北宫西街", "安顺路", "昌乐界", "地物表中没有“北宫西街”、“安顺路”"),
+    ("宝通街", "远路", "西环路", "未到达远路（相距约9.0公里）"),
+    ("宝通街", "西环路", "西环路", "几乎重合"),
+])
+def test_no_stretch_is_drawn_when_an_end_is_unknown_or_not_reached(grid, road, start, end, words):
+    cut = cut_stretch(road, start, end, grid)
+    assert cut.line_m is None and words in cut.reason
+
+
+def _project(name: str) -> PlanProject:
+    cite = Citation("六", "高标准推进品质城市建设提升城市发展能级", "二", "提升基础设施支撑能力", 1)
+    mention = Mention("规划实施…等道路扩宽及快速化改造工程。", "…", cite, status="planned", status_words="规划实施")
+    return PlanProject("project-900", name, "infrastructure", "planned", None, None, mention.quote, cite,
+                       [mention], stretch=road_stretch(name))
+
+
+def test_layer_feature_is_the_stretch_labelled_with_accuracy_and_precision(grid):
+    feat = project_feature(_project("宝通西街(西环路至昌乐界段)扩宽及快速化改造"), {}, grid)
+    props = feat["properties"]
+    assert props["location_precision"] == "road_stretch" and props["accuracy_m"] == 1000.0
+    assert props["road_stretch"] == {"road": "宝通西街", "from": "西环路", "to": "昌乐界"}
+    line = to_metric(shape(json.loads(json.dumps(feat["geometry"].__geo_interface__))))
+    assert line.geom_type == "LineString" and line.length == pytest.approx(6_600, abs=10)
+    assert props["length_m"] == pytest.approx(6_600, abs=10)
+
+
+def test_layer_feature_stays_unlocated_with_the_reason(grid):
+    feat = project_feature(_project("北宫西街(安顺路至昌乐界段)扩宽及快速化改造"), {}, grid)
+    assert feat["geometry"] is None
+    assert feat["properties"]["location_precision"] == "unlocated"
+    assert "安顺路" in feat["properties"]["unlocated_reason"]
+
+
+def test_built_layer_never_invents_a_stretch(build_result):
+    """With today's gazetteer neither stretch can be cut: both stay unlocated, with reasons."""
+    fc = json.loads(build_result.files["projects.geojson"])
+    stretches = [f for f in fc["features"] if f["properties"].get("road_stretch")]
+    assert len(stretches) == 2
+    for feat in stretches:
+        p = feat["properties"]
+        if p["location_precision"] == "road_stretch":
+            assert feat["geometry"]["type"] == "LineString" and p["accuracy_m"] >= 100
+        else:
+            assert feat["geometry"] is None and p["unlocated_reason"]
