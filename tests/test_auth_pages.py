@@ -10,43 +10,23 @@ import pytest
 
 from layers.store.audit import AuditFilter, entries
 from layers.store.database import Store
-from layers.store.engine import dispose_all
 from tests.conftest_store import sign_in_as
-from tests.test_app import FakeMap, app, texts
+from tests.test_app import app, texts
+
+# The app tests' fixtures, kept in step with the pages: an own database per test, server-like
+# navigation, and a stand-in for the map widget.
+from tests.test_app import fake_map, navigation_mode, own_database  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def _no_real_map(fake_map):
+    return fake_map
+
 
 APP_DIR = Path(__file__).resolve().parents[1]
 
 PAGES = ["pages/overview.py", "pages/zones.py", "pages/parks.py", "pages/projects.py", "pages/targets.py"]
 WRITING_LABELS = ("保存", "删除此批", "确认删除", "撤销删除", "添加", "保存修改")
-
-
-@pytest.fixture(autouse=True)
-def own_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
-    yield tmp_path / "app.sqlite3"
-    dispose_all()
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-@pytest.fixture(autouse=True)
-def fake_map(monkeypatch):
-    import pages.common
-
-    fake = FakeMap()
-    monkeypatch.setattr(pages.common, "st_folium", fake)
-    return fake
 
 
 def seed_batch(location) -> Store:
