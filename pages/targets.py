@@ -9,7 +9,7 @@ import streamlit as st
 
 from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
 from layers.progress import target_table
-from layers.plan.targets import CATEGORY_LABELS
+from layers.plan.targets import CATEGORY_LABELS, MEASURE_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
@@ -45,12 +45,16 @@ labels = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in c
 for tab, label in zip(st.tabs(labels), labels):
     with tab:
         part = table[table["category_label"] == label]
+        if "measure" in part:  # a targets.csv built before measure/period existed lacks them
+            part = part.assign(measure=part["measure"].map(MEASURE_LABELS).fillna(part["measure"]))
         st.dataframe(
-            part[["indicator", "baseline", "target_text", "year", "current", "progress", "status", "scope"]],
+            part[[c for c in ("indicator", "baseline", "target_text", "measure", "period", "year", "current",
+                              "progress", "status", "scope") if c in part]],
             hide_index=True, width="stretch",
             column_config={
-                "indicator": "指标", "baseline": st.column_config.NumberColumn("2020 年基数"),
-                "target_text": "目标", "year": "年份", "current": st.column_config.NumberColumn("最新值"),
+                "indicator": "指标", "baseline": st.column_config.NumberColumn("基数（2020 年值或“十三五”累计）"),
+                "target_text": "目标", "measure": "类型", "period": "期间", "year": "年份",
+                "current": st.column_config.NumberColumn("最新值"),
                 "progress": st.column_config.ProgressColumn("进度", min_value=0.0, max_value=1.0, format="percent"),
                 "status": "进度状态", "scope": "范围"})
 
