@@ -86,6 +86,11 @@ def project_location_text(row) -> str:
     if row.get("location_precision") in ("zone", "park"):
         return f"仅到{'片区' if row['location_precision'] == 'zone' else '园区'}：地图上为其代表点，" \
                + accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
+    if row.get("location_precision") == "road_stretch":
+        return "道路路段：按地物表中的道路线在两端交叉地物之间截取，" \
+               + accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
+    if text_value(row.get("unlocated_reason")):
+        return "未定位：" + text_value(row.get("unlocated_reason"))
     return accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))
 
 
@@ -119,7 +124,7 @@ def location_text(row) -> str:
 
 #: How precisely a project is placed, for tables (never the raw code).
 PRECISION_LABELS = {"exact": "确切坐标", "zone": "仅到片区（代表点）", "park": "仅到园区（代表点）",
-                    "unlocated": "未定位"}
+                    "road_stretch": "道路路段（地物表道路线）", "unlocated": "未定位"}
 
 
 def source_text(source) -> str:

@@ -13,7 +13,9 @@ from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS
 SOURCE_LABELS = {"plan": "规划文本", "import": "用户导入"}
 COLUMNS = ["id", "name", "category", "category_label", "status", "status_label", "zone", "park",
            "location_precision", "geometry_status", "accuracy_m", "source", "quote", "citation",
-           "investment_10k_yuan", "start_year", "batch_id", "geometry"]
+           "investment_10k_yuan", "start_year", "batch_id",
+           # the plan's projects: the words that give the status, every mention, why one is unlocated
+           "status_words", "mentions", "mention_count", "aliases", "unlocated_reason", "road_stretch", "geometry"]
 
 
 def _finite(value) -> bool:

@@ -117,10 +117,26 @@ def project_details(row: pd.Series) -> None:
     st.markdown(f"**所在片区/园区**：{text_or_dash(where)}")
     st.markdown(f"**位置**：{md_text(project_location_text(row))}")
     st.markdown(f"**来源**：{md_text(SOURCE_LABELS.get(row.get('source'), '用户导入'))}")
+    if text_value(row.get("status_words")):
+        st.markdown(f"**状态依据**：规划原文“{md_text(row['status_words'])}”")
     if text_value(row.get("quote")):
         st.markdown("**规划原文**")
         st.text(row["quote"])
         st.caption(md_text(row.get("citation")))
+    project_mentions(row)
+
+
+def project_mentions(row: pd.Series) -> None:
+    """Every place the plan mentions a project: its sentence, citation and the status it words."""
+    mentions = row.get("mentions")
+    if not isinstance(mentions, list) or not mentions:
+        return
+    with st.expander(f"规划中的全部提及（{len(mentions)} 处）"):
+        for mention in mentions:
+            st.text(mention.get("quote") or "")
+            status = mention.get("status_label") or "未说明"
+            words = f"（“{mention['status_words']}”）" if mention.get("status_words") else ""
+            st.caption(md_text(f"{mention.get('citation') or ''} · 状态：{status}{words}"))
 
 
 def project_group_details(rows: list[pd.Series]) -> None:

@@ -97,3 +97,27 @@ def test_built_layer_never_invents_a_stretch(build_result):
             assert feat["geometry"]["type"] == "LineString" and p["accuracy_m"] >= 100
         else:
             assert feat["geometry"] is None and p["unlocated_reason"]
+
+
+def test_map_draws_a_stretch_as_its_line_and_points_as_markers(grid):
+    import geopandas as gpd
+
+    from layers.details import PRECISION_LABELS, project_location_text
+    from layers.maps.basemaps import available_basemaps
+    from layers.maps.views import project_features
+
+    stretch = project_feature(_project("宝通西街(西环路至昌乐界段)扩宽及快速化改造"), {}, grid)
+    point = {"properties": {**stretch["properties"], "id": "project-901", "name": "<b>甲</b>",
+                            "location_precision": "zone"}, "geometry": to_wgs84(LineString([(X0, Y0), (X0 + 1, Y0)])).centroid}
+    frame = gpd.GeoDataFrame([{**f["properties"], "geometry": f["geometry"]} for f in (stretch, point)],
+                             geometry="geometry", crs="EPSG:4326")
+    for basemap in available_basemaps({}).values():
+        feats = {f["properties"]["id"]: f for f in project_features(frame, basemap, {})}
+        assert feats["project-900"]["geometry"]["type"] == "LineString"
+        assert feats["project-901"]["geometry"]["type"] == "Point"
+        assert "<b>" not in feats["project-901"]["properties"]["label"]
+    row = frame.iloc[0]
+    assert PRECISION_LABELS["road_stretch"] == "道路路段（地物表道路线）"
+    assert project_location_text(row).startswith("道路路段") and "误差约 1000 米" in project_location_text(row)
+    unlocated = project_feature(_project("北宫西街(安顺路至昌乐界段)扩宽及快速化改造"), {}, grid)["properties"]
+    assert project_location_text(unlocated) == "未定位：" + unlocated["unlocated_reason"]

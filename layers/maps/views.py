@@ -252,8 +252,12 @@ def project_features(projects: gpd.GeoDataFrame, basemap: Basemap, colors: dict[
     ``id`` is the first project's id, ``ids`` all of them (the app shows them all on a click).
     """
     groups: dict[tuple, list] = {}
+    stretches = []
     for row in projects.itertuples():
         if not located(row.geometry):
+            continue
+        if row.geometry.geom_type != "Point":   # a road stretch: drawn as its own line
+            stretches.append(row)
             continue
         point = shift(row.geometry, basemap)
         groups.setdefault((round(point.x, 5), round(point.y, 5)), []).append(row)
@@ -268,6 +272,13 @@ def project_features(projects: gpd.GeoDataFrame, basemap: Basemap, colors: dict[
             "id": html_text(first.id), "ids": [html_text(r.id) for r in rows], "name": html_text(first.name),
             "kind": "project", "label": label, "exact": exact,
             "color": colors.get(getattr(first, "category_label", None), OTHER_COLOR)}})
+    for row in stretches:
+        geometry = mapping(shift(row.geometry, basemap))
+        features.append({"type": "Feature", "geometry": {**geometry, "coordinates": _round(geometry["coordinates"])},
+                         "properties": {
+            "id": html_text(row.id), "ids": [html_text(row.id)], "name": html_text(row.name), "kind": "project",
+            "label": html_text(row.name) + "（道路路段，位置为示意线）", "exact": False,
+            "color": colors.get(getattr(row, "category_label", None), OTHER_COLOR)}})
     return features
 
 
