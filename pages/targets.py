@@ -103,3 +103,14 @@ if st.button("保存", key="progress_save"):
 if len(history):
     st.dataframe(history[["recorded_on", "value", "recorded_by", "note"]].rename(columns={
         "recorded_on": "日期", "value": "数值", "recorded_by": "记录人", "note": "备注"}), hide_index=True)
+    labels = {int(r.id): f"{r.recorded_on} · {r.value:g} {row['unit']} · {r.recorded_by}" for r in history.itertuples()}
+    wrong = st.selectbox("删除一条录错的记录", list(labels), index=None, format_func=labels.get,
+                         key="progress_delete_pick", placeholder="选择要删除的记录")
+    if wrong is not None and st.button("删除所选记录", key="progress_delete"):
+        try:  # set aside, not erased: the audit log keeps the value
+            db.delete_progress(wrong, actor=recorder.username)
+        except (InputError, StoreError) as exc:
+            st.error(f"未删除：{exc}")
+        else:
+            st.toast("已删除")
+            st.rerun()

@@ -193,3 +193,17 @@ def test_an_unusable_database_leaves_the_map_working_with_a_banner(tmp_path, mon
         banner = [w.value for w in at.warning if "数据库暂不可用" in w.value]
         assert banner and "是一个文件夹" in banner[0] and "地图和规划图层仍可正常查看" in banner[0]
         assert writing_widgets(at) == []
+
+
+def test_an_editor_deletes_a_wrong_record_and_visitors_cannot(own_database):
+    store = Store(own_database)
+    at = app(page="pages/targets.py")
+    store.record_progress(at.selectbox(key="target_pick").value, 4.75e9, "张三", "2026-06-30")
+    at.run()
+    assert "4.75e+09" in at.dataframe[-1].value["数值"].map("{:g}".format).tolist()
+    assert not [s for s in at.selectbox if s.key == "progress_delete_pick"]
+    sign_in_as(at, own_database, "editor", "alice")
+    at.selectbox(key="progress_delete_pick").set_value(int(store.progress()["id"].iloc[0])).run()
+    at.button(key="progress_delete").click().run()
+    assert store.progress().empty
+    assert list(entries(store.engine, AuditFilter(action="delete_target_record"))["actor"]) == ["alice"]

@@ -72,7 +72,8 @@ def release_file(path: Path) -> None:
     conn.executemany("INSERT INTO target_progress (target_id, value, recorded_by, recorded_on, note, created_at)"
                      " VALUES (?,?,?,?,?,?)",
                      [("target-001", 47.5, "张三", "2026-06-30", "统计局", "2026-07-02T09:00:00+00:00"),
-                      ("target-001", 49.0, "李四", "2026-05-31", "", "2026-07-03T10:30:00+00:00")])
+                      ("target-001", 49.0, "李四", "2026-05-31", "", "2026-07-03T10:30:00+00:00"),
+                      ("target-001", float("inf"), "王五", "2026-08-01", "1e309", "2026-08-01T10:00:00+00:00")])
     conn.commit()
     conn.close()
 
@@ -95,7 +96,7 @@ def test_a_file_from_todays_release_upgrades_and_keeps_its_data(tmp_path):
     [upgrade_deletion] = store.deletions()
     assert (upgrade_deletion.by, upgrade_deletion.count, upgrade_deletion.batches) == ("系统升级", 1, ("b2",))
     history = store.progress("target-001")
-    assert list(history["value"]) == [49.0, 47.5]  # most recently recorded first
+    assert list(history["value"]) == [49.0, 47.5]  # most recently recorded first; the saved ∞ is set aside
     assert list(history["recorded_on"]) == ["2026-05-31", "2026-06-30"]
     assert history["created_at"].iloc[0] == datetime(2026, 7, 3, 10, 30, tzinfo=timezone.utc)
     # The upgraded file takes new writes, and the unique key now guards names.
@@ -278,3 +279,16 @@ def test_an_unreachable_postgresql_server_gives_a_message_without_the_password()
         Store("postgresql://planner:s3cret-pw@127.0.0.1:1/nothing")
     assert "s3cret-pw" not in str(info.value)
     store_engine.dispose_all()
+
+
+def test_a_recorded_value_can_be_deleted_and_the_deletion_is_logged(db):
+    store = _store(db)
+    store.record_progress("target-001", 49.0, "李四", "2026-09-30")
+    store.record_progress("target-001", 47.5, "张三", "2026-06-30")
+    wrong = int(store.progress()["id"].iloc[0])
+    store.delete_progress(wrong, actor="alice")
+    assert list(store.progress()["value"]) == [49.0]
+    [entry] = entries(db, AuditFilter(action="delete_target_record")).to_dict("records")
+    assert entry["actor"] == "alice" and '"value": 47.5' in entry["before_json"]
+    with pytest.raises(InputError, match="已被删除"):
+        store.delete_progress(wrong, actor="alice")

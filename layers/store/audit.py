@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "delete_projects": "删除项目",
     "undo_delete": "撤销删除",
     "record_target": "记录指标值",
+    "delete_target_record": "删除指标记录",
     "user_add": "添加用户",
     "user_change": "修改用户",
 }

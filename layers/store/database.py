@@ -296,6 +296,17 @@ class Store:
             audit.record(conn, actor, "record_target", f"target {target_id}",
                          after={k: v for k, v in values.items() if k != "created_at"})
 
+    def delete_progress(self, record_id: int, *, actor: str = "system") -> None:
+        """Set one recorded value aside (kept in the table and the audit log, no longer shown)."""
+        where = and_(target_progress.c.id == int(record_id), target_progress.c.deleted_at.is_(None))
+        with self.transaction() as conn:
+            row = conn.execute(select(target_progress).where(where)).mappings().first()
+            if row is None:
+                raise InputError("这条记录已被删除，或不存在。")
+            conn.execute(update(target_progress).where(where).values(deleted_at=utcnow(), deleted_by=actor))
+            audit.record(conn, actor, "delete_target_record", f"target {row['target_id']}",
+                         before={k: row[k] for k in ("id", "value", "recorded_by", "recorded_on", "note")})
+
     def progress(self, target_id: str | None = None) -> pd.DataFrame:
         """Recorded values, the most recently recorded first (of one target, or all)."""
         cols = [target_progress.c[c] for c in PROGRESS_FRAME_COLUMNS]

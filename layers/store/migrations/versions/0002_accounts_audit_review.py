@@ -4,7 +4,8 @@ Also brings rows written by the pre-Alembic release into the new shape:
 ISO-8601 text timestamps become the stored form SQLAlchemy reads, every project
 gets its normalised name key, and rows that duplicate an earlier name (which
 that release let two servers store) are kept but marked deleted, so the unique
-key on live names can hold.
+key on live names can hold. Infinite target values (which that release saved)
+are kept but marked deleted too.
 
 Revision ID: 0002
 Revises: 0001
@@ -165,6 +166,9 @@ def _convert_release_rows(bind) -> None:
         for table, column in (("user_projects", "imported_at"), ("target_progress", "created_at")):
             op.execute(f"UPDATE {table} SET {column} = replace(substr({column}, 1, 19), 'T', ' ') "
                        f"WHERE {column} LIKE '____-__-__T%'")
+    # That release saved 1e309, -inf and 400 nines as ±Infinity; such a record is kept but set aside.
+    op.execute("UPDATE target_progress SET deleted_at = created_at, deleted_by = '系统升级' "
+               "WHERE value > 1.7976931348623157e308 OR value < -1.7976931348623157e308")
     rows = bind.execute(sa.text("SELECT id, name FROM user_projects ORDER BY id")).all()
     seen: set[str] = set()
     duplicates: list[int] = []
