@@ -292,3 +292,13 @@ def test_a_recorded_value_can_be_deleted_and_the_deletion_is_logged(db):
     assert entry["actor"] == "alice" and '"value": 47.5' in entry["before_json"]
     with pytest.raises(InputError, match="已被删除"):
         store.delete_progress(wrong, actor="alice")
+
+
+@pytest.mark.parametrize("location, message", [
+    ("/proc/weicheng.sqlite3", "无法打开数据库文件 /proc/weicheng.sqlite3。请确认该文件及其文件夹存在且可读写"),
+    ("/proc/no-such-folder/weicheng.sqlite3", "无法创建数据库所在的文件夹 /proc/no-such-folder"),
+])
+def test_a_location_that_cannot_be_written_gives_a_message(location, message):
+    # /proc refuses new files even to root, as a folder without write permission does to a user.
+    with pytest.raises(StoreError, match=message):
+        Store(location)
