@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection :func:`layers.store.database.upgrade` hands over.
+"""Alembic environment: runs on the connection :func:`layers.store.engine.upgrade` hands over.
 
 From a shell, ``alembic -c layers/store/alembic.ini upgrade head`` also works; it opens
 ``$WEICHENG_MAP_DB`` (or the default SQLite file) the same way the app does.
@@ -24,7 +24,7 @@ connection = config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
-    from layers.store.database import get_engine
+    from layers.store.engine import get_engine
 
     with get_engine().connect() as conn:
         _run(conn)
