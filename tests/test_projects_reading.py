@@ -149,3 +149,10 @@ def test_road_stretch_projects_carry_their_ends(projects):
     stretches = {p.name: p.stretch for p in projects if p.stretch}
     assert {(s.road, s.start, s.end) for s in stretches.values()} == {
         ("北宫西街", "安顺路", "昌乐界"), ("宝通西街", "西环路", "昌乐界")}
+
+
+def test_categories_mostly_agree_with_the_reading(matched):
+    rows = [r for r in _reading() if matched[r["name"]] is not None]
+    agree = [r["name"] for r in rows if matched[r["name"]].category == r["category"]]
+    print(f"\ncategories: {len(agree)}/{len(rows)} agree with the reading")
+    assert len(agree) / len(rows) >= 0.9
