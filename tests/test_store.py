@@ -302,3 +302,18 @@ def test_a_location_that_cannot_be_written_gives_a_message(location, message):
     # /proc refuses new files even to root, as a folder without write permission does to a user.
     with pytest.raises(StoreError, match=message):
         Store(location)
+
+
+def test_the_projects_token_changes_with_every_import_delete_and_undo(db):
+    store = _store(db)
+    seen = [store.projects_token()]
+    store.add_projects([{"name": "甲", "location_precision": "exact"}], batch_id="b1", source_file="a.csv")
+    seen.append(store.projects_token())
+    store.delete_projects(batch_id="b1")
+    seen.append(store.projects_token())
+    store.add_projects([{"name": "乙", "location_precision": "exact"}], batch_id="b2", source_file="b.csv")
+    seen.append(store.projects_token())
+    store.undo_deletion(store.deletions()[0].deletion_id)
+    seen.append(store.projects_token())
+    assert len(set(seen)) == 5
+    assert store.projects_token() == seen[-1]  # reading changes nothing

@@ -223,6 +223,18 @@ class Store:
         cols = [user_projects.c[c] for c in PROJECT_FRAME_COLUMNS]
         return self._read(select(*cols).where(user_projects.c.deleted_at.is_(None)).order_by(user_projects.c.id))
 
+    def projects_token(self) -> str:
+        """A cheap fingerprint of the imported projects: it changes with every import, delete and undo.
+
+        Caches of :meth:`projects` (which reads every row) can be keyed on it; it costs one small query.
+        """
+        t = user_projects.c
+        query = select(func.count(t.id).filter(t.deleted_at.is_(None)), func.max(t.id),
+                       func.count(t.deleted_at))
+        with translated_errors(self.url), self.engine.connect() as conn:
+            live, last, deleted = conn.execute(query).one()
+        return f"{live}-{last or 0}-{deleted}"
+
     def delete_projects(self, ids: Iterable[int] | None = None, *, batch_id: str | None = None,
                         actor: str = "system") -> int:
         """Delete imported projects by id or by import batch (undoably); returns how many.
