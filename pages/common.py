@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from layers.maps.assets import sync_assets
 from layers.maps.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
-from layers.plan.bounds import SIDE_NAMES
-from layers.data import DataError, Layers, load_layers
-from layers.details import ROAD_KINDS, accuracy_text, area_text, bounds_rows, project_location_text
+from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers
+from layers.review.proposals import listing as proposal_listing
+from layers.review.versions import history as version_history, latest as latest_version, layers_for, proposal_key
+from layers.review.versions import version_key as version_key_of
 from layers.maps.exports import FORMATS, export_layer
 from layers.maps.measure import measure_drawings
-from layers.project_table import all_projects
 from layers.escape import md_text
 from layers.store import audit
 from layers.store.database import Store, StoreError
 from layers.store.users import SignInError, User, authenticate, can, get_user, oidc_user
 from layers.urlstate import read_query
+from pages.map_widget import MapPayload, render_payload
+from pages.map_widget import show_map as show_payload
+from pages.shared_data import with_imports as add_imports
 
 APP_DIR = Path(__file__).resolve().parents[1]
 MAP_HEIGHT = 620
@@ -42,9 +42,47 @@ def ensure_frame() -> None:
         st.rerun()
 
 
-@st.cache_data(show_spinner="正在读取图层…")
-def _load() -> Layers:
-    return load_layers()
+@st.cache_resource(show_spinner="正在读取图层…", max_entries=16)
+def _load(version: str = BASE_VERSION_KEY) -> Layers:
+    # One shared copy per version for every session (pages never modify it): no per-run unpickling.
+    # Keyed by the version key: a version's content never changes once stored.
+    if version == BASE_VERSION_KEY:
+        return load_layers()
+    db = store()
+    return layers_for(db.engine if db is not None else None, version)
+
+
+VERSION_CHOICE = "layer_version"
+
+
+def version_key() -> str:
+    """The layer version this session shows: the one chosen in the sidebar, else the latest approved."""
+    chosen = st.session_state.get(VERSION_CHOICE)
+    if chosen:
+        return chosen
+    db = store()
+    try:
+        return version_key_of(latest_version(db.engine)) if db is not None else BASE_VERSION_KEY
+    except StoreError:
+        return BASE_VERSION_KEY
+
+
+def version_chooser() -> None:
+    """Sidebar: show the latest approved layers, or any earlier version, or a pending proposal."""
+    db = store()
+    if db is None:
+        return
+    try:
+        history, pending = version_history(db.engine), proposal_listing(db.engine, "pending")
+    except StoreError:
+        return
+    latest = history[0].number
+    options = {"": f"最新已批准版本（第 {latest} 版）"}
+    options.update({version_key_of(v.number): f"第 {v.number} 版 · {v.note[:24]}" for v in history})
+    options.update({proposal_key(p.id, latest): f"待审核提案 #{p.id}（预览）" for p in pending})
+    if st.session_state.get(VERSION_CHOICE) not in options:
+        st.session_state[VERSION_CHOICE] = ""
+    st.sidebar.selectbox("图层版本", list(options), key=VERSION_CHOICE, format_func=options.get)
 
 
 def layers(*, with_imports: bool = False) -> Layers:
@@ -53,18 +91,21 @@ def layers(*, with_imports: bool = False) -> Layers:
     With ``with_imports`` the projects layer also holds the user's imported projects.
     """
     try:
-        data = _load()
+        data = _load(version_key())
     except DataError as exc:
         st.error(f"无法读取地图数据：{exc}")
         st.stop()
     if with_imports:
-        db = store()
-        try:
-            imported = db.projects() if db is not None else None
-        except StoreError:
-            imported = None  # store_banner() says why; the plan's own projects still show
-        data = dataclasses.replace(data, projects=all_projects(data.projects, imported))
+        data = add_imports(data, _imported_rows)
     return data
+
+
+def _imported_rows():
+    db = store()
+    try:
+        return db.projects() if db is not None else None
+    except StoreError:
+        return None  # store_banner() says why; the plan's own projects still show
 
 
 @st.cache_resource
@@ -233,7 +274,7 @@ def url_warnings() -> None:
     """Say, above every page, which URL parameters were not understood."""
     url_view()
     for message in st.session_state["url_errors"]:
-        st.warning(message)
+        st.warning(md_text(message))  # it quotes the URL: links, images, :red[…] must stay text
 
 
 def current_basemap() -> Basemap:
@@ -262,10 +303,11 @@ def sidebar() -> Basemap:
 
 def show_map(m, *, key: str, feature_groups=None, center=None, zoom=None,
              returned=("last_active_drawing", "last_clicked", "all_drawings")) -> dict:
-    """Render a folium map full width; returns what the user clicked or drew."""
-    return st_folium(m, key=key, height=MAP_HEIGHT, use_container_width=True,
-                     feature_group_to_add=feature_groups, center=center, zoom=zoom,
-                     returned_objects=list(returned)) or {}
+    """Show a folium map (or a cached :class:`~pages.map_widget.MapPayload`) full width and window high;
+    returns what the user clicked or drew."""
+    payload = m if isinstance(m, MapPayload) else render_payload(m)
+    return show_payload(payload, key=key, feature_groups=feature_groups, center=center, zoom=zoom,
+                        returned=returned, height=MAP_HEIGHT)
 
 
 def measurements(result: dict, basemap: Basemap) -> None:
@@ -275,92 +317,15 @@ def measurements(result: dict, basemap: Basemap) -> None:
         st.info("测量结果（EPSG:4549 计算）：\n\n" + "\n\n".join(f"- {line}" for line in lines))
 
 
-def area_details(row: pd.Series, data: Layers) -> None:
-    """Everything a user needs about a zone or park, beside the map (all text escaped by Streamlit)."""
-    st.subheader(row["name"])
-    kind = "片区" if row["kind"] == "zone" else "园区"
-    st.caption(f"{kind} · {row['citation']}")
-    if row.get("clause"):
-        st.markdown("**四至（规划原文）**")
-        st.text(row["clause"])
-    st.markdown("**边界（东/西/南/北）**")
-    st.dataframe(pd.DataFrame(bounds_rows(row.get("bounds"))), hide_index=True, width="stretch")
-    if isinstance(row.get("sites"), list) and row["sites"]:
-        st.markdown("**规划所列楼宇/街区**：" + "、".join(row["sites"]))
-    st.markdown(f"**面积**：{area_text(row.get('area_ha'))}")
-    st.markdown(f"**几何精度**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
-    if isinstance(row.get("industries"), list) and row["industries"]:
-        st.markdown("**主要产业（规划原文）**：" + "、".join(row["industries"]))
-    with st.expander("定位与功能（规划原文）", expanded=False):
-        st.text(row.get("positioning") or "")
-    linked = linked_projects(data, row["name"])
-    if linked is not None:
-        st.markdown(f"**相关项目**：{len(linked)} 个")
-        if len(linked):
-            st.dataframe(linked, hide_index=True, width="stretch")
-    if data.targets is not None:
-        scoped = data.targets[(data.targets["scope"] == row["name"]) & (data.targets["kind"] == "target")]
-        if len(scoped):
-            st.markdown("**本区域的规划指标**")
-            st.dataframe(scoped[["indicator", "comparator", "value", "unit", "year"]].rename(columns={
-                "indicator": "指标", "comparator": "", "value": "目标", "unit": "单位", "year": "年份"}),
-                hide_index=True)
-    with st.expander("规划原文全文与出处"):
-        st.text(row.get("description") or "")
-        st.caption(row["citation"])
-
-
-def road_details(row: pd.Series, data: Layers) -> None:
-    """A bounding feature: what it is, how good its line is, which areas it bounds."""
-    st.subheader(row["name"])
-    st.markdown(f"**类型**：{ROAD_KINDS.get(row['kind'], row['kind'])}")
-    st.markdown(f"**几何精度**：{accuracy_text(row.get('geometry_status'), row.get('accuracy_m'))}")
-    st.caption(f"来源：{row.get('source')}")
-    used = data.edges[data.edges["feature"] == row["name"]]
-    if len(used):
-        st.markdown("**作为以下区域的边界**")
-        st.dataframe(pd.DataFrame({"区域": used["area_name"], "方位": used["side"].map(SIDE_NAMES)}),
-                     hide_index=True)
-
-
-def project_details(row: pd.Series) -> None:
-    """A project: category, status, where it is, and the plan's own words."""
-    st.subheader(row["name"])
-    st.markdown(f"**类别**：{text_or_dash(row.get('category_label'))} · **状态**：{text_or_dash(row.get('status_label'))}")
-    if isinstance(row.get("industry"), str):
-        st.markdown(f"**产业**：{row['industry']}")
-    where = next((row[c] for c in ("zone", "park") if isinstance(row.get(c), str)), None)
-    st.markdown(f"**所在片区/园区**：{text_or_dash(where)}")
-    st.markdown(f"**位置**：{project_location_text(row)}")
-    if isinstance(row.get("quote"), str):
-        st.markdown("**规划原文**")
-        st.text(row["quote"])
-        st.caption(row["citation"])
-
-
-def feature_details(kind: str, row: pd.Series, data: Layers) -> None:
-    """Details of whatever was chosen on the map or in the search."""
-    if kind in ("zone", "park"):
-        area_details(row, data)
-    elif kind == "road":
-        road_details(row, data)
-    elif kind == "project":
-        project_details(row)
-
-
-def text_or_dash(value) -> str:
-    """The value, or a dash when it is missing."""
-    return value if isinstance(value, str) and value else "—"
-
-
-def linked_projects(data: Layers, area_name: str) -> pd.DataFrame | None:
-    """Projects the plan ties to a zone or park (``None`` until the projects layer exists)."""
-    if data.projects is None:
-        return None
-    mask = (data.projects.get("zone") == area_name) | (data.projects.get("park") == area_name)
-    cols = [c for c in ("name", "category_label", "status_label") if c in data.projects]
-    return pd.DataFrame(data.projects.loc[mask, cols]).rename(
-        columns={"name": "项目", "category_label": "类别", "status_label": "状态"})
+# The details panels moved to pages/panels.py (Markdown-escaped, no "None"/"nan"); kept importable from here.
+from pages.panels import (  # noqa: E402,F401
+    area_details,
+    feature_details,
+    linked_projects,
+    project_details,
+    road_details,
+    text_or_dash,
+)
 
 
 def download_buttons(frame, stem: str, key: str) -> None:

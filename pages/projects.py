@@ -7,13 +7,39 @@ import uuid
 import streamlit as st
 
 from layers.escape import md_text
-from layers.maps.views import projects_map
-from layers.store.imports import ImportFileError, read_table, template_csv, validate
-from layers.project_table import SOURCE_LABELS, all_projects, counts_by_area, filter_projects
+from layers.maps.legend import category_colors
+from layers.maps.views import highlight_group, projects_map
+from layers.store.imports import MAX_MEGABYTES, ImportFileError, read_table, template_csv, validate, xlsx_sheet_names
+from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
 from layers.store.database import DuplicateProjectsError, InputError, StoreError
 from pages._print import print_map_buttons
-from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, project_details, show_map,
-                          sign_in_hint, store)
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, may, sign_in_hint, store
+from pages.map_widget import cached_payload, map_value, show_map
+from pages.panels import import_preview, project_group_details, project_table
+from pages.shared_data import imports_changed
+
+
+
+@st.cache_data(max_entries=4, show_spinner="正在读取文件…")
+def read_upload(content: bytes, filename: str, sheet: str | None):
+    """The parsed upload, once per file and sheet (a rerun never parses it again)."""
+    return read_table(content, filename, sheet=sheet)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _sheets(content: bytes, filename: str) -> list[str]:
+    return xlsx_sheet_names(content, filename)
+
+
+def choose_sheet(upload) -> str | None:
+    """For an XLSX with several sheets, let the user choose one (the first by default)."""
+    if not upload.name.lower().endswith(".xlsx"):
+        return None
+    sheets = _sheets(upload.getvalue(), upload.name)
+    if len(sheets) < 2:
+        return None
+    return st.selectbox(f"此文件有 {len(sheets)} 个工作表，请选择要导入的一个", sheets, key="import_sheet")
+
 
 ensure_frame()
 data = layers()
@@ -23,7 +49,9 @@ try:
     imported = db.projects() if db is not None else None
 except StoreError:
     imported = None  # the banner above the page says why; the plan's projects still show
-projects = all_projects(data.projects, imported)
+# The plan's and the imported projects, one shared copy per layer version and imports (see pages/shared_data.py).
+combined = layers(with_imports=True)
+projects = combined.projects
 
 st.title("项目")
 map_tab, import_tab = st.tabs(["项目地图", "导入项目清单"])
@@ -33,43 +61,60 @@ with map_tab:
         st.info("还没有项目：项目图层尚未构建（运行 python -m layers.build），也没有导入的项目。")
     else:
         f1, f2, f3, f4 = st.columns(4)
-        categories = f1.multiselect("类别", sorted(projects["category_label"].dropna().unique()), key="f_cat", placeholder="全部")
-        statuses = f2.multiselect("状态", sorted(projects["status_label"].dropna().unique()), key="f_status", placeholder="全部")
+        categories = f1.multiselect("类别", sorted(projects["category_label"].dropna().unique()), key="f_cat",
+                                    placeholder="全部", select_all=False)
+        statuses = f2.multiselect("状态", sorted(projects["status_label"].dropna().unique()), key="f_status",
+                                  placeholder="全部", select_all=False)
         areas = [""] + list(data.zones["name"]) + list(data.parks["name"])
         area = f3.selectbox("片区/园区", areas, key="f_area", format_func=lambda a: a or "全部")
-        sources = f4.multiselect("来源", list(SOURCE_LABELS.values()), key="f_source", placeholder="全部")
+        sources = f4.multiselect("来源", list(SOURCE_LABELS.values()), key="f_source", placeholder="全部",
+                                 select_all=False)
         shown = filter_projects(projects, categories=categories, statuses=statuses, area=area, sources=sources)
         located = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
         unlocated = shown[~shown.index.isin(located.index)]
         st.caption(f"共 {len(shown)} 个项目：上图 {len(located)} 个，未定位 {len(unlocated)} 个（只在列表中）。")
 
+        # A click on a marker chooses that project (and lists any others at the same point).
+        clicked = (map_value("projects_map").get("last_active_drawing") or {}).get("properties") or {}
+        ids = list(shown["id"])
+        if clicked.get("id") in ids and clicked != st.session_state.get("projects_clicked"):
+            st.session_state["projects_clicked"] = clicked
+            st.session_state["project_pick"] = clicked["id"]
+            st.session_state["project_group"] = [i for i in clicked.get("ids") or [] if i in ids]
+        if st.session_state.get("project_pick") not in ids:
+            st.session_state["project_pick"] = None
+        pick = st.session_state.get("project_pick")
+        group = st.session_state.get("project_group") or []
+        group = group if pick in group else [pick] if pick else []
+
         map_col, side_col = st.columns([3, 1], gap="medium")
         with map_col:
-            result = show_map(projects_map(data, located, basemap, asset_urls()), key="projects_map",
-                              returned=("last_active_drawing",))
+            assets = asset_urls()
+            filters = (tuple(categories), tuple(statuses), area, tuple(sources))
+            payload = cached_payload(("projects", combined.version_key, basemap, tuple(sorted(assets.items())), filters),
+                                     lambda: projects_map(data, located, basemap, assets))
+            chosen = [shown.loc[shown["id"] == i].geometry.iloc[0] for i in group]
+            show_map(payload, key="projects_map", feature_groups=[highlight_group(chosen, basemap)],
+                     returned=("last_active_drawing",))
             print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图")
         with side_col:
             st.markdown("**未定位项目**（规划未说明位置）")
             for name in unlocated["name"]:
-                st.markdown(f"- {name}")
+                st.markdown(f"- {md_text(name)}")
 
-        table = shown.drop(columns="geometry")[["name", "category_label", "status_label", "zone", "park",
-                                                "location_precision", "source"]]
-        st.dataframe(table.rename(columns={"name": "项目", "category_label": "类别", "status_label": "状态",
-                                           "zone": "片区", "park": "园区", "location_precision": "定位",
-                                           "source": "来源"})
-                     .assign(来源=lambda t: t["来源"].map(SOURCE_LABELS)),
-                     hide_index=True, width="stretch")
+        st.dataframe(project_table(shown), hide_index=True, width="stretch")
 
-        clicked = (result.get("last_active_drawing") or {}).get("properties") or {}
-        names = list(shown["name"])
-        default = names.index(clicked["name"]) if clicked.get("name") in names else None
-        pick = st.selectbox("项目详情", names, index=default, key="project_pick", placeholder="选择或在地图上单击一个项目")
+        names = dict(zip(shown["id"], shown["name"]))
+        st.selectbox("项目详情", ids, key="project_pick", format_func=lambda i: str(names.get(i, i)),
+                     placeholder="选择或在地图上单击一个项目")
         if pick:
-            project_details(shown[shown["name"] == pick].iloc[0])
+            rows = [shown[shown["id"] == i].iloc[0] for i in group]
+            project_group_details(rows)
 
         st.markdown("#### 各片区/园区项目数量（按类别）")
-        st.bar_chart(counts_by_area(shown))
+        counts = counts_by_area(shown)
+        palette = category_colors(counts.columns)
+        st.bar_chart(counts, color=[palette.get(c, "#555555") for c in counts.columns])
 
 with import_tab:
     st.markdown("上传 CSV 或 XLSX。列：`name`（名称，必填）、`category`、`status`、`investment_10k_yuan`（万元）、"
@@ -78,15 +123,17 @@ with import_tab:
     importer = may("import") if db is not None else None
     if importer is None:
         sign_in_hint("导入项目清单")
-    upload = None if importer is None else st.file_uploader("项目清单", type=["csv", "xlsx"], key="project_upload")
+    upload = None if importer is None else st.file_uploader(
+        f"项目清单（CSV 或 XLSX，不超过 {MAX_MEGABYTES} MB）", type=["csv", "xlsx"], key="project_upload")
     datum = st.radio("坐标系", ["wgs84", "gcj02"], horizontal=True, key="import_datum",
                      format_func=lambda d: {"wgs84": "WGS-84（GPS、天地图、OpenStreetMap）",
                                             "gcj02": "GCJ-02（高德、腾讯地图拾取的坐标）"}[d])
     if upload is not None:
         try:
-            frame = read_table(upload.getvalue(), upload.name)
+            sheet = choose_sheet(upload)
+            frame = read_upload(upload.getvalue(), upload.name, sheet)
         except ImportFileError as exc:
-            st.error(f"无法导入：{exc}")
+            st.error(f"无法导入：{md_text(exc)}")
         else:
             result = validate(frame, datum=datum, zones=data.zones, parks=data.parks,
                               district=data.district.geometry.iloc[0],
@@ -96,15 +143,16 @@ with import_tab:
                 st.warning("以下行有问题，不会导入：")
                 st.dataframe(result.errors_frame(), hide_index=True, width="stretch")
             if len(result.valid):
-                st.dataframe(result.valid.drop(columns="geometry"), hide_index=True, width="stretch")
+                st.dataframe(import_preview(result.valid), hide_index=True, width="stretch")
                 if st.button(f"确认导入 {len(result.valid)} 个有效项目", type="primary", key="import_confirm"):
                     batch = uuid.uuid4().hex[:12]
                     try:  # duplicates are checked again inside the write: another server may have won
-                        count = db.add_projects(result.valid.drop(columns="geometry").to_dict("records"),
+                        count = db.add_projects(result.records(),
                                                 batch_id=batch, source_file=upload.name, actor=importer.username)
                     except (DuplicateProjectsError, StoreError) as exc:
-                        st.error(f"未导入：{exc}")
+                        st.error(f"未导入：{md_text(exc)}")
                     else:
+                        imports_changed()
                         st.success(f"已导入 {count} 个项目（批次 {batch}）。")
                         st.rerun()
     deleter = may("delete_projects") if db is not None else None
@@ -128,8 +176,9 @@ with import_tab:
                 try:
                     db.delete_projects(batch_id=batch, actor=deleter.username)
                 except StoreError as exc:
-                    st.error(f"未删除：{exc}")
+                    st.error(f"未删除：{md_text(exc)}")
                 else:
+                    imports_changed()
                     st.rerun()
             if n.button("取消", key=f"del-no-{batch}"):
                 st.session_state.pop("delete_pending", None)
@@ -149,6 +198,7 @@ with import_tab:
                 try:
                     db.undo_deletion(deletion.deletion_id, actor=deleter.username)
                 except (InputError, StoreError) as exc:
-                    st.error(f"未撤销：{exc}")
+                    st.error(f"未撤销：{md_text(exc)}")
                 else:
+                    imports_changed()
                     st.rerun()

@@ -9,22 +9,34 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import pages.common
+import pages.map_widget
 from tests.conftest_store import sign_in_as
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 class FakeMap:
-    """Stands in for st_folium: records what was rendered, returns a scripted interaction."""
+    """Stands in for streamlit-folium's front end: records what was sent to it.
+
+    A click is simulated as the front end does it: the component's value is
+    stored (its on_change callback) and the app reruns (see :func:`click`).
+    """
 
     def __init__(self):
         self.result: dict = {}
         self.calls: list[dict] = []
 
-    def __call__(self, m, **kwargs):
-        self.calls.append({"map": m, **kwargs})
+    def __call__(self, **kwargs):
+        self.calls.append(kwargs)
         return self.result
+
+
+def click(at: AppTest, result: dict, key: str = "overview_map") -> AppTest:
+    """What the map component does on a click: store the new value, rerun the app."""
+    at.session_state[f"{key}-value"] = result
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +65,7 @@ def navigation_mode(monkeypatch):
 @pytest.fixture
 def fake_map(monkeypatch):
     fake = FakeMap()
-    monkeypatch.setattr(pages.common, "st_folium", fake)
+    monkeypatch.setattr(pages.map_widget, "component", fake)
     return fake
 
 
@@ -68,10 +80,27 @@ def app(query: dict | None = None, page: str | None = None) -> AppTest:
     return at
 
 
+def project_id(at: AppTest, name: str) -> str:
+    """The id of a project shown on the 项目 page, by its name."""
+    from layers.data import load_layers
+    projects = load_layers().projects
+    return projects.loc[projects["name"] == name, "id"].iloc[0]
+
+
+def search_results(at: AppTest):
+    """The 搜索结果 selectbox of the overview (keyed by the query)."""
+    return next(s for s in at.selectbox if s.label == "搜索结果")
+
+
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("markdown", "text", "caption", "info", "warning", "error", "success", "subheader", "title")
+    parts = [plain(e.value) for kind in ("markdown", "text", "caption", "info", "warning", "error", "success", "subheader", "title")
              for e in at.get(kind)]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(plain(str(p)) for p in parts)
+
+
+def plain(markdown: str) -> str:
+    """What a reader sees of escaped Markdown text (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def test_overview_renders_map_with_zones_and_parks():
@@ -93,15 +122,14 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
 
 def test_url_parameter_selects_a_zone(fake_map):
     at = app({"zone": "站南片区"})
-    assert "站南片区" in [s.value for s in at.subheader]
+    assert "站南片区" in [plain(s.value) for s in at.subheader]
     assert "东至白浪河" in texts(at)
     assert fake_map.calls[-1]["center"] is not None
 
 
 def test_choosing_an_area_puts_it_in_the_url(fake_map):
     at = app()
-    fake_map.result = {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}}
-    at.run()
+    click(at, {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}})
     assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
     at.selectbox(key="basemap").select("amap").run()
     assert at.query_params.get("basemap") in ("amap", ["amap"])
@@ -110,19 +138,19 @@ def test_choosing_an_area_puts_it_in_the_url(fake_map):
 def test_wide_map_layout_keeps_details(fake_map):
     at = app({"zone": "站南片区"})
     at.toggle(key="wide_map").set_value(True).run()
-    assert "站南片区" in [s.value for s in at.subheader]
+    assert "站南片区" in [plain(s.value) for s in at.subheader]
 
 
 def test_bad_url_parameters_give_messages_not_tracebacks(fake_map):
     at = app({"zone": "<script>alert(1)</script>", "basemap": "google"})
-    warnings = [w.value for w in at.warning]
+    warnings = [plain(w.value) for w in at.warning]
     assert sum("zone=" in w and "无效" in w for w in warnings) == 1
     assert sum("basemap=" in w and "无效" in w for w in warnings) == 1
 
 
 def test_bad_park_parameter_is_reported_on_the_parks_page(fake_map):
     at = app({"park": "不存在的园"}, page="pages/parks.py")
-    assert any("park=" in w.value and "可用的园区" in w.value for w in at.warning)
+    assert any("park=" in plain(w.value) and "可用的园区" in plain(w.value) for w in at.warning)
     assert at.selectbox(key="park_pick").value == "半导体(激光)产业园"
 
 
@@ -135,8 +163,8 @@ def test_basemap_parameter_selects_amap(fake_map):
 def test_search_finds_a_zone_and_zooms_to_it(fake_map):
     at = app()
     at.text_input(key="search_q").input("站南").run()
-    assert "站南片区（片区）" in at.selectbox(key="search_pick").options
-    assert "站南片区" in [s.value for s in at.subheader]
+    assert "站南片区（片区）" in search_results(at).options
+    assert "站南片区" in [plain(s.value) for s in at.subheader]
     assert fake_map.calls[-1]["zoom"] > 11
 
 
@@ -148,25 +176,22 @@ def test_search_without_result_says_so(fake_map):
 
 def test_clicking_a_park_shows_its_details(fake_map):
     at = app()
-    fake_map.result = {"last_active_drawing": {"type": "Feature", "properties": {"id": "park-03", "kind": "park"}},
-                       "last_clicked": {"lat": 36.70, "lng": 119.10}}
-    at.run()
-    assert "高端商贸产业园" in [s.value for s in at.subheader]
+    click(at, {"last_active_drawing": {"type": "Feature", "properties": {"id": "park-03", "kind": "park"}},
+                       "last_clicked": {"lat": 36.70, "lng": 119.10}})
+    assert "高端商贸产业园" in [plain(s.value) for s in at.subheader]
     assert "公顷" in texts(at) and "亩" in texts(at)
 
 
 def test_clicking_an_empty_spot_says_what_contains_it(fake_map):
     at = app()
-    fake_map.result = {"last_clicked": {"lat": 36.60, "lng": 118.95}}
-    at.run()
+    click(at, {"last_clicked": {"lat": 36.60, "lng": 118.95}})
     assert "不在任何片区或园区内" in texts(at)
 
 
 def test_measuring_a_drawn_polygon(fake_map):
     at = app()
     square = [[119.0, 36.7], [119.01, 36.7], [119.01, 36.71], [119.0, 36.71], [119.0, 36.7]]
-    fake_map.result = {"all_drawings": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [square]}}]}
-    at.run()
+    click(at, {"all_drawings": [{"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [square]}}]})
     assert "公顷" in texts(at) and "亩" in texts(at)
 
 
@@ -181,15 +206,15 @@ def test_zones_page_lists_ten_zones_and_their_checks(fake_map):
 def test_zones_page_previews_an_edited_description(fake_map):
     at = app(page="pages/zones.py")
     at.text_area(key="edit-zone-01").input("东至白浪河、西至清平路，南至福源街、北至胶济铁路").run()
-    assert any("预览范围" in s.value for s in at.success)
+    assert any("预览范围" in plain(s.value) for s in at.success)
 
 
 def test_zones_page_explains_a_bad_edit(fake_map):
     at = app(page="pages/zones.py")
     at.text_area(key="edit-zone-01").input("东至不存在路、西至清平路").run()
-    assert any("不存在路" in e.value and "不在地物表中" in e.value for e in at.error)
+    assert any("不存在路" in plain(e.value) and "不在地物表中" in plain(e.value) for e in at.error)
     at.text_area(key="edit-zone-01").input("这里没有四至").run()
-    assert any("未找到四至" in e.value for e in at.error)
+    assert any("未找到四至" in plain(e.value) for e in at.error)
 
 
 def test_parks_page_has_ten_parks_and_profiles(fake_map):
@@ -216,13 +241,13 @@ def test_projects_page_shows_imported_projects(fake_map, own_database):
                                      batch_id="b1", source_file="a.csv")
     at = app(page="pages/projects.py")
     assert "导入的项目" in list(at.dataframe[0].value["项目"])
-    assert any("批次" in m.value for m in at.markdown)
+    assert any("批次" in plain(m.value) for m in at.markdown)
 
 
 def test_project_details_show_the_quote(fake_map):
     at = app(page="pages/projects.py")
-    at.selectbox(key="project_pick").select("万科城").run()
-    assert "万科城" in [s.value for s in at.subheader]
+    at.selectbox(key="project_pick").set_value(project_id(at, "万科城")).run()
+    assert "万科城" in [plain(s.value) for s in at.subheader]
     assert "永安片区,万科城项目落地开工" in texts(at)
 
 
@@ -241,7 +266,7 @@ def test_targets_page_rejects_a_bad_value(fake_map, own_database):
     at = sign_in_as(app(page="pages/targets.py"), own_database)
     at.text_input(key="progress_value_0").input("很多")
     at.button(key="progress_save").click().run()
-    assert any("不是数字" in e.value and "记录人" in e.value for e in at.error)
+    assert any("不是数字" in plain(e.value) and "记录人" in plain(e.value) for e in at.error)
     from layers.store.database import Store
     assert Store(own_database).progress().empty
 
@@ -258,8 +283,8 @@ def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
              "location_precision": "exact"} for i in range(250)]
     Store(own_database).add_projects(rows, batch_id="many", source_file="many.csv")
     app(page="pages/projects.py")
-    html = fake_map.calls[-1]["map"].get_root().render()
-    assert "markerClusterGroup" in html
-    scripts = re.findall(r'<script src="([^"]+)"', html)
+    call = fake_map.calls[-1]
+    assert "markerClusterGroup" in call["script"]
+    scripts = call["js_links"]
     assert any("markercluster" in src for src in scripts)
     assert all(src.startswith("/app/static/vendor/") for src in scripts), scripts
