@@ -72,9 +72,14 @@ def area_details(row: pd.Series, data: Layers) -> None:
         st.dataframe(display_frame(pd.DataFrame(bounds_rows(row.get("bounds")))), hide_index=True, width="stretch")
     st.markdown(f"**面积**：{md_text(area_text(row.get('area_ha')))}")
     st.markdown(f"**几何精度**：{md_text(accuracy_text(row.get('geometry_status'), row.get('accuracy_m')))}")
+    if text_value(row.get("positioning_phrase")):
+        st.markdown(f"**定位（规划原文）**：{md_text(row['positioning_phrase'])}")
     industries = _list(row.get("industries"))
     if industries:
         st.markdown("**主要产业（规划原文）**：" + "、".join(md_text(i) for i in industries))
+        snippets = _list(row.get("industries_snippets"))
+        if snippets:
+            st.caption("出自：" + " / ".join(md_text(s) for s in snippets))
     with st.expander("定位与功能（规划原文）", expanded=False):
         st.text(text_value(row.get("positioning")) or "规划未单独写明")
     linked = linked_projects(data, row["name"])

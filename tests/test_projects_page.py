@@ -1,0 +1,39 @@
+"""The 项目 page and the area panels show what the plan reading gives: all mentions, status words, 定位."""
+
+from __future__ import annotations
+
+from tests.test_app import app, fake_map, navigation_mode, own_database, plain, project_id, texts  # noqa: F401
+
+
+def test_project_details_list_every_mention_with_citation_and_status(fake_map):  # noqa: F811
+    at = app(page="pages/projects.py")
+    at.selectbox(key="project_pick").set_value(project_id(at, "传化公路港")).run()
+    shown = texts(at).replace("**", "")
+    assert "传化公路港" in [plain(s.value) for s in at.subheader]
+    assert "状态依据：规划原文“新引进”" in shown
+    assert any(e.label.startswith("规划中的全部提及（") for e in at.expander)
+    assert "第一章" in shown and "状态：已引进落地（“新引进”）" in shown
+
+
+def test_road_stretch_project_says_why_it_is_not_drawn(fake_map):  # noqa: F811
+    at = app(page="pages/projects.py")
+    at.selectbox(key="project_pick").set_value(
+        project_id(at, "北宫西街(安顺路至昌乐界段)扩宽及快速化改造")).run()
+    assert "未定位：地物表中没有“安顺路”，无法截取路段" in texts(at).replace("**", "")
+
+
+def test_zone_panel_shows_positioning_and_industries_with_their_source(fake_map):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    def panel():
+        from layers.data import load_layers
+        from pages.panels import area_details
+        data = load_layers()
+        area_details(data.zones[data.zones["name"] == "鲁台片区"].iloc[0], data)
+
+    at = AppTest.from_function(panel, default_timeout=60).run()
+    assert not at.exception, at.exception
+    shown = texts(at).replace("**", "")
+    assert "主要产业（规划原文）：会展经济、国际社区、现代服务业" in shown
+    assert "出自：大力发展会展经济、国际社区、现代服务业等特色产业" in shown
+    assert "定位（规划原文）：规划布局会展商贸区" in shown
