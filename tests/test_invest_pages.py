@@ -1,0 +1,102 @@
+"""园区选址, 领导总览 and the 指标 pacing summary under Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
+    return tmp_path / "app.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Keep AppTest out of legacy ``pages/`` mode, as a running server is (see tests/test_app.py)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+def page(path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("markdown", "text", "caption", "info", "warning", "error", "title")
+             for e in at.get(kind)]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+
+
+def test_finder_page_ranks_laser_and_links_to_card_and_map():
+    at = page("pages/finder.py")
+    assert "请输入产业" in texts(at)
+    at.text_input(key="finder_q").input("激光").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.iloc[0]["名称"] == "半导体(激光)产业园"
+    assert len(table) == 20
+    assert table.iloc[0]["园区卡片/片区审查"].startswith("parks?park=")
+    assert table.iloc[0]["在地图上查看"].startswith("./?park=")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载招商推介资料（中英文 PDF）" in labels
+
+
+@pytest.mark.parametrize("land, message", [("abc", "不是数字"), ("![](//e.x)", "不是数字"),
+                                           ("-3", "大于 0")])
+def test_finder_page_bad_land_need_gives_a_chinese_message_and_no_link(land, message):
+    at = page("pages/finder.py")
+    at.text_input(key="finder_land").input(land)
+    at.text_input(key="finder_q").input("冷链").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and message in errors[0]
+    assert "](//" not in errors[0]  # the user's text is Markdown-escaped, never a live link or image
+
+
+def test_leaders_page_shows_status_counts_map_pacing_and_sources():
+    at = page("pages/leaders.py")
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith("项目 · ") for label in labels)
+    for status in ("超前", "正常", "滞后", "无数据"):
+        assert status in labels
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert '"kind": "project"' in script and "#2c7fb8" in script  # projects coloured by status
+    text = texts(at)
+    assert "[项目页](projects)" in text and "[指标页](targets)" in text and "容差" in text
+
+
+def test_targets_page_opens_on_pacing_summary_and_reflects_a_recorded_value(own_database):
+    from layers.data import load_layers
+    from layers.store.database import Store
+
+    targets = load_layers().targets
+    row = targets[(targets["kind"] == "target") & targets["baseline"].notna()
+                  & (targets["comparator"] == "≥")].iloc[0]
+    Store().record_progress(row["id"], float(row["value"]) * 2, "测试", date(2023, 7, 2), "", actor="test")
+    at = page("pages/targets.py")
+    assert "进度概况" in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["超前"] == "1"
+    total = int((targets["kind"] == "target").sum())
+    assert sum(int(metrics[s]) for s in ("超前", "正常", "滞后", "无数据")) == total
