@@ -39,6 +39,9 @@ _CLASS_WORDS = ("项目", "载体", "平台", "园区", "设施", "孵化器", "
 #: Closer words that make a list one of companies, industries, kinds or ways: skipped whole.
 _NOT_PROJECT_CLOSERS = ("企业", "人才", "业态", "领域", "品牌", "要素", "行业", "材料", "产品",
                         "水平", "布局", "模式", "方式", "形式", "招商", "制度", "评估")
+#: Of those, the closers whose named items (with a head word) are still no projects:
+#: companies ("前进车桥、中远重工等重点企业"), talent, ways and rules.
+_NOTHING_NAMED_CLOSERS = ("企业", "人才", "招商", "水平", "方式", "制度", "评估")
 #: Openers of a chunk that attract, encourage or cultivate kinds of things: no names follow.
 _NO_PROJECT_LEADS = ("支持", "鼓励", "引导", "吸引", "培育", "招引", "主要招引", "重点招引",
                      "重点引进", "招商引进", "重点招商引进", "集中力量招引", "发展医养")
@@ -296,10 +299,10 @@ def _closes_projects(closer: str) -> bool:
     return at >= 0 and not re.search(r"产业(?!园)", closer[at:])
 
 
-def _closes_non_projects(closer: str) -> bool:
+def _closes_non_projects(closer: str, words: tuple[str, ...] = _NOT_PROJECT_CLOSERS) -> bool:
     """Whether a closer names companies, industries, ways… ("等重点企业", "等外贸新模式项目不少于10 个")."""
     at = max((closer.rfind(w) + len(w) for w in _CLASS_WORDS if w in closer), default=0)
-    return "不少于" in closer or any(w in closer[at:] for w in _NOT_PROJECT_CLOSERS)
+    return "不少于" in closer or any(w in closer[at:] for w in words)
 
 
 def _list_names(obj: str, *, defines: bool = False) -> list[tuple[str, int, str]]:
@@ -309,7 +312,7 @@ def _list_names(obj: str, *, defines: bool = False) -> list[tuple[str, int, str]
     ``written`` is what the plan wrote for it where that differs ("88").
     """
     items, closer = _split_list(obj)
-    if not items or _SET_RE.search(items[-1]) or _closes_non_projects(closer):
+    if not items or _SET_RE.search(items[-1]) or _closes_non_projects(closer, _NOTHING_NAMED_CLOSERS):
         return []
     if roads := _road_works(items, closer):
         return [(r, 3, "") for r in roads]
@@ -318,7 +321,7 @@ def _list_names(obj: str, *, defines: bool = False) -> list[tuple[str, int, str]
     if not closer and len(items) > 1 and _name_end(_strip_leads(items[0])) is None \
             and re.search(r"(?:工程|治理)$", items[-1]):
         items = ["、".join(items)]   # "乡村道路绿化、亮化、美化提升工程": one name, shared head
-    listed = 2 if defines else int(_closes_projects(closer))
+    listed = 2 if defines else int(_closes_projects(closer) and not _closes_non_projects(closer))
     names = []
     for item, written in _expand_elliptic(items):
         for piece in _pieces(_strip_leads(item)):
