@@ -62,3 +62,18 @@ def test_west_to_east_order(gazetteer, west_to_east, lat):
         return hit.x if hit.geom_type == "Point" else min(p.x for p in hit.geoms)
     lons = [lon_at(gazetteer.get(n)) for n in west_to_east]
     assert lons == sorted(lons)
+
+
+def test_a_feature_name_wins_over_another_features_alias():
+    from layers.geometry.gazetteer import Gazetteer, GazetteerFeature
+
+    def feat(name, aliases=()):
+        return GazetteerFeature(name=name, kind="river", geometry=LineString([(0, 0), (1, 1)]),
+                                source="test", accuracy_m=20, geometry_status="osm", aliases=list(aliases))
+
+    gaz = Gazetteer([feat("白浪河", ["白浪河西岸"]), feat("白浪河西岸")])
+    assert gaz.get("白浪河西岸").name == "白浪河西岸"
+    assert gaz.bank("白浪河", "西岸").name == "白浪河西岸"
+    assert gaz.bank("白浪河", "东岸") is None and gaz.bank("白浪河", None) is None
+    only_alias = Gazetteer([feat("白浪河", ["白浪河西岸"])])
+    assert only_alias.get("白浪河西岸").name == "白浪河" and only_alias.bank("白浪河", "西岸") is None

@@ -55,6 +55,39 @@ def test_missing_file_is_named(tmp_path, capsys, inputs):
     assert "找不到 OSM 文件" in capsys.readouterr().err
 
 
+def test_online_import_fails_fast_without_the_overpass_status_wait(inputs, capsys, monkeypatch):
+    import osmnx as ox
+
+    seen = {}
+
+    def offline(polygon, tags):
+        seen.update(timeout=ox.settings.requests_timeout, rate_limit=ox.settings.overpass_rate_limit)
+        raise ConnectionError("no route to host")
+
+    before = (ox.settings.requests_timeout, ox.settings.overpass_rate_limit)
+    monkeypatch.setattr(ox.features, "features_from_polygon", offline)
+    assert osm_import.main(["--online", "--inputs", str(inputs)]) == 1
+    assert "在线下载 OpenStreetMap 数据失败（ConnectionError: no route to host）" in capsys.readouterr().err
+    # No ~60 s status query (rate limit off) and at most a 10 s wait for a reply ...
+    assert seen == {"timeout": osm_import.ONLINE_TIMEOUT_S, "rate_limit": False}
+    assert osm_import.ONLINE_TIMEOUT_S < 10
+    # ... without changing osmnx's settings for anyone else in the process.
+    assert (ox.settings.requests_timeout, ox.settings.overpass_rate_limit) == before
+
+
+def test_import_shows_progress_and_reasons(inputs, capsys):
+    assert osm_import.main([str(FIXTURE), "--inputs", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    assert out.index("[1/3]") < out.index("[2/3]") < out.index("[3/3]")
+    assert "共读取 11 个 OSM 对象：路段 4 条" in out
+    assert "未匹配 长松路（保留原几何）：走廊内的" in out
+
+
+def test_missing_inputs_folder_is_a_message_not_a_traceback(tmp_path, capsys):
+    assert osm_import.main([str(FIXTURE), "--inputs", str(tmp_path / "none")]) == 1
+    assert "导入失败：输入目录" in capsys.readouterr().err
+
+
 def test_online_import_without_network_explains_itself(inputs, capsys, monkeypatch):
     def offline(_polygon):
         raise ConnectionError("no route to host")

@@ -19,6 +19,8 @@ from layers.geometry.polygons import BuiltArea, on_side
 #: Facing sides: where A names a feature on ``side``, B names it on the opposite one.
 FACING = {"east": "west", "west": "east", "north": "south", "south": "north"}
 MAX_GAP_M = 5.0
+#: A side shorter than this is no side: a line merely crossing the polygon leaves a few metres.
+MIN_EDGE_M = 50.0
 MAX_OVERLAP_RATIO = 0.005
 _SAMPLE_STEP_M = 20.0
 _MAX_AREA_HA = 5_000.0
@@ -56,7 +58,7 @@ def area_checks(name: str, built: BuiltArea, district_m: BaseGeometry) -> list[d
         *[_check("alias", name, None, f"{SIDE_NAMES[e.side]}侧原文写作“{e.written}”，按别名对应到地物"
                  f"“{e.feature.name}”：请核实两者是否为同一条路", side=e.side, feature=e.feature.name)
           for e in built.edges if e.written and e.feature.name not in (e.written, e.written + (e.qualifier or ""))],
-        *[_check("edge_present", name, e.length_m > 0,
+        *[_check("edge_present", name, e.length_m >= MIN_EDGE_M,
                  f"{SIDE_NAMES[e.side]}侧“{e.feature.name}”构成边界 {e.length_m:.0f} 米",
                  side=e.side, feature=e.feature.name) for e in built.edges],
     ]

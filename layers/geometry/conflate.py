@@ -82,6 +82,15 @@ class FeatureMatch:
     snaps: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     banks: dict[str, dict] = field(default_factory=dict)
+    corridor_ways: int = 0
+
+    def reason(self) -> str:
+        """Why nothing was matched (Chinese), for the import's summary."""
+        if self.corridor_ways == 0:
+            return "走廊内没有任何 OSM 路段：提取范围可能未覆盖该地物"
+        if self.outside:
+            return "走廊内没有同名路段，同名路段都在走廊以外"
+        return f"走廊内的 {self.corridor_ways} 条路段都不叫这个名字（也不是其方向变体）"
 
     @property
     def matched(self) -> bool:
@@ -146,10 +155,11 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
             continue
         kinds = {n: classify(n, wanted) for n in names}
         good = [n for n, k in kinds.items() if k in ("exact", "variant")]
+        way_id = int(ways.data.ids[i])
         if _is_slip(tags):
             # Slip roads and roundabouts are collapsed away, named or not.
             if good or not names:
-                match.slip_ids.append(int(ways.data.ids[i]))
+                match.slip_ids.append(way_id)
             continue
         if not names:
             unnamed.append(i)
@@ -208,6 +218,7 @@ def match_feature(feat: GazetteerFeature, ways: MetricWays, names: list[str]) ->
     match = FeatureMatch(feat.name, feat.kind)
     guide, corr, reach = corridor(feat)
     inside = ways.tree.query(corr, predicate="intersects") if len(ways.geoms) else np.array([], int)
+    match.corridor_ways = len(inside)
     used, unnamed = _classify_candidates(feat, ways, inside, match)
     _outside(feat, ways, set(inside.tolist()), guide, match, names)
     bridged = _bridge(used, unnamed, ways, guide)

@@ -30,6 +30,7 @@ from layers.geometry.crs import to_metric, to_wgs84
 from layers.geometry.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.geometry.geojson_io import geometry_json, write_geojson
 from layers.geometry.osm_read import OsmData, OsmImportError, from_frame, read_extract
+from layers.geometry.polygons import EXTEND_M, extend_lines
 
 __all__ = ["OsmImportError", "ImportResult", "import_extract", "main", "read_extract"]
 
@@ -148,9 +149,16 @@ def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
 
 def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, partners) -> None:
     lines = {n: m.line.geometry for n, m in matches.items() if m.matched}
-    targets = {f.name: to_metric(f.geometry) for f in gazetteer.features if f.name not in lines}
-    targets.update(lines)
+    # Lines kept from other sources are extended as the build will extend them.
+    targets = {f.name: extend_lines(to_metric(f.geometry), EXTEND_M)
+               for f in gazetteer.features if f.name not in lines}
     targets["区界"] = district_m.boundary
+    partners = {k: set(v) for k, v in (partners or {}).items()}
+    banks = {bank: name for name, m in matches.items() for bank in m.banks}
+    for bank, river in banks.items():
+        # A bank meets what its river meets; it is never a target itself.
+        lines[bank] = matches[river].banks[bank]["geometry"]
+        partners[bank] = partners.get(river, set())
     found: dict[str, list[dict]] = {}
     # Two rounds: an end that reached only the extension of its partner in the
     # first round pulls the partner's end to the same corner in the second.
@@ -160,6 +168,9 @@ def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, pa
         for name, items in snaps.items():
             found.setdefault(name, []).extend(items)
     for name, geom in lines.items():
+        if name in banks:
+            matches[banks[name]].banks[name]["geometry"] = geom
+            continue
         m = matches[name]
         m.line.parts = list(getattr(geom, "geoms", [geom]))
         m.snaps = found.get(name, [])
@@ -198,7 +209,7 @@ def _print_summary(result: ImportResult, out: Path) -> None:
             for variant, ids in sorted(m.variants.items()):
                 print(f"  别名/方向变体 {variant} → {name}: {', '.join(map(str, sorted(ids)))}，请核实")
         else:
-            print(f"未匹配 {name}（保留原几何）")
+            print(f"未匹配 {name}（保留原几何）：{m.reason()}")
         for far in m.outside:
             print(f"  已忽略走廊外的同名路段 {far['name']}（距 {far['distance_km']} 公里）: "
                   f"{', '.join(map(str, far['way_ids']))}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -41,6 +42,13 @@ def compactness(poly: BaseGeometry) -> float:
     return 4 * math.pi * poly.area / poly.length ** 2 if poly.length else 0.0
 
 
+def _directed(source: BaseGeometry, target: BaseGeometry, step: float = 50.0) -> float:
+    """Largest distance from points along ``source`` to ``target``."""
+    lines = [g for g in shapely.get_parts(shapely.line_merge(source)) if g.length > 0]
+    points = [line.interpolate(d) for line in lines for d in np.arange(0.0, line.length + step, step)]
+    return max((target.distance(p) for p in points), default=0.0)
+
+
 def _suspect_side(built: BuiltArea, approx: BuiltArea | None) -> tuple[str, str]:
     """The side whose edge departs most from the approximate build (or is missing)."""
     missing = [e for e in built.edges if not e.length_m]
@@ -52,9 +60,10 @@ def _suspect_side(built: BuiltArea, approx: BuiltArea | None) -> tuple[str, str]
     worst, score = None, -1.0
     for edge in built.edges:
         twin = next((a for a in approx.edges if a.side == edge.side and a.written == edge.written), None)
-        if twin is None or edge.geometry_m is None or twin.geometry_m is None:
+        if twin is None or twin.geometry_m is None or twin.geometry_m.is_empty:
             continue
-        off = edge.geometry_m.hausdorff_distance(twin.geometry_m) / max(twin.feature.accuracy_m, 1.0)
+        # How far the line now used lies from where the approximate edge ran, in accuracies.
+        off = _directed(twin.geometry_m, edge.line_m) / max(twin.feature.accuracy_m, 1.0)
         if off > score:
             worst, score = edge, off
     if worst is None:

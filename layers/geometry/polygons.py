@@ -196,6 +196,16 @@ def line_merge_safe(geom: BaseGeometry | None) -> BaseGeometry | None:
 _ADJACENT = (("north", "east"), ("north", "west"), ("south", "east"), ("south", "west"))
 
 
+_STATUS_WORDS = {"osm": "来自 OpenStreetMap，端点未能接到相邻边界（数据缺失或提取范围不足）",
+                 "approximate": "为近似线", "derived": "取自区界"}
+
+
+def _origin(edges: list[Edge], side: str) -> str:
+    """Where a side's line comes from, so that a failure says why it may be short."""
+    return "，".join(f"“{e.feature.name}”{_STATUS_WORDS.get(e.feature.geometry_status, e.feature.geometry_status)}"
+                    for e in edges if e.side == side)
+
+
 def _enclosing_failure(name: str, edges: list[Edge], lines: dict, district_m, rays: dict) -> str:
     def names(side: str) -> str:
         return "、".join(e.feature.name for e in edges if e.side == side)
@@ -203,7 +213,7 @@ def _enclosing_failure(name: str, edges: list[Edge], lines: dict, district_m, ra
     for a, b in _ADJACENT:
         if a in lines and b in lines and not lines[a].intersects(lines[b]):
             return (f"{name}：{SIDE_NAMES[a]}侧的“{names(a)}”与{SIDE_NAMES[b]}侧的“{names(b)}”"
-                    "不相交，围不出区域，请核对这两个地物的位置或长度")
+                    f"不相交，围不出区域（{_origin(edges, a)}；{_origin(edges, b)}），请核对这两个地物的位置或长度")
     for side in lines:
         if _faces(lines, district_m, skip=side, rays=rays):
             return (f"{name}：{SIDE_NAMES[side]}侧的“{names(side)}”与其余边界围不出区域"
