@@ -53,6 +53,13 @@ def test_pdf_embeds_truetype_fonts_not_type3_outlines(overview_pdf):
     assert subtypes & {"/Type0", "/TrueType"}
 
 
+def test_pdf_embeds_one_regular_face_of_the_bundled_print_font(overview_pdf):
+    # each embedded face costs a font subsetting pass: the sheet must need exactly one
+    reader = PdfReader(io.BytesIO(overview_pdf.data))
+    fonts = {f.get_object()["/BaseFont"].split("+")[-1] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts == {"WeichengPrintSans-Regular"}
+
+
 @pytest.mark.parametrize("paper, size_pt", [("A4", (841.89, 595.28)), ("A3", (1190.55, 841.89))])
 def test_paper_sizes(data, paper, size_pt):
     box = PdfReader(io.BytesIO(print_map(data, paper=paper).data)).pages[0].mediabox

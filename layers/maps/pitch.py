@@ -153,7 +153,7 @@ class _Writer:
         if self.fig is None or self.y + height > A4_PORTRAIT_IN[1] - self.BOTTOM:
             self.page()
 
-    def text(self, text: str, size: float = 9.5, *, color: str = "#222222", bold: bool = False,
+    def text(self, text: str, size: float = 9.5, *, color: str = "#222222",
              indent: float = 0.0, gap: float = 0.06) -> None:
         """A wrapped paragraph."""
         line_h = size / 72 * 1.5
@@ -168,7 +168,7 @@ class _Writer:
         """A section heading with space above."""
         self._room(size / 72 * 3)
         self.y += 0.1
-        self.text(text, size, color="#a04000", bold=True, gap=0.08)
+        self.text(text, size, color="#a04000", gap=0.08)
 
 
 def _cover(w: _Writer, park: pd.Series, names: EnglishNames, industries_en: list[str]) -> None:
@@ -243,7 +243,7 @@ def _bounds_lines(park: pd.Series, names: EnglishNames, english: bool) -> list[s
 def _chinese_page(w: _Writer, park: pd.Series) -> None:
     w.page()
     w.heading("园区概况（中文）")
-    w.text(park["name"], 16, bold=True)
+    w.text(park["name"], 16)
     w.text(area_lines(park.get("area_ha"))[0], 11)
     w.text("面积在 EPSG:4549（CGCS2000 高斯-克吕格）中量算；1 公顷 = 15 亩。", 8, color="#666666")
     if isinstance(park.get("clause"), str) and park["clause"]:
@@ -260,7 +260,7 @@ def _chinese_page(w: _Writer, park: pd.Series) -> None:
 def _english_page(w: _Writer, park: pd.Series, names: EnglishNames, industries_en: list[str]) -> None:
     w.page()
     w.heading("The park in English")
-    w.text(names.name("park", park["name"]), 16, bold=True)
+    w.text(names.name("park", park["name"]), 16)
     w.text(f"Chinese name: {park['name']}", 9.5, color="#555555")
     w.text(area_lines(park.get("area_ha"))[1], 11)
     w.text("Area measured in EPSG:4549 (CGCS2000 Gauss-Krüger); 1 hectare = 2.471 acres = 15 mu.", 8,
