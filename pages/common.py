@@ -197,12 +197,18 @@ def sign_in_hint(what: str, role: str = "编辑") -> None:
 
 
 def _client() -> str | None:
-    """The browser's address, for the per-client sign-in limit."""
+    """The browser's address, for the per-client sign-in limit.
+
+    Behind the reverse proxy (README) every connection comes from the proxy, so the address the
+    proxy appended last to ``X-Forwarded-For`` is used; earlier entries are the client's own claim.
+    """
     try:
-        address = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        address = forwarded.split(",")[-1].strip() if isinstance(forwarded, str) and forwarded else \
+            st.context.ip_address
     except Exception:  # no browser behind this run (tests, bare mode)
         return None
-    return address if isinstance(address, str) else None
+    return address if isinstance(address, str) and address else None
 
 
 def _sign_out(db: Store, user: User) -> None:
