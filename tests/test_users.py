@@ -150,3 +150,12 @@ def test_the_first_admin_is_created_from_the_command_line(db_url):
                             "--password-stdin"], input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT,
                            env=env, timeout=60)
     assert again.returncode == 1 and "已存在" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_absurd_sign_in_input_is_just_a_failed_sign_in(db):
+    add_user(db, "alice", "editor", password=PASSWORD)
+    for name, password in (("名" * 300, PASSWORD), ("alice", "x" * 100_000), ("=1+1", "")):
+        with pytest.raises(SignInError, match="^用户名或密码错误。$"):
+            authenticate(db, name, password, client="10.0.0." + "9" * 300)
+    assert oidc_user(db, "a" * 240 + "@example.com") is None
+    assert list(entries(db)["action"][:4]) == ["sign_in_failed"] * 4

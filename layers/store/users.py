@@ -245,14 +245,14 @@ def authenticate(engine: Engine, username: str, password: str, *, client: str | 
         until = locked_until(conn, name, client, now)
         if until is not None:
             minutes = max(1, int((until - now).total_seconds() // 60) + 1)
-            audit.record(conn, name or "anonymous", "sign_in_failed", f"user {name}", detail="失败次数过多，已暂时锁定")
+            audit.record(conn, _actor(name), "sign_in_failed", f"user {name}", detail="失败次数过多，已暂时锁定")
             raise SignInError(f"登录失败次数过多，已暂时锁定。请约 {minutes} 分钟后再试，或联系管理员。")
         row = _row(conn, name) if name else None
-        password_ok = _verify(row.password_hash if row is not None else None, password or "")
+        password_ok = _verify(row.password_hash if row is not None else None, (password or "")[:MAX_PASSWORD + 1])
         ok = password_ok and bool(row.active)
         conn.execute(insert(login_attempts).values(username=name, at=now, ok=ok, client=(client or None) and client[:200]))
         if not ok:
-            audit.record(conn, name or "anonymous", "sign_in_failed", f"user {name}",
+            audit.record(conn, _actor(name), "sign_in_failed", f"user {name}",
                          detail="账户已停用" if row is not None and not row.active else "用户名或密码错误")
         else:
             if _hasher.check_needs_rehash(row.password_hash):
@@ -263,6 +263,11 @@ def authenticate(engine: Engine, username: str, password: str, *, client: str | 
             raise SignInError("该账户已停用，请联系管理员。")
         raise SignInError("用户名或密码错误。")
     return _user(row)
+
+
+def _actor(typed: str | None) -> str:
+    """Who a failed sign-in is logged as: what was typed, cut to the log's actor column."""
+    return (typed or "anonymous")[:64]
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
@@ -283,7 +288,7 @@ def oidc_user(engine: Engine, email: str | None, *, issuer: str = "") -> User | 
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         row = conn.execute(select(users).where(users.c.email == address)).first() if address else None
         ok = row is not None and bool(row.active)
-        audit.record(conn, row.username if ok else (address or "anonymous"), "sign_in" if ok else "sign_in_failed",
+        audit.record(conn, row.username if ok else _actor(address), "sign_in" if ok else "sign_in_failed",
                      f"user {row.username if row else address}",
                      detail=f"统一登录（OIDC）{issuer}".strip() if ok else "统一登录的邮箱没有对应的可用账户")
     return _user(row) if ok else None
