@@ -187,3 +187,8 @@ def test_a_distance_locator_is_kept_aside_not_read_as_a_side():
 def test_an_unbracketed_exclusion_is_a_note():
     b = parse_bounds("四至范围为东至污水处理厂东侧,西至001乡道不含")
     assert b.west == "001乡道" and b.notes == ["不含"]
+
+
+def test_clause_of_a_feature_first_text_starts_at_the_first_feature():
+    assert parse_bounds("位于杏乐路以东、银河路以西、北宫西街以南、胜利西街以北").clause == \
+        "杏乐路以东、银河路以西、北宫西街以南、胜利西街以北"

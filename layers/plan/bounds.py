@@ -302,17 +302,18 @@ def _side_phrase(chunk: str, started: bool = False) -> tuple[list[str], str, str
             return _sides_of(m.group(1)), m.group(2), chunk[:m.start()]
     tailed = _TAIL.sub("", chunk)
     lead = _LEAD.match(tailed)
-    body = _FEAT_TAIL.sub("", tailed[lead.end() if lead else 0:])
+    lead = lead.group() if lead else ""
+    body = _FEAT_TAIL.sub("", tailed[len(lead):])
     if started:
         body = re.sub(rf"(?<=以{_D})[之的].*$", "", body)
-    # The clause keeps its lead ("位于……以东"), as the plan's layers always have.
     m = _FEAT_FIRST.match(body)
     if m:
         name = m.group(1) if len(m.group(1)) <= 6 else _FEAT_LEAD.sub("", m.group(1))
-        return [_OPPOSITE[_DIR[d]] for d in re.findall(_D, m.group(2))], name, ""
+        lead += m.group(1)[:len(m.group(1)) - len(name)]
+        return [_OPPOSITE[_DIR[d]] for d in re.findall(_D, m.group(2))], name, lead
     m = _FEAT_SIDE.match(body)
     if m:
-        return [_OPPOSITE[_DIR[m.group(2)]]], m.group(1), ""
+        return [_OPPOSITE[_DIR[m.group(2)]]], m.group(1), lead
     return None
 
 
