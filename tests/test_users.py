@@ -159,3 +159,26 @@ def test_absurd_sign_in_input_is_just_a_failed_sign_in(db):
             authenticate(db, name, password, client="10.0.0." + "9" * 300)
     assert oidc_user(db, "a" * 240 + "@example.com") is None
     assert list(entries(db)["action"][:4]) == ["sign_in_failed"] * 4
+
+
+def test_signing_in_while_another_process_holds_the_database_gives_a_message(tmp_path, monkeypatch):
+    import sqlite3
+
+    from layers.store import engine as store_engine
+    from layers.store.engine import StoreError, get_engine, upgrade
+
+    path = tmp_path / "locked.sqlite3"
+    upgrade(get_engine(path))
+    add_user(get_engine(path), "alice", "editor", password=PASSWORD)
+    store_engine.dispose_all()
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_S", 1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="正被其他程序占用"):
+            authenticate(get_engine(path), "alice", PASSWORD)
+        assert get_user(get_engine(path), "alice").role == "editor"  # reading still works
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        store_engine.dispose_all()

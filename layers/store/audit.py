@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, or_, select
 
+from layers.store.engine import store_errors
 from layers.store.schema import audit_log, utcnow
 
 #: Actions the store writes; the review workflow adds its own (proposal, approve, restore…).
@@ -79,6 +80,7 @@ class AuditFilter:
     limit: int = 5000
 
 
+@store_errors
 def entries(engine: Engine, flt: AuditFilter = AuditFilter()) -> pd.DataFrame:
     """Log entries matching ``flt``, newest first."""
     query = select(audit_log).order_by(audit_log.c.at.desc(), audit_log.c.id.desc()).limit(flt.limit)
@@ -100,12 +102,14 @@ def entries(engine: Engine, flt: AuditFilter = AuditFilter()) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in audit_log.columns])
 
 
+@store_errors
 def actors(engine: Engine) -> list[str]:
     """Everyone who appears in the log, sorted."""
     with engine.connect() as conn:
         return sorted(conn.execute(select(audit_log.c.actor).distinct()).scalars())
 
 
+@store_errors
 def actions(engine: Engine) -> list[str]:
     """Every action key that appears in the log, sorted."""
     with engine.connect() as conn:

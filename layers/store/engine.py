@@ -8,6 +8,7 @@ message, in Chinese, says what is wrong and what to do.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import sys
@@ -170,6 +171,17 @@ def translated_errors(url: str) -> Iterator[None]:
         yield
     except (SQLAlchemyError, sqlite3.Error, CommandError, OSError) as exc:
         raise friendly_error(exc, url) from exc
+
+
+def store_errors(func):
+    """Decorate a function whose first argument is an ``Engine``: its database errors become StoreError."""
+
+    @functools.wraps(func)
+    def wrapper(engine: Engine, *args, **kwargs):
+        with translated_errors(engine.url.render_as_string(hide_password=False)):
+            return func(engine, *args, **kwargs)
+
+    return wrapper
 
 
 def _alembic_config(conn: Connection) -> Config:

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from layers.store import audit
+from layers.store.engine import store_errors
 from layers.store.schema import PERSON_MAX, ROLES, login_attempts, users, utcnow
 
 ROLE_LABELS = {"editor": "编辑", "approver": "审核", "admin": "管理员"}
@@ -135,6 +136,7 @@ def _row(conn: Connection, username: str):
     return conn.execute(select(users).where(users.c.username == normalise_username(username))).first()
 
 
+@store_errors
 def get_user(engine: Engine, username: str) -> User | None:
     """The account called ``username`` (case-insensitive), or None."""
     with engine.connect() as conn:
@@ -142,6 +144,7 @@ def get_user(engine: Engine, username: str) -> User | None:
     return _user(row) if row else None
 
 
+@store_errors
 def list_users(engine: Engine) -> pd.DataFrame:
     """Every account (without hashes), by name."""
     cols = [users.c.id, users.c.username, users.c.display_name, users.c.role, users.c.email, users.c.active,
@@ -151,6 +154,7 @@ def list_users(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[c.name for c in cols])
 
 
+@store_errors
 def add_user(engine: Engine, username: str, role: str, *, password: str | None = None,
              display_name: str | None = None, email: str | None = None, actor: str = "system") -> User:
     """Create an account. Without a password it can only sign in through OIDC (needs ``email``)."""
@@ -176,6 +180,7 @@ def _active_admins(conn: Connection) -> int:
                         .where(and_(users.c.role == "admin", users.c.active.is_(True)))).scalar_one()
 
 
+@store_errors
 def update_user(engine: Engine, username: str, *, actor: str, role: str | None = None, active: bool | None = None,
                 password: str | None = None, display_name: str | None = None, email: str | None = None) -> User:
     """Change an account's role, state, password, name or e-mail; refuses to remove the last admin."""
@@ -228,6 +233,7 @@ def locked_until(conn: Connection, username: str, client: str | None, now: datet
     return max(blocking) + FAILURE_WINDOW if blocking else None
 
 
+@store_errors
 def authenticate(engine: Engine, username: str, password: str, *, client: str | None = None,
                  now: datetime | None = None) -> User:
     """The account for a name and password, or :class:`SignInError` (the message never says which was wrong).
@@ -278,6 +284,7 @@ def _verify(password_hash: str | None, password: str) -> bool:
         return False
 
 
+@store_errors
 def oidc_user(engine: Engine, email: str | None, *, issuer: str = "") -> User | None:
     """The active account whose e-mail the identity provider vouched for, recording the sign-in.
 
