@@ -8,6 +8,8 @@ from layers.details import accuracy_text, area_text
 from layers.geometry.geojson_io import dumps, feature_collection
 from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.review.preview import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
+from layers.geometry.coverage import osm_coverage_table
+from layers.paths import GEODATA
 from pages._print import print_map_buttons
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
 
@@ -64,3 +66,11 @@ with map_col:
     show_map(m, key="zones_map", feature_groups=[edges_group(edges, basemap), *preview_groups],
              center=center, zoom=zoom, returned=())
     print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
+
+st.markdown("#### 覆盖情况 / OSM coverage")
+coverage_table = osm_coverage_table(GEODATA / "report.json")
+if coverage_table:
+    st.caption("每个边界地物：所用 OpenStreetMap 路段、OSM 覆盖所需边界的比例、推断（无名）路段、名称变体与端点延伸。")
+    st.dataframe(coverage_table, hide_index=True, width="stretch")
+else:
+    st.caption("尚未导入 OpenStreetMap 数据：边界来自近似线和区界（导入方法见 README）。")

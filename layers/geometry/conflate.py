@@ -25,7 +25,7 @@ from shapely.ops import unary_union
 from layers.geometry.centreline import CentreLine, bank_line, centre_line, extend_line
 from layers.geometry.crs import to_metric
 from layers.geometry.gazetteer import GazetteerFeature
-from layers.geometry.names import classify
+from layers.geometry.names import classify, split_name
 from layers.geometry.osm_read import OsmData
 
 #: Added to a feature's accuracy to make its corridor, in metres.
@@ -53,6 +53,7 @@ class MetricWays:
     tree: shapely.STRtree
     by_name: dict[str, list[int]]
     water: list[BaseGeometry]
+    by_base: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: OsmData) -> "MetricWays":
@@ -63,7 +64,15 @@ class MetricWays:
             for name in names:
                 by_name.setdefault(name, []).append(i)
         water = [to_metric(w) for w in data.water]
-        return cls(data, np.asarray(geoms), shapely.STRtree(geoms), by_name, water)
+        by_base: dict[str, list[str]] = {}
+        for name in by_name:
+            by_base.setdefault(split_name(name).base, []).append(name)
+        return cls(data, np.asarray(geoms), shapely.STRtree(geoms), by_name, water, by_base)
+
+    def related_names(self, wanted: set[str]) -> list[str]:
+        """Names in the extract that share a base with a wanted name (candidates for matching)."""
+        found = {n for w in wanted for n in self.by_base.get(split_name(w).base, [])}
+        return sorted(found | (wanted & self.by_name.keys()))
 
 
 @dataclass
@@ -129,19 +138,19 @@ def corridor(feature: GazetteerFeature) -> tuple[LineString, BaseGeometry, float
     return guide, guide.buffer(reach, quad_segs=2), reach
 
 
-def _direction(line: BaseGeometry) -> np.ndarray:
-    coords = shapely.get_coordinates(line)
-    v = coords[-1] - coords[0]
-    n = np.hypot(*v)
-    return v / n if n else v
-
-
-def _parallel(a: BaseGeometry, guide: LineString) -> bool:
-    mid = a.interpolate(0.5, normalized=True)
-    s = guide.project(mid)
-    local = LineString([guide.interpolate(max(s - 50, 0)), guide.interpolate(min(s + 50, guide.length))])
-    cos = abs(float(_direction(a) @ _direction(local)))
-    return cos >= np.cos(np.radians(BRIDGE_ANGLE_DEG))
+def _parallel(geoms: np.ndarray, guide: LineString) -> np.ndarray:
+    """Which lines run within :data:`BRIDGE_ANGLE_DEG` of the guide's local direction (vectorised)."""
+    if not len(geoms):
+        return np.zeros(0, bool)
+    first = shapely.get_coordinates(shapely.get_point(geoms, 0))
+    last = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    at = shapely.line_locate_point(guide, shapely.line_interpolate_point(geoms, 0.5, normalized=True))
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(guide, np.minimum(at + 50, guide.length)))
+    behind = shapely.get_coordinates(shapely.line_interpolate_point(guide, np.maximum(at - 50, 0)))
+    way, local = last - first, ahead - behind
+    norm = np.hypot(*way.T) * np.hypot(*local.T)
+    cos = np.abs(np.einsum("ij,ij->i", way, local)) / np.where(norm > 0, norm, 1)
+    return (cos >= np.cos(np.radians(BRIDGE_ANGLE_DEG))) & (norm > 0)
 
 
 def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.ndarray, match: FeatureMatch):
@@ -179,7 +188,8 @@ def _bridge(used: list[int], unnamed: list[int], ways: MetricWays, guide: LineSt
     """Unnamed ways that continue the named ones (connected, same direction), grown step by step."""
     if not used or not unnamed:
         return []
-    pool = {i: ways.geoms[i] for i in unnamed if _parallel(ways.geoms[i], guide)}
+    keep = _parallel(ways.geoms[unnamed], guide)
+    pool = {i: ways.geoms[i] for i, ok in zip(unnamed, keep.tolist()) if ok}
     if not pool:
         return []
     keys = list(pool)
@@ -200,10 +210,10 @@ def _bridge(used: list[int], unnamed: list[int], ways: MetricWays, guide: LineSt
 
 
 def _outside(feat: GazetteerFeature, ways: MetricWays, inside: set[int], guide: LineString,
-             match: FeatureMatch, names: list[str]) -> None:
+             match: FeatureMatch) -> None:
     """Same-named (or variant) ways outside the corridor: listed with their distance."""
     wanted = {feat.name, *[a for a in feat.aliases if not a.endswith("岸")]}
-    for name in names:
+    for name in ways.related_names(wanted):
         if classify(name, wanted) not in ("exact", "variant"):
             continue
         far = [i for i in ways.by_name[name] if i not in inside and compatible(feat.kind, ways.data.tags[i])]
@@ -213,14 +223,14 @@ def _outside(feat: GazetteerFeature, ways: MetricWays, inside: set[int], guide: 
                                   "distance_km": round(dist / 1000, 1)})
 
 
-def match_feature(feat: GazetteerFeature, ways: MetricWays, names: list[str]) -> FeatureMatch:
+def match_feature(feat: GazetteerFeature, ways: MetricWays) -> FeatureMatch:
     """Match one gazetteer feature against the extract."""
     match = FeatureMatch(feat.name, feat.kind)
     guide, corr, reach = corridor(feat)
     inside = ways.tree.query(corr, predicate="intersects") if len(ways.geoms) else np.array([], int)
     match.corridor_ways = len(inside)
     used, unnamed = _classify_candidates(feat, ways, inside, match)
-    _outside(feat, ways, set(inside.tolist()), guide, match, names)
+    _outside(feat, ways, set(inside.tolist()), guide, match)
     bridged = _bridge(used, unnamed, ways, guide)
     match.way_ids = sorted({int(ways.data.ids[i]) for i in used})
     match.inferred_ids = sorted({int(ways.data.ids[i]) for i in bridged} - set(match.way_ids))

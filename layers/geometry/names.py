@@ -10,6 +10,7 @@ miss*: listed for the planner, never used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Generic words, longest first so that 大街 wins over 街.
 _GENERICS = ("铁路", "大街", "大道", "支线", "路", "街", "道", "线", "河", "坝", "渠")
@@ -25,6 +26,7 @@ class NameParts:
     generic: str
 
 
+@lru_cache(maxsize=200_000)
 def split_name(name: str) -> NameParts:
     """Split ``name`` into (base, direction, generic).
 

@@ -135,12 +135,11 @@ def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
              partners: dict[str, set[str]] | None = None) -> dict[str, FeatureMatch]:
     """Match every feature, then snap line ends to their corner partners and the district border."""
     ways = MetricWays.from_data(data)
-    names = sorted(ways.by_name)
     matches: dict[str, FeatureMatch] = {}
     for k, feat in enumerate(gazetteer.features):
         if feat.kind in _SKIP_KINDS:
             continue
-        matches[feat.name] = match_feature(feat, ways, names)
+        matches[feat.name] = match_feature(feat, ways)
         if (k + 1) % 10 == 0:
             log(f"      已匹配 {k + 1}/{len(gazetteer.features)} 个地物…")
     _snap(matches, gazetteer, district_m, partners)

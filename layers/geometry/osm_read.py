@@ -24,7 +24,7 @@ NAME_KEYS = ("name", "name:zh", "name:zh-Hans", "name:zh-CN", "alt_name", "old_n
 KIND_KEYS = ("highway", "railway", "waterway", "man_made")
 _KEEP_KEYS = (*KIND_KEYS, "junction", "oneway")
 _ROUTES = {"railway", "train", "tracks", "light_rail", "road"}
-_PROGRESS_EVERY = 250_000
+_PROGRESS_EVERY = 50_000
 _HSTORE_RE = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 
 
@@ -40,6 +40,7 @@ class OsmData:
     names: list[tuple[str, ...]] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     coords: list[list[tuple[float, float]]] = field(default_factory=list)
+    wkb: list = field(default_factory=list)
     water_ids: list[str] = field(default_factory=list)
     water: list = field(default_factory=list)
     geoms: np.ndarray | None = None
@@ -49,6 +50,9 @@ class OsmData:
 
     def finish(self) -> "OsmData":
         """Build the line geometries (one vectorised call)."""
+        if self.geoms is None and self.wkb:
+            self.geoms = shapely.from_wkb(np.asarray(self.wkb, dtype=object))
+            self.wkb = []
         if self.geoms is None:
             flat = [c for cs in self.coords for c in cs]
             index = np.repeat(np.arange(len(self.coords)), [len(cs) for cs in self.coords])
@@ -82,14 +86,17 @@ def _read_pyosmium(path: Path, log: Callable[[str], None]) -> OsmData:
     route_names: dict[int, tuple[str, ...]] = {}
     wkb = osmium.geom.WKBFactory()
     processor = (osmium.FileProcessor(str(path)).with_locations()
-                 .with_areas(osmium.filter.KeyFilter("natural", "waterway")))
+                 .with_areas(osmium.filter.KeyFilter("natural", "waterway"))
+                 # Nodes only feed the location index: keep them out of the Python loop.
+                 .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY | osmium.osm.RELATION
+                                                         | osmium.osm.AREA)))
     count = 0
     for obj in processor:
         count += 1
         if count % _PROGRESS_EVERY == 0:
-            log(f"      已读取 {count:,} 个 OSM 对象（路段 {len(data):,} 条）…")
+            log(f"      已读取 {count:,} 条路段/关系（保留道路、铁路、河流路段 {len(data):,} 条）…")
         if obj.is_way():
-            _add_way(data, obj)
+            _add_way(data, obj, wkb)
         elif obj.is_relation():
             _add_route(route_names, obj)
         elif obj.is_area() and _is_water(obj.tags):
@@ -102,25 +109,31 @@ def _read_pyosmium(path: Path, log: Callable[[str], None]) -> OsmData:
         extra = route_names.get(way_id)
         if extra:
             data.names[i] = tuple(dict.fromkeys((*data.names[i], *extra)))
-    log(f"      共读取 {count:,} 个 OSM 对象：路段 {len(data):,} 条，水域面 {len(data.water)} 个")
+    log(f"      共读取 {count:,} 条路段/关系/面：道路、铁路、河流路段 {len(data):,} 条，水域面 {len(data.water)} 个")
     return data
 
 
-def _add_way(data: OsmData, way) -> None:
+def _add_way(data: OsmData, way, wkb) -> None:
     tags = way.tags
     if not any(k in tags for k in KIND_KEYS):
         return
-    coords = []
-    for node in way.nodes:
-        loc = node.location
-        if loc.valid():
-            coords.append((loc.lon, loc.lat))
-    if len(coords) < 2:
-        return
+    try:  # built in C++; fails on missing nodes (a cut extract) or a single point
+        data.wkb.append(wkb.create_linestring(way))
+    except (RuntimeError, osmium_errors()):
+        coords = [(n.location.lon, n.location.lat) for n in way.nodes if n.location.valid()]
+        if len(set(coords)) < 2:
+            return
+        data.wkb.append(shapely.to_wkb(shapely.LineString(coords)))
     data.ids.append(way.id)
     data.names.append(_names(tags))
     data.tags.append({k: tags.get(k) for k in _KEEP_KEYS if k in tags})
-    data.coords.append(coords)
+
+
+def osmium_errors() -> type:
+    """The exception pyosmium raises for a node without a location."""
+    import osmium
+
+    return osmium.InvalidLocationError
 
 
 def _add_route(route_names: dict, rel) -> None:
