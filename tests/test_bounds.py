@@ -192,3 +192,18 @@ def test_an_unbracketed_exclusion_is_a_note():
 def test_clause_of_a_feature_first_text_starts_at_the_first_feature():
     assert parse_bounds("位于杏乐路以东、银河路以西、北宫西街以南、胜利西街以北").clause == \
         "杏乐路以东、银河路以西、北宫西街以南、胜利西街以北"
+
+
+@pytest.mark.parametrize("text, want", [
+    ("东起白浪河，西止清平路", {"east": ["白浪河"], "west": ["清平路"]}),
+    ("东起白浪河，西止于清平路，南达高家街，北抵胶济铁路为止",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("东至白浪河、西至清平路、南至高家街、北至胶济铁路所围合的区域",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("东至白浪河、西至清平路、南至高家街、北至胶济铁路围合的区域",
+     {"east": ["白浪河"], "west": ["清平路"], "south": ["高家街"], "north": ["胶济铁路"]}),
+    ("清平路以东地区", {"west": ["清平路"]}),
+])
+def test_more_verbs_and_closings(text, want):
+    b = parse_bounds(text)
+    assert {side: b.features(side) for side in ALL_SIDES if b.features(side)} == want

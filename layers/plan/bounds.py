@@ -57,7 +57,7 @@ QUALIFIERS = ("道路中心线", "中心线", "道路红线", "红线", "边线"
 
 _D = "[东西南北]"
 _DIST = r"\d+(?:\.\d+)?(?:米|公里|km|m)处?"
-_QUAL_POSITION = (rf"{_D}{{1,2}}(?:岸|侧绿化带|侧|边界|边线|围墙|墙|段)|中段|路{_D}绿化带|左岸|右岸|"
+_QUAL_POSITION = (rf"{_D}{{1,2}}(?:岸|侧绿化带|侧|边界|边线|边|面|围墙|墙|段)|中段|路{_D}绿化带|左岸|右岸|"
                   r"道路中心线|中心线|道路红线|红线|边线|一线|沿线|外侧|延长线|堤")
 _QUAL_OFFSET = rf"以{_D}{{1,2}}(?:{_DIST})?|{_D}{{1,2}}侧?{_DIST}"
 # Not after 往/向: "沅江岸往北500米" is a line drawn from the bank, not a side of it.
@@ -73,7 +73,7 @@ _FEATURE_SUFFIX = re.compile(
 # ASCII "?" is left out: captured pages use it for lost characters ("国道?? G335").
 _SEPARATORS = "、，,；;。：:！!？\n"
 _CHUNK = re.compile(rf"[^{_SEPARATORS}]+")
-_VERB = r"贴临|紧邻|毗邻|毗连|至|起|到|抵|临|邻|接|连|靠|濒|傍|依|毗|(?<=[侧面边界])(?:为|是)"
+_VERB = r"贴临|紧邻|毗邻|毗连|止于|至|起|止|到|抵|达|临|邻|接|连|靠|濒|傍|依|毗|(?<=[侧面边界])(?:为|是)"
 _DIRS = rf"{_D}{{1,2}}(?:(?:侧|面|边)?(?:和|及|、){_D}{{1,2}})*"
 # A direction word not glued to a place name before it ("山东至" is a province) nor
 # a heading ("再向南至" walks a perimeter).
@@ -87,10 +87,10 @@ _FEAT_SIDE = re.compile(rf"^(.+?)(?<![与和及、])({_D})侧$")
 _LEAD = re.compile(r"^.*?(?:位于|地处|范围(?:调整|仍|确定)?(?:为|是)|四至范围|四至(?:为|是)?|范围)")
 _LIST_PREFIX = re.compile(r"^(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十\d]{1,3}[、.．]"
                           r"|[①-⑳⑴-⒇])")
-_TAIL = re.compile(r"(?:范围内.*|的(?:部分)?(?:围合|合围)?(?:区域|地块|范围).*|(?:部分)?(?:围合|合围)区域.*"
-                   r"|相关地块|以内|之间的?(?:区域|地块|范围))$")
+_TAIL = re.compile(r"(?:范围内.*|的?(?:部分)?所?(?:围合|围成|合围)(?:而成)?的?(?:区域|地块|范围|用地).*"
+                   r"|的(?:部分)?(?:区域|地块|范围).*|相关地块|以内|为止|之间的?(?:区域|地块|范围))$")
 #: After "X以东": a bare 区域/地块 closes the clause too ("清平路以西区域").
-_FEAT_TAIL = re.compile(r"(?<=以[东西南北])(?:区域|地块|范围|片区)$")
+_FEAT_TAIL = re.compile(r"(?<=以[东西南北])(?:区域|地块|范围|片区|地区|区块|用地|一带)$")
 #: Words that open the prose after a clause ("以小商品城……为基础", "依托……").
 _PROSE_START = re.compile(r"(?:以|依托|依靠|围绕|立足|发挥|突出|打造|构建|建设|重点|主要|聚焦|导入|引进|招引|"
                           r"发展|推进|加快|形成|包括|其中|涉及|共|总|面积|约|是|为|由|在|将|与|并|及)")
@@ -101,7 +101,7 @@ _ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|毗连|相连|相接|相�
 _EXCLUSION = re.compile(r"(?:不含|不包括).*$")
 #: What may stand before the first feature-first name ("……系就中山高速公路以南").
 _FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
-_ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|止于|起点|终点")
+_ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|起点|终点")
 #: A place given by a distance ("百灵庙镇以西50公里处"): it locates, it bounds nothing.
 _LOCATOR = re.compile(rf"以?{_D}{{1,2}}{_DIST}")
 _DASHES = re.compile(r"(?<![A-Za-z0-9])[—–―\-~～]+(?![A-Za-z0-9])")
