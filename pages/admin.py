@@ -82,10 +82,15 @@ with users_tab:
 with log_tab:
     st.caption("每次写入（登录、导入、删除与撤销、指标记录、用户修改、提案与审批）都记在这里。"
                "日志只能追加：本程序不提供修改或删除，数据库也会拒绝。时间为 UTC。")
+    try:
+        logged_actors, logged_actions = actors(db.engine), actions(db.engine)
+    except StoreError as exc:
+        st.error(str(exc))
+        st.stop()
     c1, c2, c3, c4 = st.columns(4)
-    actor = c1.selectbox("操作人", [""] + actors(db.engine), format_func=lambda a: a or "全部", key="log_actor")
+    actor = c1.selectbox("操作人", [""] + logged_actors, format_func=lambda a: a or "全部", key="log_actor")
     known = dict(ACTION_LABELS)
-    options = [""] + list(known) + [a for a in actions(db.engine) if a not in known]
+    options = [""] + list(known) + [a for a in logged_actions if a not in known]
     action = c2.selectbox("操作", options, format_func=lambda a: known.get(a, a) if a else "全部", key="log_action")
     days = c3.date_input("日期范围", value=(date.today() - timedelta(days=30), date.today()), key="log_days")
     text = c4.text_input("包含文字", key="log_text", max_chars=200)
