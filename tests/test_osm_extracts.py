@@ -164,3 +164,21 @@ def test_t_junction_gaps_are_snapped_with_a_notice(tmp_path_factory):
     assert len(snaps) >= 40
     assert all(0 < s["distance_m"] <= osm.SNAP_TOL_M for s in snaps)
     assert "延伸" in out and "OpenStreetMap 覆盖情况" in result.files["report.txt"]
+
+
+def test_review_page_table_lists_osm_features_after_an_import(tmp_path_factory, tmp_path):
+    from layers.geometry.coverage import osm_coverage_table
+
+    _, _, result = run_case(tmp_path_factory, "all")
+    report = tmp_path / "report.json"
+    report.write_text(result.files["report.json"], encoding="utf-8")
+    rows = {r["地物"]: r for r in osm_coverage_table(report)}
+    assert rows["长松路"]["来源"] == "osm" and rows["长松路"]["OSM 覆盖"].endswith("%")
+    assert rows["长松路"]["名称变体"] == "长松北路、长松南路"
+    assert rows["昌乐界"]["来源"] == "derived" and rows["昌乐界"]["OSM 覆盖"] == "—"
+    # Before any import (the embedded data) the page shows no table, only a caption.
+    assert osm_coverage_table(tmp_path / "missing.json") == []
+    report.write_text(json.dumps({"checks": [], "coverage": [
+        {"feature": "长松路", "geometry_status": "approximate", "areas": [], "osm_share": 0.0, "osm_way_ids": []}]}),
+        encoding="utf-8")
+    assert osm_coverage_table(report) == []
