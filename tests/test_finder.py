@@ -172,11 +172,17 @@ def test_malformed_synonym_table_is_reported_with_line_numbers(tmp_path):
         load_synonyms(path)
 
 
-def test_english_names_cover_every_area_and_feature(data):
+def test_english_names_cover_every_area_and_the_features_that_bound_the_parks(data):
     table = load_names()
-    for kind, frame in (("park", data.parks), ("zone", data.zones), ("feature", data.gazetteer)):
+    for kind, frame in (("park", data.parks), ("zone", data.zones)):
         missing = [n for n in frame["name"] if table.get(kind, n) is None]
         assert not missing, f"{kind} without reviewed English name: {missing}"
+    # the pitch pack names each park's bounding roads in English
+    bounding = {e["feature"] for b in data.parks["bounds"] if isinstance(b, dict)
+                for side in b.values() for e in side or [] if e.get("feature")}
+    assert len(bounding) >= 20
+    missing = sorted(f for f in bounding if table.get("feature", f) is None)
+    assert not missing, f"bounding features without reviewed English name: {missing}"
     for row in data.parks.itertuples():
         assert table.get("positioning", row.positioning), f"positioning of {row.name} has no translation"
         assert all(table.get("industry", i) for i in row.industries), row.name

@@ -26,7 +26,7 @@ from layers.data import Layers
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU
 from layers.invest.finder import Synonym, load_synonyms
 from layers.invest.names import EnglishNames, load_names
-from layers.maps.print import (MM_PER_INCH, PrintError, SOURCES, add_north_arrow, add_scale_bar, draw_map,
+from layers.maps.print import (DRAW_LOCK, MM_PER_INCH, PrintError, SOURCES, add_north_arrow, add_scale_bar, draw_map,
                                font_family, rc, scale_denominator, status_label)
 from layers.plan.bounds import SIDE_NAMES, SIDES
 from layers.plan.projects import STATUS_LABELS
@@ -344,7 +344,7 @@ def pitch_pack(data: Layers, park_name: str, *, projects: gpd.GeoDataFrame | Non
     linked = park_projects(data.projects if projects is None else projects, park_name)
     targets = park_targets(data.targets, park, synonyms)
     buf = io.BytesIO()
-    with matplotlib.rc_context(rc(font_family())):
+    with DRAW_LOCK, matplotlib.rc_context(rc(font_family())):
         with PdfPages(buf, metadata={"Title": f"{park_name} · {names.name('park', park_name)} · 招商推介资料",
                                      "Creator": "潍城区规划地图"}) as pdf:
             w = _Writer(pdf, f"{park_name} · {names.name('park', park_name)}", when)

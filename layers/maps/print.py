@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -57,6 +58,11 @@ SOURCES = ("资料来源：《潍坊市潍城区国民经济和社会发展第�
            "道路与河流：项目组示意线位（未经测绘）或 OpenStreetMap（© OpenStreetMap 贡献者，ODbL）。")
 APPROX_NOTE = ("注意：片区、园区范围依据规划“四至”文字和示意道路线位绘制，为近似范围（虚线），误差约 500–1500 米，"
                "不是测绘成果，不得作为用地审批依据。")
+
+
+#: matplotlib's rc settings are process-wide: sheets are drawn one at a time so that concurrent
+#: sessions of the server never see each other's settings.
+DRAW_LOCK = threading.Lock()
 
 
 class PrintError(RuntimeError):
@@ -394,7 +400,7 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
     family = font_family()
     w_mm, h_mm = PAPERS_MM[paper]
     k = w_mm / PAPERS_MM["A4"][0]  # text grows with the sheet
-    with matplotlib.rc_context(rc(family)):
+    with DRAW_LOCK, matplotlib.rc_context(rc(family)):
         fig = Figure(figsize=(w_mm / MM_PER_INCH, h_mm / MM_PER_INCH))
         ax = fig.add_axes((0.03, 0.1, 0.70, 0.8))
         ax.set_xticks([])
