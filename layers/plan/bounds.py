@@ -99,6 +99,8 @@ _ROAD_NAME = re.compile(r"(?:路|街|道|巷|河|江|渠|沟|线|桥|高速|铁�
 _ADJ_TAIL = re.compile(r"与.+?(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
 #: An unbracketed exclusion after a feature: "001乡道不含", "……北侧不含243省道及两侧绿化带".
 _EXCLUSION = re.compile(r"(?:不含|不包括).*$")
+#: Administrative names glued in front of a road ("无锡市新吴区旺庄街道机场路").
+_ADMIN_PREFIX = re.compile(r"^(?:\S{1,8}?(?:省|市|区|县|镇|乡|街道))+")
 #: What may stand before the first feature-first name ("……系就中山高速公路以南").
 _FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
 _ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|起点|终点")
@@ -308,13 +310,33 @@ def _side_phrase(chunk: str, started: bool = False) -> tuple[list[str], str, str
         body = re.sub(rf"(?<=以{_D})[之的].*$", "", body)
     m = _FEAT_FIRST.match(body)
     if m:
-        name = m.group(1) if len(m.group(1)) <= 6 else _FEAT_LEAD.sub("", m.group(1))
+        name = _feature_first_name(m.group(1))
         lead += m.group(1)[:len(m.group(1)) - len(name)]
         return [_OPPOSITE[_DIR[d]] for d in re.findall(_D, m.group(2))], name, lead
     m = _FEAT_SIDE.match(body)
-    if m:
+    # "丰惠路与泾桂路西北侧" is a corner of a crossing: it locates, it bounds nothing.
+    if m and not re.search(rf"{_D}$", m.group(1)):
         return [_OPPOSITE[_DIR[m.group(2)]]], m.group(1), lead
     return None
+
+
+def _feature_first_name(text: str) -> str:
+    """The feature in front of "以东": without "……位于" and administrative prefixes.
+
+    In "无锡市新吴区旺庄街道机场路以东" nothing separates the place from the
+    road, so a long name loses its leading 市/区/街道 names.
+    """
+    if len(text) <= 6:
+        return text
+    name = _FEAT_LEAD.sub("", text)
+    bare = _ADMIN_PREFIX.sub("", name)
+    return bare if len(bare) >= 2 and re.search(r"(?:路|街|巷|大道|公路|高速)$", bare) else name
+
+
+def _is_stretch(chunk: str) -> bool:
+    """True for a road's own extent ("艺城中路北起新35省道"), not an area's side."""
+    m = _DIR_FIRST.search(chunk)
+    return bool(m and _ROAD_NAME.search(chunk[:m.start()]))
 
 
 def _split_features(text: str) -> list[str]:
@@ -433,9 +455,18 @@ def parse_bounds(text: str) -> Bounds:
     chunks = [(m, c) for m, c in chunks if c]
     reader = _Reader(kept)
     span: list[int | None] = [None, None]
+    stretch = False
     for i, (m, chunk) in enumerate(chunks):
         start = m.start() + m.group().find(chunk)
+        if _is_stretch(chunk):
+            if reader.found:
+                break
+            stretch = True
+            continue
         hit = _side_phrase(chunk, started=bool(reader.found))
+        if stretch and hit:
+            continue  # the rest of a road's extent ("…北起A路，南至B路")
+        stretch = False
         if hit:
             sides, features, lead = hit
             start += len(lead)
@@ -460,9 +491,13 @@ def parse_bounds(text: str) -> Bounds:
 
 
 def _between_sides(chunk: str, rest: list) -> bool:
-    """True for a short name between two sides ("东至……集体土地、牛大刚，西至……")."""
-    return (len(chunk) <= 12 and not _is_prose(chunk) and bool(rest)
-            and _side_phrase(rest[0][1], started=True) is not None)
+    """True for short names between two sides ("南至万瑞和、金通、金艺实业，西至……")."""
+    for _, following in [(None, chunk), *rest]:
+        if len(following) > 12 or _is_prose(following) or _ROUTE.search(following):
+            return False
+        if following is not chunk and _side_phrase(following, started=True) is not None:
+            return True
+    return False
 
 
 def _bounds(reader: _Reader, clause: str, notes: list[str]) -> Bounds:
