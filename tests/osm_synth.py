@@ -19,6 +19,9 @@ which can be switched on alone:
 ``namesake``     a 东风街 15 km away (same name as an alias of 东风西街)
 ``noise``        200 unrelated local roads
 
+and, outside ``QUIRKS`` (for one test), ``no_river_line``: the river only as a
+water area, without its ``waterway=river`` centre line.
+
 ``make_extract`` writes .osm (XML) or .osm.pbf, chosen by the file name.
 Run as a script to write one: ``python -m tests.osm_synth out.osm.pbf``.
 """
@@ -245,8 +248,9 @@ def _rail(w: _Writer, name: str, line: LineString, quirks: set[str]) -> None:
 
 
 def _river(w: _Writer, name: str, line: LineString, quirks: set[str]) -> None:
-    pieces = _pieces(_densify(line), w.rng, "split" in quirks, 1)
-    _emit_chain(w, pieces, lambda k, p: {"waterway": "river", "name": name}, "broken" in quirks)
+    if "no_river_line" not in quirks:
+        pieces = _pieces(_densify(line), w.rng, "split" in quirks, 1)
+        _emit_chain(w, pieces, lambda k, p: {"waterway": "river", "name": name}, "broken" in quirks)
     if "river" not in quirks:
         return
     # Mapped water areas are valid polygons: no jitter here, which could make the ring cross itself.

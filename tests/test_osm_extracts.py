@@ -151,6 +151,15 @@ def test_west_bank_comes_from_the_riverbank_polygon(tmp_path_factory):
     assert "relation/" in east["source"]
 
 
+def test_a_riverbank_polygon_alone_still_gives_the_bank(tmp_path_factory):
+    out, _, result = run_case(tmp_path_factory, ("river", "no_river_line"))
+    assert "未匹配 白浪河（保留原几何）" in out
+    east = areas(result)["永安片区"]["properties"]["bounds"]["east"][0]
+    assert east["feature"] == "白浪河西岸" and east["geometry_status"] == "osm"
+    assert failures(result) == []
+    assert distances(result)["永安片区"] <= TOLERANCE_M + RIVER_HALF_WIDTH_M
+
+
 def test_without_a_riverbank_polygon_the_report_says_what_was_used(tmp_path_factory):
     out, _, result = run_case(tmp_path_factory, ("split",))
     bank = [c for c in result.checks if c["check"] == "bank" and c["area"] == "永安片区"]

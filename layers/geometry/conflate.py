@@ -235,31 +235,35 @@ def match_feature(feat: GazetteerFeature, ways: MetricWays) -> FeatureMatch:
     match.way_ids = sorted({int(ways.data.ids[i]) for i in used})
     match.inferred_ids = sorted({int(ways.data.ids[i]) for i in bridged} - set(match.way_ids))
     match.slip_ids = sorted(set(match.slip_ids))
-    if not used:
-        return match
-    named = shapely.intersection(unary_union(ways.geoms[used]), corr)
-    lines = shapely.intersection(unary_union(ways.geoms[used + bridged]), corr)
-    match.line = centre_line(guide, lines, half_width=reach, named=named)
-    if feat.kind == "river" and match.matched:
+    if used:
+        named = shapely.intersection(unary_union(ways.geoms[used]), corr)
+        lines = shapely.intersection(unary_union(ways.geoms[used + bridged]), corr)
+        match.line = centre_line(guide, lines, half_width=reach, named=named)
+    if feat.kind == "river":
         _banks(feat, ways, match)
     return match
 
 
 def _banks(feat: GazetteerFeature, ways: MetricWays, match: FeatureMatch) -> None:
-    """Bank lines from water areas for the banks the gazetteer knows (白浪河西岸)."""
-    centre = max(match.line.parts, key=lambda p: p.length)
+    """Bank lines from water areas for the banks the gazetteer knows (白浪河西岸).
+
+    Without an OSM centre line, the feature's own line (for 白浪河 the district
+    border that follows it) says where the river runs.
+    """
+    centre = max(match.line.parts, key=lambda p: p.length) if match.matched else guide_line(feat)
     near = [(i, w) for i, w in enumerate(ways.water) if w.intersects(centre.buffer(50))]
     for alias in feat.aliases:
         bank = alias[len(feat.name):] if alias.startswith(feat.name) else ""
         if bank not in _BANK_DIRECTIONS:
             continue
+        instead = "河道中心线" if match.matched else "原有几何（区界）"
         if not near:
             match.notes.append(f"提取文件中没有“{feat.name}”的河道面（natural=water + water=river），"
-                               f"“{alias}”改用河道中心线")
+                               f"“{alias}”改用{instead}")
             continue
         line = bank_line(centre, unary_union([w for _, w in near]), _BANK_DIRECTIONS[bank])
         if line is None:
-            match.notes.append(f"河道面未覆盖“{feat.name}”中心线的{bank}，“{alias}”改用河道中心线")
+            match.notes.append(f"河道面未覆盖“{feat.name}”的{bank}，“{alias}”改用{instead}")
             continue
         match.banks[alias] = {"geometry": line, "water_ids": [ways.data.water_ids[i] for i, _ in near]}
 

@@ -185,10 +185,11 @@ def import_extract(data: OsmData, inputs: Path, log=print) -> ImportResult:
     features = []
     for feat in gazetteer.features:
         match = matches.get(feat.name)
-        if match is None or not match.matched:
+        if match is None:
             continue
-        features.append({"properties": _feature_props(feat, match, _observed(match)),
-                         "geometry": to_wgs84(match.line.geometry)})
+        if match.matched:
+            features.append({"properties": _feature_props(feat, match, _observed(match)),
+                             "geometry": to_wgs84(match.line.geometry)})
         for bank, info in sorted(match.banks.items()):
             features.append({"properties": {
                 "name": bank, "aliases": [], "kind": "river",
