@@ -10,6 +10,8 @@ import streamlit as st
 PAGES = [
     ("pages/overview.py", "总览", ":material/map:"),
     ("pages/zones.py", "片区审查", ":material/fact_check:"),
+    ("pages/review.py", "边界提案", ":material/edit_road:"),
+    ("pages/versions.py", "版本", ":material/history:"),
     ("pages/parks.py", "园区", ":material/factory:"),
     ("pages/finder.py", "园区选址", ":material/travel_explore:"),
     ("pages/projects.py", "项目", ":material/construction:"),
@@ -23,7 +25,7 @@ def main() -> None:
     """Set up the page, the sidebar and the navigation, then run the chosen page."""
     st.set_page_config(page_title="潍城区规划地图", page_icon=":material/map:", layout="wide")
     from pages.common import (account_widget, may, sidebar, store_banner,  # after set_page_config: they
-                              url_warnings)  # write to the page
+                              url_warnings, version_chooser)  # write to the page
 
     pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
     if may("manage_users"):  # only admins see the page at all
@@ -33,6 +35,7 @@ def main() -> None:
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
     sidebar()
+    version_chooser()
     account_widget()
     url_warnings()
     store_banner()

@@ -8,10 +8,18 @@ from layers.details import accuracy_text, area_text
 from layers.geometry.geojson_io import dumps, feature_collection
 from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
 from layers.review.preview import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
+from layers.escape import md_text
+from layers.maps.review_views import status_group
+from layers.plan.bounds import SIDE_NAMES
+from layers.review.status import add_comment, edge_id, set_status, status_of, statuses, thread
+from layers.review.versions import ReviewError
+from layers.store.database import StoreError
+from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
 from layers.paths import GEODATA
 from pages._print import print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, url_view
+from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store,
+                          url_view)
 
 ensure_frame()
 data = layers()
@@ -59,11 +67,67 @@ if edited.strip() != zone["clause"]:
         st.download_button("下载修改后的范围（GeoJSON，WGS-84）", data=dumps(feature_collection([feature])),
                            file_name=f"{name}-修改预览.geojson", mime="application/geo+json")
 
+st.caption("要正式修改边界，请到“边界提案”页提交提案，审核通过后生成新版本。")
+
+
+def _status_editor(db, kind: str, object_id: str, label: str) -> None:
+    """Status and comment thread of one zone, park or edge; writing widgets only for editors."""
+    current = status_of(db.engine, kind, object_id)
+    st.markdown(f"**{md_text(label)}**：{current}")
+    user = may("set_status")
+    if user is not None:
+        cols = st.columns([2, 1])
+        chosen = cols[0].selectbox("审查状态", REVIEW_STATUSES, index=REVIEW_STATUSES.index(current),
+                                   key=f"status-{kind}-{object_id}")
+        if cols[1].button("保存状态", key=f"save-status-{kind}-{object_id}") and chosen != current:
+            try:
+                set_status(db.engine, kind, object_id, chosen, actor=user.username, role=user.role)
+            except (ReviewError, StoreError) as exc:
+                st.error(md_text(exc))
+            else:
+                st.rerun()
+    talk = thread(db.engine, kind, object_id)
+    if len(talk):
+        st.dataframe(talk, hide_index=True, width="stretch")
+    if user is not None:
+        text = st.text_area("发表评论", max_chars=2000, key=f"comment-{kind}-{object_id}")
+        if st.button("发表", key=f"post-{kind}-{object_id}"):
+            try:
+                add_comment(db.engine, kind, object_id, text, actor=user.username, role=user.role)
+            except (ReviewError, StoreError) as exc:
+                st.error(md_text(exc))
+            else:
+                st.rerun()
+
+
+st.markdown("#### 审查状态与讨论")
+status_db = store()
+status_groups = []
+if status_db is None:
+    st.info("数据库不可用，暂时无法查看审查状态和评论。")
+else:
+    try:
+        if may("set_status") is None:
+            sign_in_hint("标记审查状态和发表评论")
+        objects = {("zone", zone["id"]): f"{name}（片区）"}
+        objects.update({("edge", edge_id(zone["id"], side)): f"{SIDE_NAMES[side]}侧边界：{feature}"
+                        for side, feature in zip(edges["side"], edges["feature"])})
+        objects.update({("park", pid): f"{pname}（园区）" for pid, pname, geom in
+                        zip(data.parks["id"], data.parks["name"], data.parks.geometry) if geom is not None})
+        target = st.selectbox("对象", list(objects), format_func=objects.get, key="status_object")
+        _status_editor(status_db, *target, objects[target])
+        if st.toggle("地图按审查状态着色（灰：待核实，绿：已核实，红：有异议）", key="status_colours"):
+            marked = statuses(status_db.engine)
+            status_groups += [status_group(data.zones, "zone", marked, basemap, name="片区审查状态"),
+                              status_group(data.parks, "park", marked, basemap, name="园区审查状态")]
+    except StoreError as exc:
+        st.error(md_text(exc))
+
 with map_col:
     m = new_map(basemap, asset_urls())
     geojson_layer(layer_geojson(data.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     center, zoom = view_for(zone.geometry.bounds)
-    show_map(m, key="zones_map", feature_groups=[edges_group(edges, basemap), *preview_groups],
+    show_map(m, key="zones_map", feature_groups=[*status_groups, edges_group(edges, basemap), *preview_groups],
              center=center, zoom=zoom, returned=())
     print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
 

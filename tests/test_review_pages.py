@@ -1,0 +1,180 @@
+"""The review pages under AppTest: each role sees and can do exactly what it may."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import pages.common
+from layers.review import proposals, status, versions
+from layers.review.rebuild import Change
+from layers.store.audit import entries
+from layers.store.engine import get_engine, upgrade
+from tests.conftest_store import sign_in_as
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+WRITE_BUTTONS = {"提交审核", "批准", "驳回", "恢复（生成新版本）", "保存状态", "发表"}
+SWAP = Change("feature", area_id="zone-02", side="west", feature="西环路")
+
+
+@pytest.fixture(autouse=True)
+def own_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
+    pages.common._load.clear()
+    return tmp_path / "app.sqlite3"
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture
+def engine(own_database):
+    eng = get_engine(str(own_database))
+    upgrade(eng)
+    return eng
+
+
+def page(path: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _args(at: AppTest) -> str:
+    """The zones map's generated script and feature groups, as readable text."""
+    return json.dumps(json.loads(at.get("component_instance")[0].proto.json_args), ensure_ascii=False)
+
+
+def buttons(at: AppTest) -> set[str]:
+    return {b.label for b in at.button}
+
+
+@pytest.mark.parametrize("path", ["pages/review.py", "pages/versions.py", "pages/zones.py"])
+def test_signed_out_visitors_see_no_writing_widget(engine, path):
+    proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试")
+    at = page(path)
+    assert not buttons(at) & WRITE_BUTTONS
+    assert not [t for t in at.text_area if t.key in ("proposal_reason", "restore_note")]
+    assert not [t for t in at.text_area if (t.key or "").startswith("comment-")]
+    assert any("登录" in i.value for i in at.info)
+
+
+def test_editor_previews_the_effect_and_submits_but_cannot_approve(engine, own_database):
+    at = sign_in_as(page("pages/review.py"), own_database, "editor")
+    at.selectbox(key="proposal_area").set_value("zone-02").run()
+    at.radio(key="proposal_kind").set_value("feature").run()
+    at.selectbox(key="proposal_side").set_value("west").run()
+    at.selectbox(key="proposal_feature").set_value("西环路").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    row = table[table["对象"] == "鲁台片区"].iloc[0]
+    assert row["面积变化（公顷）"] == pytest.approx(457.6, abs=0.5)
+    assert row["面积变化（亩）"] == pytest.approx(457.6 * 15, abs=8)
+    assert any("利昌片区" in e.value and "重叠" in e.value for e in at.error)
+    # the map shows the new outline over the old one
+    groups = json.loads(at.get("component_instance")[-1].proto.json_args)
+    assert "修改前" in json.dumps(groups, ensure_ascii=False) and "修改后" in json.dumps(groups, ensure_ascii=False)
+    at.button(key="submit_proposal").click().run()  # failing check, no reason
+    assert any("理由" in e.value for e in at.error) and proposals.listing(engine) == []
+    at.text_area(key="proposal_reason").input("两片区合并").run()
+    at.button(key="submit_proposal").click().run()
+    assert any("提案 #1 等待审核" in s.value for s in at.success)
+    assert [p.status for p in proposals.listing(engine)] == ["pending"]
+    assert not buttons(at) & {"批准", "驳回"}
+
+
+def test_second_editor_on_the_same_edge_is_told_who_and_keeps_a_draft(engine, own_database):
+    proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试")
+    at = sign_in_as(page("pages/review.py"), own_database, "editor", username="wang")
+    at.selectbox(key="proposal_area").set_value("zone-02").run()
+    at.radio(key="proposal_kind").set_value("feature").run()
+    at.selectbox(key="proposal_side").set_value("west").run()
+    at.selectbox(key="proposal_feature").set_value("殷大路").run()
+    at.text_area(key="proposal_reason").input("另一方案").run()
+    at.button(key="submit_proposal").click().run()
+    assert any("zhang" in w.value and "草稿" in w.value for w in at.warning)
+    assert "按最新版本重新提交" in buttons(at)
+
+
+def test_approver_approves_and_the_new_version_is_shown_by_default(engine, own_database):
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    at = sign_in_as(page("pages/review.py"), own_database, "approver")
+    assert {"批准", "驳回"} <= buttons(at)
+    assert any("重叠" in e.value and "提交时" in e.value for e in at.error)  # the approver sees the failure
+    at.button(key=f"reject-{pid}").click().run()
+    assert any("驳回理由" in e.value for e in at.error) and proposals.get(engine, pid).status == "pending"
+    at.button(key=f"approve-{pid}").click().run()
+    assert any("生成第 1 版" in s.value for s in at.success)
+    assert versions.latest(engine) == 1
+    log = entries(engine)
+    assert log["action"].iloc[0] == "approve" and log["actor"].iloc[0] == "test-approver"
+    at.switch_page("pages/zones.py").run()
+    table = at.dataframe[0].value
+    assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "西环路"  # latest version by default
+
+
+def test_versions_page_compares_restores_and_exports(engine, own_database):
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    proposals.approve(engine, pid, actor="li", role="approver")
+    at = page("pages/versions.py")
+    assert list(at.dataframe[0].value["版本"]) == [1, 0]
+    compare = at.dataframe[1].value
+    assert list(compare["对象"]) == ["鲁台片区"] and compare["边界变化"][0] == "西：长松路 → 西环路"
+    assert "恢复（生成新版本）" not in buttons(at)
+    at = sign_in_as(at, own_database, "approver")
+    at.text_input(key="restore_note").input("撤回合并").run()
+    at.button(key="restore_button").click().run()
+    assert any("第 0 版恢复为新的第 2 版" in s.value for s in at.success)
+    assert versions.files_of(engine, 2) == versions.files_of(engine, 0)
+    assert at.get("download_button")
+
+
+def test_editor_cannot_restore_and_marks_status_with_comments(engine, own_database):
+    at = sign_in_as(page("pages/versions.py"), own_database, "editor")
+    assert "恢复（生成新版本）" not in buttons(at)
+    at.switch_page("pages/zones.py").run()
+    at.selectbox(key="status_object").set_value(("edge", "zone-01:west")).run()
+    at.selectbox(key="status-edge-zone-01:west").set_value("有异议").run()
+    at.button(key="save-status-edge-zone-01:west").click().run()
+    at.text_area(key="comment-edge-zone-01:west").input("[链接](http://x) 清平路偏西").run()
+    at.button(key="post-edge-zone-01:west").click().run()
+    assert not at.exception, at.exception
+    assert any("有异议" in m.value for m in at.markdown)
+    assert at.dataframe[-1].value["内容"].iloc[0] == "[链接](http://x) 清平路偏西"  # shown as text, not a link
+    status.set_status(engine, "zone", "zone-01", "有异议", actor="li", role="approver")
+    status.set_status(engine, "zone", "zone-02", "已核实", actor="li", role="approver")
+    before = _args(at)
+    assert "站南片区：有异议" not in before
+    at.toggle(key="status_colours").set_value(True).run()
+    args = _args(at)
+    assert "站南片区：有异议" in args and "鲁台片区：已核实" in args and "于河片区：待核实" in args
+    assert "#c0392b" in args and "#27ae60" in args
+
+
+def test_switching_to_an_earlier_version_or_a_pending_proposal(engine):
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    at = page("pages/zones.py")
+    choice = at.selectbox(key="layer_version")
+    assert f"p{pid}-v0" in choice.options or any(f"#{pid}" in o for o in choice.options)
+    at.selectbox(key="layer_version").set_value(f"p{pid}-v0").run()
+    table = at.dataframe[0].value
+    assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "西环路"
+    at.selectbox(key="layer_version").set_value("v0").run()
+    table = at.dataframe[0].value
+    assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "长松路"
