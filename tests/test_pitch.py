@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from layers.data import load_layers
 from layers.invest.finder import load_synonyms
 from layers.invest.names import load_names
-from layers.maps.pitch import STATUS_EN, area_lines, park_targets, pitch_pack, wrap
+from layers.maps.pitch import STATUS_EN, area_lines, excerpt, park_targets, pitch_pack, wrap
 from layers.maps.print import PrintError
 from layers.maps.profile import find_cjk_font
 from layers.plan.projects import STATUS_LABELS
@@ -118,3 +118,10 @@ def test_wrap_keeps_latin_words_whole_and_breaks_chinese_anywhere():
     assert all(len(line) <= 40 for line in lines) and len(lines) > 2
     assert all(not line.endswith("rehabilitat") for line in lines)
     assert "".join(wrap("潍城区" * 30, 1.0, 10)) == "潍城区" * 30
+
+
+def test_excerpt_centres_on_the_project_name_and_marks_cuts():
+    quote = "甲" * 100 + "和平广场" + "乙" * 100
+    out = excerpt(quote, "和平广场", 40)
+    assert "和平广场" in out and out.startswith("…") and out.endswith("…") and len(out) == 42
+    assert excerpt("短句和平广场。", "和平广场") == "短句和平广场。"

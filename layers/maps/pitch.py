@@ -26,8 +26,8 @@ from layers.data import Layers
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU
 from layers.invest.finder import Synonym, load_synonyms
 from layers.invest.names import EnglishNames, load_names
-from layers.maps.print import (DRAW_LOCK, MM_PER_INCH, PrintError, SOURCES, add_north_arrow, add_scale_bar, draw_map,
-                               font_family, rc, scale_denominator, status_label)
+from layers.maps.print import (DRAW_LOCK, MM_PER_INCH, SOURCES, PrintError, add_north_arrow, add_scale_bar,
+                               draw_locator, draw_map, font_family, rc, scale_denominator, status_label)
 from layers.plan.bounds import SIDE_NAMES, SIDES
 from layers.plan.projects import STATUS_LABELS
 
@@ -93,6 +93,15 @@ def park_projects(projects: gpd.GeoDataFrame | None, name: str) -> pd.DataFrame:
     if projects is None or not len(projects):
         return pd.DataFrame(columns=["name", "status"])
     return pd.DataFrame(projects[projects.get("park") == name])
+
+
+def excerpt(quote: str, name: str, width: int = 90) -> str:
+    """The words of the plan around a project's name (the whole quote when short), marked where cut."""
+    if len(quote) <= width:
+        return quote
+    at = max(0, quote.find(name))
+    start = max(0, min(at - width // 3, len(quote) - width))
+    return ("…" if start else "") + quote[start:start + width] + ("…" if start + width < len(quote) else "")
 
 
 # -- page layout -------------------------------------------------------------
@@ -199,14 +208,17 @@ def _cover(w: _Writer, park: pd.Series, names: EnglishNames, industries_en: list
 def _map_page(w: _Writer, data: Layers, park: pd.Series, names: EnglishNames) -> None:
     fig = w.page()
     fig.text(0.1, 0.94, "区位图 · Location map", fontsize=16, color="#a04000")
-    ax = fig.add_axes((0.08, 0.3, 0.84, 0.6))
+    ax = fig.add_axes((0.08, 0.4, 0.84, 0.52))
     ax.set_xticks([])
     ax.set_yticks([])
     handles = draw_map(ax, data, kind="park", row=park, projects=None, names_en=names)
     add_scale_bar(ax, english=False)
     add_north_arrow(ax)
     denominator = scale_denominator(ax, fig)
-    fig.legend(handles=handles[:6], loc="upper left", bbox_to_anchor=(0.08, 0.285), ncol=2, fontsize=7,
+    locator = fig.add_axes((0.08, 0.07, 0.3, 0.3))
+    draw_locator(locator, data, park.geometry)
+    locator.set_title("潍城区全图 · Weicheng District", fontsize=8)
+    fig.legend(handles=handles[:6], loc="upper left", bbox_to_anchor=(0.42, 0.385), ncol=2, fontsize=7,
                frameon=False)
     located = park.geometry is not None and not park.geometry.is_empty
     status_zh = status_label(park.get("geometry_status"), park.get("accuracy_m"))
@@ -221,11 +233,11 @@ def _map_page(w: _Writer, data: Layers, park: pd.Series, names: EnglishNames) ->
     notes.append("范围依据规划“四至”文字和示意道路线位绘制，不是测绘成果。"
                  "The outline follows the plan's description of its bounding roads on schematic road lines; "
                  "it is not surveyed.")
-    y = 0.2
+    y = 0.3
     for note in notes:
-        for part in wrap(note, 6.8, 8):
-            fig.text(0.08, y, part, fontsize=8, color="#333333")
-            y -= 0.017
+        for part in wrap(note, 4.1, 7.5):
+            fig.text(0.42, y, part, fontsize=7.5, color="#333333")
+            y -= 0.016
         y -= 0.006
 
 
@@ -292,7 +304,7 @@ def _projects_targets_page(w: _Writer, projects: pd.DataFrame, targets: pd.DataF
         status = status if status in STATUS_LABELS else "unstated"
         w.text(f"• {row.name} — {STATUS_LABELS[status]} / {STATUS_EN.get(status, status)}", 10.5, gap=0.02)
         if isinstance(getattr(row, "quote", None), str):
-            w.text(f"规划原文：“{row.quote}”", 8, color="#666666", indent=0.2, gap=0.02)
+            w.text(f"规划原文：“{excerpt(row.quote, row.name)}”", 8, color="#666666", indent=0.2, gap=0.02)
             w.text(f"出处 Source: {row.citation}", 7.5, color="#888888", indent=0.2)
     w.text("项目名称为规划原文（中文）。 Project names as written in the plan (Chinese).", 8, color="#666666")
     w.heading("本园区产业的规划指标 · The plan's targets for these industries")

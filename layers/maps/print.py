@@ -339,6 +339,22 @@ def status_label(status: str | None, accuracy_m, *, english: bool = False) -> st
     return ("outline: " if english else "范围：") + str(status)
 
 
+def draw_locator(ax, data: Layers, geom: BaseGeometry | None) -> None:
+    """A small whole-district map with the zones and parks faint and ``geom`` filled: where the close-up is."""
+    district = to_metric(data.district.geometry.union_all())
+    set_view(ax, _view([district], 500))
+    draw_area(ax, district, edge=COLORS["district"], fill="#f7f7f5", approximate=False, lw=1.0, alpha=1.0, zorder=1)
+    for frame, key in ((data.zones, "zone"), (data.parks, "park")):
+        for r in frame.itertuples():
+            if r.geometry is not None and not r.geometry.is_empty:
+                draw_area(ax, to_metric(r.geometry), edge=COLORS[key], fill=None, approximate=False, lw=0.4, zorder=2)
+    if geom is not None and not geom.is_empty:
+        draw_area(ax, to_metric(geom), edge="#b03a2e", fill="#e67e22", alpha=0.9, approximate=False, lw=1.2, zorder=3)
+    set_view(ax, _view([district], 500))
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
 def _title(kind: str, row, projects) -> str:
     if kind == "overview":
         return "潍城区“十四五”规划项目分布图" if projects is not None else "潍城区“十四五”规划片区与园区总图"
