@@ -207,3 +207,8 @@ def test_clause_of_a_feature_first_text_starts_at_the_first_feature():
 def test_more_verbs_and_closings(text, want):
     b = parse_bounds(text)
     assert {side: b.features(side) for side in ALL_SIDES if b.features(side)} == want
+
+
+def test_a_road_extent_is_refused_with_its_own_message():
+    with pytest.raises(BoundsError, match="道路的起止"):
+        parse_bounds("艺城中路北起新35省道,南至环北二路")

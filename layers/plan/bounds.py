@@ -24,6 +24,12 @@ read, in simplified or traditional characters:
 * pinyin annotations (``區(qū)``, ``鼓【拼音:gǔ】楼``) and stray spaces from
   captured web pages are ignored.
 
+Text that only looks like a 四至 is refused with a message saying what it is:
+a traced perimeter (``西起……向南……折向东``) or a road's own extent
+(``艺城中路北起新35省道，南至环北二路``). A text naming fewer than four
+sides is read as far as it goes; :meth:`Bounds.missing_message` says what is
+missing (``只写了东边界，缺少西、南、北边界``).
+
 Polygons are built from the four main sides only (``SIDES``): a side with
 several features uses all of their lines together as that edge, and a feature
 named for two sides is an edge on both. Diagonal sides are read and shown but
@@ -397,6 +403,48 @@ class _Reader:
         self.last: list[str] = []
         self.ignored: list[str] = []
         self.notes: list[str] = []
+        self.stretches = 0
+
+    def read(self, chunks: list[tuple[re.Match, str]]) -> list[int]:
+        """Read the first clause among ``chunks``; return its span in the normalised text.
+
+        Chunks before the clause are skipped (titles, 面积……, locators); the
+        clause ends at the first chunk that is neither a side nor one more
+        feature of the side before.
+        """
+        span: list[int] = []
+        stretch = False
+        for i, (m, chunk) in enumerate(chunks):
+            start = m.start() + m.group().find(chunk)
+            if _is_stretch(chunk):
+                if self.found:
+                    break
+                self.stretches += 1
+                stretch = True
+                continue
+            hit = _side_phrase(chunk, started=bool(self.found))
+            if stretch and hit:
+                continue  # the rest of a road's extent ("…北起A路，南至B路")
+            stretch = False
+            if hit:
+                sides, features, lead = hit
+                if self.found and _ROUTE.search(lead):
+                    break
+                start += len(lead)
+                self.add(sides, features, explicit=True)
+            elif not self.found:
+                if _LOCATOR.search(chunk):
+                    self.ignored.append(_unmask(chunk, self.kept))
+                continue
+            elif _ROUTE.search(chunk):
+                raise BoundsError("这段文字是沿线走向（如“西起……向南……折向东”），不是四至描述；"
+                                  "请改写为“东至……、西至……，南至……、北至……”")
+            elif _continues(_TAIL.sub("", chunk), self.kept) or _between_sides(chunk, chunks[i + 1:]):
+                self.add(self.last, chunk, explicit=False)
+            else:
+                break
+            span = [span[0] if span else start, m.end()]
+        return span
 
     def add(self, sides: list[str], text: str, explicit: bool) -> None:
         text = _TAIL.sub("", text)
@@ -452,40 +500,12 @@ def parse_bounds(text: str) -> Bounds:
     simple = to_simplified(text or "")
     norm, kept, notes = _normalise(simple)
     chunks = [(m, _clean(m.group())) for m in _CHUNK.finditer(norm.s)]
-    chunks = [(m, c) for m, c in chunks if c]
     reader = _Reader(kept)
-    span: list[int | None] = [None, None]
-    stretch = False
-    for i, (m, chunk) in enumerate(chunks):
-        start = m.start() + m.group().find(chunk)
-        if _is_stretch(chunk):
-            if reader.found:
-                break
-            stretch = True
-            continue
-        hit = _side_phrase(chunk, started=bool(reader.found))
-        if stretch and hit:
-            continue  # the rest of a road's extent ("…北起A路，南至B路")
-        stretch = False
-        if hit:
-            sides, features, lead = hit
-            start += len(lead)
-            if reader.found and _ROUTE.search(lead):
-                break
-            reader.add(sides, features, explicit=True)
-        elif not reader.found:
-            if _LOCATOR.search(chunk):
-                reader.ignored.append(_unmask(chunk, kept))
-            continue
-        elif _ROUTE.search(chunk):
-            raise BoundsError("这段文字是沿线走向（如“西起……向南……折向东”），不是四至描述；"
-                              "请改写为“东至……、西至……，南至……、北至……”")
-        elif _continues(_TAIL.sub("", chunk), kept) or _between_sides(chunk, chunks[i + 1:]):
-            reader.add(reader.last, chunk, explicit=False)
-        else:
-            break
-        span = [start if span[0] is None else span[0], m.end()]
+    span = reader.read([(m, c) for m, c in chunks if c])
     if not reader.found:
+        if reader.stretches:
+            raise BoundsError("这段文字写的是道路的起止（如“某路北起……，南至……”），不是区域的四至；"
+                              "请写成“东至……、西至……，南至……、北至……”")
         raise BoundsError("未找到四至描述（如“东至……、西至……”或“位于……以东”），无法确定边界")
     return _bounds(reader, simple[norm.starts[span[0]]:norm.ends[span[1] - 1]], notes)
 
