@@ -20,6 +20,10 @@ _JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 # them also defuses Streamlit's extensions (:red[…], :material/…:, $…$, ~~…~~, bare URLs).
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# GFM turns bare URLs and e-mail addresses into links after escapes are resolved: an invisible
+# zero-width space inside "://", after "www" and after "@" keeps them plain text.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=\bwww)(?=\.)|(?<=@)")
+ZWSP = "\u200b"
 
 
 def html_text(value: object) -> str:
@@ -33,12 +37,13 @@ def md_text(value: object) -> str:
     """Escape any value so Streamlit's Markdown shows it literally; ``None``/NaN → ``""``.
 
     Line breaks become spaces: a user's text must not start a heading, list or
-    table on a line of its own.
+    table on a line of its own. Bare URLs and e-mail addresses get an invisible
+    zero-width space so they are not turned into links.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     text = " ".join(str(value).replace("\x00", "").splitlines())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(ZWSP, text))
 
 
 def cell_text(value: object) -> object:

@@ -32,6 +32,7 @@ MAP_HEIGHT = 620
 #: The map iframe takes the window's height (less the page header); a floor for small windows.
 FILL_WINDOW_CSS = """<style>
 iframe[title="streamlit_folium.st_folium"] { height: max(460px, calc(100vh - 190px)) !important; }
+[data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
 </style>"""
 
 

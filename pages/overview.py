@@ -109,7 +109,7 @@ def map_and_details() -> None:
     result = map_value(MAP_KEY)
     take_click(result)
     sync_url()
-    map_col, info_col = (st.container(), st.container()) if wide else st.columns([3, 2], gap="medium")
+    map_col, info_col = (st.container(), st.container()) if wide else st.columns([2, 1], gap="medium")
     kind, row, group = selected_rows()
     with map_col:
         geoms = [r.geometry for r in group] if group else [row.geometry if row is not None else None]

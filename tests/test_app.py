@@ -100,7 +100,7 @@ def texts(at: AppTest) -> str:
 
 def plain(markdown: str) -> str:
     """What a reader sees of escaped Markdown text (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
 
 
 def test_overview_renders_map_with_zones_and_parks():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlparse
 
 import pytest
 
@@ -40,7 +41,7 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         boxes = [zones.nth(i).bounding_box() for i in range(10)]
         big = max(range(10), key=lambda i: boxes[i]["width"] * boxes[i]["height"])
         zones.nth(big).click(force=True, position={"x": boxes[big]["width"] * 0.2, "y": 8})
-        page.get_by_text("四至（规划原文）").wait_for(timeout=30_000)
+        page.get_by_text("位置（规划原文）").wait_for(timeout=30_000)
         assert page.get_by_text("东至西环路、西至拥军路").first.is_visible()
         frame.locator(".leaflet-container").wait_for()
         assert map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe") == "kept"
@@ -51,3 +52,61 @@ def test_unknown_url_parameter_shows_a_message(server):
         page = chrome.new_page()
         page.goto(f"{server}/?zone=nowhere")
         page.get_by_text("网址参数 zone=").first.wait_for(timeout=60_000)
+
+
+# -- issue 10 in a real browser ----------------------------------------------------------------
+
+def _open(chrome, url: str):
+    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    return page, frame
+
+
+def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server):
+    with browser() as chrome:
+        page, frame = _open(chrome, f"{server}/projects?basemap=none")
+        markers = frame.locator('.leaflet-projects-pane path.leaflet-interactive[d*="a7,7"]')  # circle markers
+        markers.first.wait_for(timeout=30_000)
+        box = markers.first.bounding_box()
+        # A real click at the marker's centre, where a zone polygon lies underneath.
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text("所在片区/园区").first.wait_for(timeout=20_000)
+
+
+def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
+    with browser() as chrome:
+        page, frame = _open(chrome, f"{server}/?basemap=none")
+        line_tool = frame.locator("a.leaflet-draw-draw-polyline")
+        assert line_tool.get_attribute("title") == "量距离（画线）"
+        line_tool.click()
+        cancel = frame.locator(".leaflet-draw-actions a", has_text="取消")
+        cancel.wait_for(timeout=10_000)
+        assert frame.locator(".leaflet-draw-actions a[title='取消绘制']").count() == 1
+        container = frame.locator(".leaflet-container").bounding_box()
+        for dx in (0.1, 0.15):  # empty ground near the map's left edge
+            page.mouse.click(container["x"] + container["width"] * dx, container["y"] + container["height"] * 0.9)
+            page.wait_for_timeout(400)
+        page.wait_for_timeout(1500)
+        assert page.get_by_text("不在任何片区或园区内").count() == 0
+        assert page.get_by_text("该点（经度").count() == 0
+        cancel.click()
+        legend = frame.locator(".plan-legend summary")
+        assert legend.inner_text().strip() == "图例"
+
+
+@pytest.mark.parametrize("payload", ["[重新登录](http://evil.example/login)", "![](http://evil.example/x.png)",
+                                     ":red[**系统已停用**]"])
+def test_url_parameters_show_text_not_links_images_or_colours(server, payload):
+    with browser() as chrome:
+        page = chrome.new_page()
+        fetched = []
+        page.on("request", lambda r: fetched.append(r.url) if urlparse(r.url).hostname == "evil.example" else None)
+        page.goto(f"{server}/?zone={payload}")
+        page.get_by_text("网址参数 zone=").first.wait_for(timeout=60_000)
+        warning = page.locator('[data-testid="stAlertContentWarning"]').first
+        assert warning.locator("a").count() == 0 and warning.locator("img").count() == 0
+        assert warning.locator('span[style*="color"]').count() == 0
+        assert payload[:20] in warning.inner_text().replace("\u200b", "")  # shown as typed (cut at 30)
+        assert not fetched

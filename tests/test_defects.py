@@ -261,4 +261,15 @@ def test_a_click_reuses_the_rendered_map(fake_map, monkeypatch):
 
 
 def test_md_text_is_used_for_url_warnings():
-    assert md_text("[x](http://h)") == r"\[x\]\(http\:\/\/h\)"
+    assert md_text("[x](http://h)") == "\\[x\\]\\(http\\:\u200b\\/\\/h\\)"
+
+
+def test_every_project_marker_is_filled_so_its_centre_takes_the_click():
+    # An SVG circle with fill:none only takes clicks on its 2 px outline: the click fell through to the zone.
+    from layers.maps.basemaps import available_basemaps
+    from layers.maps.views import project_layer
+    data = load_layers()
+    layer = project_layer(data.projects, available_basemaps()["osm"])
+    for feature in layer.data["features"]:
+        style = layer.style_function(feature)
+        assert style["fill"] is True and style["fillOpacity"] >= 0.5, feature["properties"]["name"]

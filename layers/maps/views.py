@@ -293,8 +293,9 @@ def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项
 
     def style(feature: dict) -> dict:
         p = feature["properties"]
-        return {"color": p["color"], "fillColor": p["color"] if p["exact"] else "#ffffff", "weight": 2,
-                "radius": 7, "fillOpacity": 0.9, "dashArray": None if p["exact"] else "3 3"}
+        # Always filled (white when hollow): an unfilled SVG circle only takes clicks on its 2 px ring.
+        return {"color": p["color"], "fill": True, "fillColor": p["color"] if p["exact"] else "#ffffff",
+                "weight": 2, "radius": 7, "fillOpacity": 0.9, "dashArray": None if p["exact"] else "3 3"}
 
     marker = folium.CircleMarker(radius=7)
     # Own pane above the polygons; a click on a marker is not also a click on the map below it.
