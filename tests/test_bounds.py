@@ -212,3 +212,24 @@ def test_more_verbs_and_closings(text, want):
 def test_a_road_extent_is_refused_with_its_own_message():
     with pytest.raises(BoundsError, match="道路的起止"):
         parse_bounds("艺城中路北起新35省道,南至环北二路")
+
+
+@pytest.mark.parametrize("text", [
+    "东至白浪河 西至清平路 南至高家街 北至胶济铁路",
+    "东至白浪河西至清平路南至高家街北至胶济铁路",
+    "①东至白浪河②西至清平路③南至高家街④北至胶济铁路",
+    "(1)东至白浪河(2)西至清平路(3)南至高家街(4)北至胶济铁路",
+    "东至白浪河\n西至清平路\n南至高家街\n北至胶济铁路",
+])
+def test_sides_written_without_punctuation_are_still_apart(text):
+    b = parse_bounds(text)
+    assert (b.east, b.west, b.south, b.north) == ("白浪河", "清平路", "高家街", "胶济铁路")
+
+
+@pytest.mark.parametrize("text, clause", [
+    ("四至：东：白浪河；西：清平路。其余", "东：白浪河；西：清平路"),
+    ("说明 东至白浪河西至清平路。以外", "东至白浪河西至清平路"),
+    ("范围：南、西至清平路，北至高家街。", "南、西至清平路，北至高家街"),
+])
+def test_clause_is_verbatim_even_when_the_text_was_rewritten_to_read_it(text, clause):
+    assert parse_bounds(text).clause == clause

@@ -40,6 +40,7 @@ directions.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -77,10 +78,12 @@ _FEATURE_SUFFIX = re.compile(
     r"公司|小区|学|中心|宿舍|楼|苑|城|矿区|山体|山麓|水库)$")
 
 # ASCII "?" is left out: captured pages use it for lost characters ("国道?? G335").
-_SEPARATORS = "、，,；;。：:！!？\n"
+_SEPARATORS = "、，,；;。：:！!？\n①-⑳⑴-⒇"
 _CHUNK = re.compile(rf"[^{_SEPARATORS}]+")
 _VERB = r"贴临|紧邻|毗邻|毗连|止于|至|起|止|到|抵|达|临|邻|接|连|靠|濒|傍|依|毗|(?<=[侧面边界])(?:为|是)"
 _DIRS = rf"{_D}{{1,2}}(?:(?:侧|面|边)?(?:和|及|、){_D}{{1,2}})*"
+#: The start of a direction-first side, for splitting sides written without punctuation.
+_SIDE_START = rf"{_D}{{1,2}}(?:侧|面|边)?(?:至|到|起|抵|临|邻|接|靠|濒)"
 # A direction word not glued to a place name before it ("山东至" is a province) nor
 # a heading ("再向南至" walks a perimeter).
 _NOT_AFTER = r"(?<![东西南北山广河湖江关华辽陕海向往])"
@@ -235,10 +238,14 @@ class _Text:
             starts += self.starts[pos:m.start()]
             ends += self.ends[pos:m.start()]
             new = repl(m)
-            if new:
-                out.append(new)
-                starts += [self.starts[m.start()]] * len(new)
-                ends += [self.ends[m.end() - 1]] * len(new)
+            # What the replacement keeps of the match maps one to one; the rest to the match.
+            k = len(os.path.commonprefix([m.group(), new]))
+            out.append(new)
+            starts += self.starts[m.start():m.start() + k]
+            ends += self.ends[m.start():m.start() + k]
+            if len(new) > k:
+                starts += [self.starts[min(m.start() + k, m.end() - 1)]] * (len(new) - k)
+                ends += [self.ends[m.end() - 1]] * (len(new) - k)
             pos = m.end()
         out.append(self.s[pos:])
         starts += self.starts[pos:]
@@ -253,13 +260,21 @@ def _normalise(simple: str) -> tuple[_Text, list[str], list[str]]:
     """
     text = _Text(simple)
     text.sub(_ANNOTATIONS, lambda m: "")
-    text.sub(re.compile(r"\s+"), lambda m: "，" if "\n" in m.group() else "")
+    # A space before a side ("东至A路 西至B路") separates; any other space is a
+    # capture artefact ("经十 路", "北 200 米"); a line break always separates.
+    text.sub(re.compile(rf"\s+(?={_SIDE_START})|\s*\n\s*"), lambda m: "，")
+    text.sub(re.compile(r"\s+"), lambda m: "")
+    # Sides run together without punctuation: "东至A路西至B路" (but "A路北起…" is a road's extent).
+    text.sub(re.compile(rf"{_SIDE_START}[^{_SEPARATORS}]*?[路街道河江渠沟线桥](?={_SIDE_START})"),
+             lambda m: m.group() + "，")
     kept: list[str] = []
     notes: list[str] = []
 
     def bracket(m: re.Match) -> str:
         inner = m.group()[1:-1]
         before = text.s[:m.start()]
+        if re.fullmatch(r"[一二三四五六七八九十\d]{1,3}", inner):
+            return "，"  # a list number "(2)" between sides
         if (m.group()[0] == "【" or _REMARK.search(inner)
                 or re.search(r"(?:区域|地块|范围|内)$", before)):
             notes.append(m.group())
