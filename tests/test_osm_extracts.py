@@ -122,6 +122,10 @@ def test_unnamed_stretches_are_bridged_and_marked_inferred(tmp_path_factory):
     assert set(record["inferred_way_ids"]) <= set(record["osm_way_ids"])
     # Covered share counts only ways matched by name.
     assert 0.5 < record["osm_share"] < 0.95
+    # The edge provenance of the areas it bounds marks the inferred ways too.
+    west = areas(result)["站南片区"]["properties"]["bounds"]["west"][0]
+    assert west["feature"] == "清平路" and west["inferred_way_ids"] == record["inferred_way_ids"]
+    assert set(west["inferred_way_ids"]) < set(west["osm_way_ids"])
 
 
 def test_dual_carriageways_collapse_to_one_line_and_neighbours_meet(tmp_path_factory):

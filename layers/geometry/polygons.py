@@ -54,7 +54,22 @@ class Edge:
                 "kind": self.feature.kind, "source": self.feature.source,
                 "accuracy_m": self.feature.accuracy_m,
                 "geometry_status": self.feature.geometry_status,
-                "edge_length_m": round(self.length_m, 1)}
+                "edge_length_m": round(self.length_m, 1), **self._osm_provenance()}
+
+    def _osm_provenance(self) -> dict:
+        """Way ids of an OSM edge, with the ones inferred from unnamed ways marked."""
+        match = self.feature.osm_match
+        if not match or self.feature.geometry_status != "osm":
+            return {}
+        out = {"osm_way_ids": self.feature.osm_way_ids}
+        if match.get("inferred_way_ids"):
+            out["inferred_way_ids"] = match["inferred_way_ids"]
+            out["inferred"] = match.get("inferred", [])
+        if match.get("variants"):
+            out["osm_names"] = sorted(match["variants"])
+        if match.get("water_areas"):
+            out["water_areas"] = match["water_areas"]
+        return out
 
 
 @dataclass
