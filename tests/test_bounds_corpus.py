@@ -127,3 +127,11 @@ def test_the_scorer_fails_a_wrong_reading():
     wrong = dict(expected(entry))
     wrong["east"] = wrong["east"][:1]
     assert reading(entry["text"]) != wrong
+
+
+def test_the_clause_reads_back_to_the_same_bounds():
+    """The review stores only the clause and rebuilds from it: it must read the same."""
+    for entry in corpus()["entries"]:
+        bounds = parse_bounds(entry["text"])
+        assert bounds.clause and bounds.clause in to_simplified(entry["text"]), entry["id"]
+        assert parse_bounds(bounds.clause).as_dict(diagonals=True) == bounds.as_dict(diagonals=True), entry["id"]

@@ -112,7 +112,7 @@ _EXCLUSION = re.compile(r"(?:不含|不包括).*$")
 _ADMIN_PREFIX = re.compile(r"^(?:\S{1,8}?(?:省|市|区|县|镇|乡|街道))+")
 #: What may stand before the first feature-first name ("……系就中山高速公路以南").
 _FEAT_LEAD = re.compile(r"^.*(?:位于|地处|系就|就|即|包括|涉及)")
-_ROUTE = re.compile(r"^沿|^经|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|起点|终点")
+_ROUTE = re.compile(r"^沿(?![江河海湖山线])|折向|向[东西南北](?![路街村])|往[东西南北]|[东西南北]行$|跨越|穿越|延伸|顺接|起点|终点")
 #: A place given by a distance ("百灵庙镇以西50公里处"): it locates, it bounds nothing.
 _LOCATOR = re.compile(rf"以?{_D}{{1,2}}{_DIST}")
 _DASHES = re.compile(r"(?<![A-Za-z0-9])[—–―\-~～]+(?![A-Za-z0-9])")
@@ -286,10 +286,11 @@ def _normalise(simple: str) -> tuple[_Text, list[str], list[str]]:
     # "东：XX路" and "东至：XX路" put a colon between the side and its feature.
     text.sub(re.compile(rf"(^|[{_SEPARATORS}])({_D}{{1,2}}(?:面|边|侧|方)?)({_VERB})?[:：](?=\S)"),
              lambda m: m.group(1) + m.group(2) + (m.group(3) or "至"))
-    # "南、西至…" names two sides; keep them in one chunk.
-    # (Not "X以东、西至Y" nor "福源街南侧、北至Y": there 东/南侧 belongs to the feature.)
-    text.sub(re.compile(rf"(?<![以路街道河江渠沟湖线界村镇桥港山园厂场库岸墙])({_D}(?:侧|面|边)?)、(?={_D}{{1,2}}(?:侧|面|边)?(?:{_VERB}))"),
-             lambda m: m.group(1) + "和")
+    # "南、西至…" names two sides; keep them in one chunk. Only a direction that
+    # opens a phrase: in "大唐热电西、西至Y" or "福源街南侧、北至Y" it qualifies a feature.
+    text.sub(re.compile(rf"(^|[{_SEPARATORS}]|包括|为|是|即)({_D}(?:侧|面|边)?)、"
+                        rf"(?={_D}{{1,2}}(?:侧|面|边)?(?:{_VERB}))"),
+             lambda m: m.group(1) + m.group(2) + "和")
     return text, kept, notes
 
 
@@ -454,7 +455,7 @@ class _Reader:
             elif _ROUTE.search(chunk):
                 raise BoundsError("这段文字是沿线走向（如“西起……向南……折向东”），不是四至描述；"
                                   "请改写为“东至……、西至……，南至……、北至……”")
-            elif _continues(_TAIL.sub("", chunk), self.kept) or _between_sides(chunk, chunks[i + 1:]):
+            elif _continues(_TAIL.sub("", chunk), self.kept) or _between_sides(chunk, chunks[i + 1:], self.kept):
                 self.add(self.last, chunk, explicit=False)
             else:
                 break
@@ -525,12 +526,16 @@ def parse_bounds(text: str) -> Bounds:
     return _bounds(reader, simple[norm.starts[span[0]]:norm.ends[span[1] - 1]], notes)
 
 
-def _between_sides(chunk: str, rest: list) -> bool:
-    """True for short names between two sides ("南至万瑞和、金通、金艺实业，西至……")."""
+def _between_sides(chunk: str, rest: list, kept: list[str]) -> bool:
+    """True for short names followed by a side or a plain feature.
+
+    ("南至万瑞和、金通、金艺实业，西至……", "北至日东高速、万福、皇镇街道北边界")
+    """
     for _, following in [(None, chunk), *rest]:
         if len(following) > 12 or _is_prose(following) or _ROUTE.search(following):
             return False
-        if following is not chunk and _side_phrase(following, started=True) is not None:
+        if following is not chunk and (_side_phrase(following, started=True) is not None
+                                       or _continues(_TAIL.sub("", following), kept)):
             return True
     return False
 
