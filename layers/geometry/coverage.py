@@ -91,6 +91,8 @@ def bank_notices(name: str, area: BuiltArea) -> list[dict]:
 
 def format_coverage(records: list[dict]) -> str:
     """The coverage section of ``report.txt``."""
+    if not any(r["geometry_status"] == "osm" for r in records):
+        return "\nOpenStreetMap 覆盖情况：尚未导入 OSM 数据，全部边界来自近似线和区界。\n"
     lines = ["", "OpenStreetMap 覆盖情况（每个边界地物）："]
     for r in records:
         if r["geometry_status"] != "osm":
