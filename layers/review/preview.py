@@ -49,8 +49,9 @@ def checks_frame(checks: list[dict]) -> pd.DataFrame:
     """A table of checks for display."""
     names = {"side_order": "方位", "shared_edge": "共边", "area": "面积", "clipped": "区界内",
              "valid": "几何有效", "edge_present": "边界存在", "zone_overlap": "片区重叠",
-             "alias": "名称对应"}
-    return pd.DataFrame([{"状态": STATUS_LABEL[c["status"]], "检查": names.get(c["check"], c["check"]),
+             "alias": "名称对应", "plausible": "形状合理", "bank": "河岸"}
+    # a check added later without a label here still shows in Chinese, never as a raw code
+    return pd.DataFrame([{"状态": STATUS_LABEL.get(c["status"], "提示"), "检查": names.get(c["check"], "其他"),
                           "对象": c["area"], "说明": c["detail"]} for c in checks])
 
 

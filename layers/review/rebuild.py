@@ -13,7 +13,7 @@ bounds, with the same topology rules as ``python -m layers.build``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,9 +24,11 @@ from layers.build import area_feature, edge_features, gazetteer_features
 from layers.geometry.checks import (area_checks, format_report, overlap_checks, shared_edge_checks,
                                     side_order_checks)
 from layers.geometry.crs import to_metric
-from layers.geometry.gazetteer import Gazetteer, GazetteerFeature, district_geometry, load_districts
+from layers.geometry.assemble import build_all, uses_osm
+from layers.geometry.coverage import coverage_records, format_coverage
+from layers.geometry.gazetteer import Gazetteer, GazetteerFeature, district_geometry, load_districts, load_gazetteer
 from layers.geometry.geojson_io import dumps, feature_collection, geometry_json
-from layers.geometry.polygons import BuildError, BuiltArea, build_area
+from layers.geometry.polygons import BuildError, BuiltArea
 from layers.paths import GEODATA, INPUTS
 from layers.plan.areas import PlanArea
 from layers.plan.bounds import SIDE_NAMES, SIDES, Bounds, BoundsError, parse_bounds
@@ -145,12 +147,14 @@ def clause_text(bounds: Bounds) -> str:
     return "、".join(parts[:2]) + ("，" + "、".join(parts[2:]) if parts[2:] else "")
 
 
-def _plan_area(props: dict, bounds: Bounds) -> PlanArea:
+def _plan_area(props: dict, bounds: Bounds | None) -> PlanArea:
+    """The plan's area as the build saw it, read back from its feature's properties."""
     detail = {k: v for k, v in (props.get("citation_detail") or {}).items() if k != "text"}
     citation = Citation(**detail) if detail else Citation(chapter="", chapter_title=props.get("citation", ""))
-    return PlanArea(id=props["id"], kind=props["kind"], number=props.get("number") or 0, name=props["name"],
-                    description=props.get("description") or "", citation=citation, bounds=bounds,
-                    positioning=props.get("positioning") or "", sites=list(props.get("sites") or []))
+    # every other PlanArea field the feature carries (industries, positioning, sites …), whatever the build adds
+    known = {f.name for f in fields(PlanArea)} - {"bounds", "citation"}
+    values = {k: v for k, v in props.items() if k in known and v is not None}
+    return PlanArea(**{"number": 0, "description": "", **values}, citation=citation, bounds=bounds)
 
 
 def _parse(name: str, clause: str) -> Bounds:
@@ -257,36 +261,38 @@ def rebuild(files: dict[str, str], change: Change | None = None, inputs: Path = 
     result = Rebuilt(files={})
     layers: dict[str, list[dict]] = {"zones": [], "parks": []}
     edges: list[dict] = []
-    areas, zones = [], {}
-    for feat in area_features(files):
-        props = feat["properties"]
-        b = bounds[props["id"]]
-        if b is None:
-            layers[props["kind"] + "s"].append(feat)
+    features = area_features(files)
+    areas = [_plan_area(f["properties"], bounds[f["properties"]["id"]]) for f in features]
+    approx = load_gazetteer(inputs, use_osm=False) if uses_osm(gazetteer) else None
+    try:
+        built_all, plausible = build_all(areas, gazetteer, district_m, approx=approx)
+    except BuildError as exc:
+        raise ChangeError(str(exc)) from None
+    for feat, area in zip(features, areas):
+        built = built_all.get(area.name)
+        if built is None:  # a park the plan places by buildings: kept as it is
+            layers[area.kind + "s"].append(feat)
             continue
-        area = _plan_area(props, b)
-        try:
-            built = build_area(area.name, b, gazetteer, district_m)
-        except BuildError as exc:
-            raise ChangeError(str(exc)) from None
         result.built[area.name] = built
-        areas.append(area)
-        if area.kind == "zone":
-            zones[area.name] = built
         result.checks += side_order_checks(area.name, built) + area_checks(area.name, built, district_m)
         edges += edge_features(area, built)
         new = area_feature(area, built)
-        layers[area.kind + "s"].append({"properties": {**props, **new["properties"]}, "geometry": new["geometry"]})
+        layers[area.kind + "s"].append({"properties": {**feat["properties"], **new["properties"]},
+                                        "geometry": new["geometry"]})
+    result.checks += plausible
     result.checks += shared_edge_checks(result.built)
-    result.checks += overlap_checks(zones)
+    result.checks += overlap_checks({a.name: result.built[a.name] for a in areas
+                                     if a.kind == "zone" and a.name in result.built})
     for name, feats in layers.items():
         result.files[f"{name}.geojson"] = dumps(feature_collection(
             [{"properties": f["properties"], "geometry": _geometry(f["geometry"])} for f in feats], name=name))
     result.files["edges.geojson"] = dumps(feature_collection(edges, name="edges"))
-    result.files["gazetteer.geojson"] = dumps(feature_collection(gazetteer_features(gazetteer, areas),
+    located = [a for a in areas if a.bounds]
+    result.files["gazetteer.geojson"] = dumps(feature_collection(gazetteer_features(gazetteer, located),
                                                                  name="gazetteer"))
-    result.files["report.json"] = dumps({"checks": result.checks})
-    result.files["report.txt"] = format_report(result.checks)
+    coverage = coverage_records(result.built)
+    result.files["report.json"] = dumps({"checks": result.checks, "coverage": coverage})
+    result.files["report.txt"] = format_report(result.checks) + format_coverage(coverage)
     return result
 
 
