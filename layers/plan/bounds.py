@@ -87,10 +87,13 @@ _SIDE_START = rf"{_D}{{1,2}}(?:侧|面|边)?(?:至|到|起|抵|临|邻|接|靠|�
 # A direction word not glued to a place name before it ("山东至" is a province) nor
 # a heading ("再向南至" walks a perimeter).
 _NOT_AFTER = r"(?<![东西南北山广河湖江关华辽陕海向往])"
-_DIR_BORDER = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?以(.+?)为界$")
-_DIR_ADJ = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?与(.+?)"
+_DIR_BORDER = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:[两三四]?面|边界|边|侧|端|部|方)?以(.+?)为界$")
+_DIR_ADJ = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:[两三四]?面|边界|边|侧|端|部|方)?与(.+?)"
                       r"(?:接壤|相邻|毗邻|毗连|相连|相接|相依|为邻|交界)$")
-_DIR_FIRST = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:面|边界|边|侧|端|部|方)?(?:{_VERB})(.+)$")
+# "北以万年路三段" (no 为界) where what follows is plainly a feature.
+_DIR_YI = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:[两三四]?面|边界|边|侧|端|部|方)?以(?![东西南北])([^为]+?"
+                     rf"(?:路|街|道|巷|段|河|江|渠|沟|线|桥|高速|铁路))$")
+_DIR_FIRST = re.compile(rf"{_NOT_AFTER}最?({_DIRS})(?:[两三四]?面|边界|边|侧|端|部|方)?(?:{_VERB})(.+)$")
 _FEAT_FIRST = re.compile(rf"^(.+?)((?:以{_D}(?:和|及|、)?)+)$")
 _FEAT_SIDE = re.compile(rf"^(.+?)(?<![与和及、])({_D})侧$")
 _LEAD = re.compile(r"^.*?(?:位于|地处|范围(?:调整|仍|确定)?(?:为|是)|四至范围|四至(?:为|是)?|范围)")
@@ -264,6 +267,8 @@ def _normalise(simple: str) -> tuple[_Text, list[str], list[str]]:
     # capture artefact ("经十 路", "北 200 米"); a line break always separates.
     text.sub(re.compile(rf"\s+(?={_SIDE_START})|\s*\n\s*"), lambda m: "，")
     text.sub(re.compile(r"\s+"), lambda m: "")
+    # Two feature-first sides joined by 及/和: "光辉路以西及木栅路1段238巷以东".
+    text.sub(re.compile(rf"(?<=以{_D})(?:及|和)(?!以)"), lambda m: "，")
     # Sides run together without punctuation: "东至A路西至B路" (but "A路北起…" is a road's extent).
     text.sub(re.compile(rf"{_SIDE_START}[^{_SEPARATORS}]*?[路街道河江渠沟线桥](?={_SIDE_START})"),
              lambda m: m.group() + "，")
@@ -289,7 +294,7 @@ def _normalise(simple: str) -> tuple[_Text, list[str], list[str]]:
     # "南、西至…" names two sides; keep them in one chunk. Only a direction that
     # opens a phrase: in "大唐热电西、西至Y" or "福源街南侧、北至Y" it qualifies a feature.
     text.sub(re.compile(rf"(^|[{_SEPARATORS}]|包括|为|是|即)({_D}(?:侧|面|边)?)、"
-                        rf"(?={_D}{{1,2}}(?:侧|面|边)?(?:{_VERB}))"),
+                        rf"(?={_D}{{1,2}}(?:[两三四]?面|侧|边)?(?:{_VERB}|以))"),
              lambda m: m.group(1) + m.group(2) + "和")
     return text, kept, notes
 
@@ -320,7 +325,7 @@ def _side_phrase(chunk: str, started: bool = False) -> tuple[list[str], str, str
     ("疏洪东路以东之非都市土地……"); the first one may not, or any "X以西的小区"
     would open a clause.
     """
-    for pattern in (_DIR_BORDER, _DIR_ADJ, _DIR_FIRST):
+    for pattern in (_DIR_BORDER, _DIR_ADJ, _DIR_YI, _DIR_FIRST):
         m = pattern.search(chunk)
         if m:
             return _sides_of(m.group(1)), m.group(2), chunk[:m.start()]
@@ -329,7 +334,7 @@ def _side_phrase(chunk: str, started: bool = False) -> tuple[list[str], str, str
     lead = lead.group() if lead else ""
     body = _FEAT_TAIL.sub("", tailed[len(lead):])
     if started:
-        body = re.sub(rf"(?<=以{_D})[之的].*$", "", body)
+        body = re.sub(rf"(?<=以{_D})(?:[之的]|所围).*$", "", body)
     m = _FEAT_FIRST.match(body)
     if m:
         name = _feature_first_name(m.group(1))
