@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from layers.data import DataError
 from layers.details import accuracy_text, area_text
 from layers.geometry.geojson_io import dumps, feature_collection
 from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
@@ -12,7 +13,8 @@ from layers.escape import md_text
 from layers.maps.review_views import status_group
 from layers.plan.bounds import SIDE_NAMES
 from layers.review.status import add_comment, edge_id, set_status, status_of, statuses, thread
-from layers.review.versions import ReviewError
+from layers.review.rebuild import gazetteer_of
+from layers.review.versions import ReviewError, files_for
 from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
@@ -49,15 +51,22 @@ with info_col:
     st.markdown("**一致性检查**")
     st.dataframe(checks_frame(checks_for(name, data.checks)), hide_index=True, width="stretch")
 
+@st.cache_resource(max_entries=8)
+def _version_gazetteer(key: str):
+    """The lines of the layer version shown: a preview must use them, not version 0's."""
+    db = store()
+    return gazetteer_of(files_for(db.engine if db is not None else None, key))
+
+
 st.markdown("#### 修改四至并预览")
 st.caption("规划文字有歧义时，可在此改写四至（例如换一条边界道路），即时预览新的范围；不会改动已发布的图层。")
 edited = st.text_area("四至描述", value=zone["clause"], key=f"edit-{zone['id']}", max_chars=2000)
 preview_groups = []
 if edited.strip() != zone["clause"]:
     try:
-        result = preview(name, edited)
-    except (BoundsError, BuildError) as exc:
-        st.error(f"无法预览：{exc}")
+        result = preview(name, edited, gazetteer=_version_gazetteer(data.version_key))
+    except (BoundsError, BuildError, DataError) as exc:
+        st.error(f"无法预览：{md_text(exc)}")
     else:
         st.success(f"预览范围：{area_text(result.area_ha)}（原为 {area_text(zone['area_ha'])}）")
         preview_groups.append(highlight_group([result.built.polygon], basemap, name="修改后范围"))

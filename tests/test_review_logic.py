@@ -145,3 +145,16 @@ def test_comparing_a_version_with_itself_shows_no_change(files):
 
 def test_users_of_reads_the_edges_layer(files):
     assert users_of(files, "清平路") == set(_sides_of(files, "清平路"))
+
+
+def test_the_quick_preview_uses_the_lines_of_the_version_shown(files):
+    from layers.review.preview import preview
+
+    road = "清平路"
+    moved = rebuild(files, Change("line", feature=road, geometry=mapping(affinity.translate(_line(files, road),
+                                                                                          xoff=0.002))))
+    clause = find_area(files, "zone-01")["properties"]["clause"]
+    on_v0 = preview("站南片区", clause, gazetteer=gazetteer_of(files))
+    on_moved = preview("站南片区", clause, gazetteer=gazetteer_of(moved.files))
+    assert on_v0.area_ha - on_moved.area_ha > 1  # the west edge moved east: smaller
+    assert on_moved.area_ha == pytest.approx(find_area(moved.files, "zone-01")["properties"]["area_ha"], abs=0.01)

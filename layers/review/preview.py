@@ -82,8 +82,10 @@ class Preview:
         return self.built.polygon_m.area / SQM_PER_HA
 
 
-def preview(name: str, text: str, inputs: Path = INPUTS) -> Preview:
+def preview(name: str, text: str, inputs: Path = INPUTS, *, gazetteer: Gazetteer | None = None) -> Preview:
     """Parse an edited boundary description and build its polygon.
+
+    ``gazetteer`` holds the lines of the layer version shown (default: the inputs, version 0).
 
     Raises
     ------
@@ -97,8 +99,8 @@ def preview(name: str, text: str, inputs: Path = INPUTS) -> Preview:
     if len(text) > MAX_DESCRIPTION:
         raise BoundsError(f"描述过长（{len(text)} 字），请只保留四至部分（{MAX_DESCRIPTION} 字以内）")
     bounds = parse_bounds(text)
-    gazetteer, district_m = _context(inputs)
-    return Preview(bounds, build_area(name, bounds, gazetteer, district_m))
+    base_gazetteer, district_m = _context(inputs)
+    return Preview(bounds, build_area(name, bounds, gazetteer or base_gazetteer, district_m))
 
 
 __all__ = ["BoundsError", "BuildError", "Preview", "checks_for", "checks_frame", "edge_rows", "preview", "zone_table"]

@@ -239,8 +239,8 @@ def proposal_key(proposal_id: int, base: int) -> str:
     return f"p{proposal_id}-v{base}"
 
 
-def layers_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> Layers:
-    """The layers a version key names: ``v0`` (geodata/), ``vN`` or a proposal preview ``pID-vN``.
+def files_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> dict[str, str]:
+    """The files a version key names: ``v0`` (geodata/), ``vN`` or a proposal preview ``pID-vN``.
 
     Raises
     ------
@@ -251,15 +251,27 @@ def layers_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> Laye
     from layers.review.rebuild import ChangeError, rebuild
 
     if key == BASE_VERSION_KEY:
-        return load_layers(geodata)
+        return base_files(geodata)
     approved, preview = _VERSION_RE.fullmatch(key or ""), _PREVIEW_RE.fullmatch(key or "")
     if engine is None or not (approved or preview):
         raise DataError(f"图层版本“{key}”无效或数据库不可用")
     try:
         if approved:
-            return load_version(files_of(engine, int(approved[1]), geodata), key, geodata)
+            return files_of(engine, int(approved[1]), geodata)
         proposal = get(engine, int(preview[1]))
-        files = rebuild(files_of(engine, int(preview[2]), geodata), proposal.change).files
+        return rebuild(files_of(engine, int(preview[2]), geodata), proposal.change).files
     except (ReviewError, ChangeError) as exc:
         raise DataError(f"无法读取图层版本“{key}”：{exc}") from None
-    return load_version(files, key, geodata)
+
+
+def layers_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> Layers:
+    """The layers a version key names (see :func:`files_for`), as the app shows them.
+
+    Raises
+    ------
+    DataError
+        With a Chinese message when the key, the version or the proposal is unknown.
+    """
+    if key == BASE_VERSION_KEY:
+        return load_layers(geodata)
+    return load_version(files_for(engine, key, geodata), key, geodata)
