@@ -29,8 +29,13 @@ data = layers()
 
 
 @st.cache_data(max_entries=8, show_spinner="正在读取版本…")
-def _files(number: int) -> dict[str, str]:
+def _cached_files(database: str, number: int) -> dict[str, str]:
+    # A stored version never changes: the database and the number identify it.
     return files_of(engine, number)
+
+
+def _files(number: int) -> dict[str, str]:
+    return _cached_files(engine.url.render_as_string(hide_password=True), number)
 
 
 try:

@@ -52,10 +52,15 @@ with info_col:
     st.dataframe(checks_frame(checks_for(name, data.checks)), hide_index=True, width="stretch")
 
 @st.cache_resource(max_entries=8)
+def _cached_gazetteer(key: str, database: str | None):
+    db = store()
+    return gazetteer_of(files_for(db.engine if db is not None else None, key))
+
+
 def _version_gazetteer(key: str):
     """The lines of the layer version shown: a preview must use them, not version 0's."""
     db = store()
-    return gazetteer_of(files_for(db.engine if db is not None else None, key))
+    return _cached_gazetteer(key, db.engine.url.render_as_string(hide_password=True) if db is not None else None)
 
 
 st.markdown("#### 修改四至并预览")
