@@ -65,9 +65,13 @@ _ROAD_CLASS = {500: "primary", 600: "primary", 700: "secondary", 800: "secondary
 
 @dataclass
 class Truth:
-    """The true lines (EPSG:4549) and the areas built from them."""
+    """The true lines (EPSG:4549) and the areas built from them.
 
-    lines: dict[str, LineString]
+    ``lines`` maps a feature to (needed stretch, [start, end] along the
+    extended line, the extended line itself).
+    """
+
+    lines: dict[str, tuple[LineString, list[float], LineString]]
     kinds: dict[str, str]
     accuracy: dict[str, float]
     built: dict[str, BuiltArea]
@@ -276,7 +280,8 @@ def _noise(w: _Writer, district_m, rng: random.Random, count: int = 200, step: f
         w.way([w.node(c) for c in coords], {"highway": "residential", "name": name})
 
 
-def _cut(line: LineString, span, extended: LineString, quirks: set[str], rng: random.Random) -> LineString:
+def _cut(span, extended: LineString, quirks: set[str], rng: random.Random) -> LineString:
+    """The stretch of a true line written to the extract: past its corners, or short of them (T-gaps)."""
     lo, hi = span
     if "tgaps" in quirks:
         lo, hi = lo + rng.uniform(20.0, 95.0), hi - rng.uniform(20.0, 95.0)
@@ -311,7 +316,7 @@ def make_extract(path: Path, quirks=frozenset(QUIRKS), *, seed: int = 7, drop=()
         if name in drop or t.kinds[name] == "border" or (only_namesake and name == "东风西街"):
             continue
         _, span, extended = t.lines[name]
-        line = _cut(None, span, extended, quirks, rng)
+        line = _cut(span, extended, quirks, rng)
         kind = t.kinds[name]
         if kind == "railway":
             _rail(w, name, line, quirks)
@@ -337,7 +342,7 @@ def make_extract(path: Path, quirks=frozenset(QUIRKS), *, seed: int = 7, drop=()
 def true_lines() -> dict[str, LineString]:
     """The true line of each feature (EPSG:4549), overshoot included."""
     t = truth()
-    return {n: _cut(None, span, ext, set(), random.Random(0)) for n, (_, span, ext) in t.lines.items()}
+    return {n: _cut(span, ext, set(), random.Random(0)) for n, (_, span, ext) in t.lines.items()}
 
 
 if __name__ == "__main__":

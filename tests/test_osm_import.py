@@ -66,6 +66,7 @@ def test_online_import_fails_fast_without_the_overpass_status_wait(inputs, capsy
 
     before = (ox.settings.requests_timeout, ox.settings.overpass_rate_limit)
     monkeypatch.setattr(ox.features, "features_from_polygon", offline)
+    monkeypatch.setattr(osm_import, "check_reachable", lambda url: None)
     assert osm_import.main(["--online", "--inputs", str(inputs)]) == 1
     assert "在线下载 OpenStreetMap 数据失败（ConnectionError: no route to host）" in capsys.readouterr().err
     # No ~60 s status query (rate limit off) and at most a 10 s wait for a reply ...
@@ -79,7 +80,7 @@ def test_import_shows_progress_and_reasons(inputs, capsys):
     assert osm_import.main([str(FIXTURE), "--inputs", str(inputs)]) == 0
     out = capsys.readouterr().out
     assert out.index("[1/3]") < out.index("[2/3]") < out.index("[3/3]")
-    assert "共读取 11 个 OSM 对象：路段 4 条" in out
+    assert "共读取 4 条路段/关系/面：道路、铁路、河流路段 4 条" in out
     assert "未匹配 长松路（保留原几何）：走廊内的" in out
 
 
@@ -95,3 +96,25 @@ def test_online_import_without_network_explains_itself(inputs, capsys, monkeypat
     monkeypatch.setattr(osm_import, "download_ways", offline)
     assert osm_import.main(["--online", "--inputs", str(inputs)]) == 1
     assert "在线下载 OpenStreetMap 数据失败" in capsys.readouterr().err
+
+
+def test_online_import_gives_up_when_the_server_cannot_be_reached(inputs, capsys, monkeypatch):
+    import socket
+
+    import osmnx as ox
+
+    def refused(address, timeout):
+        assert timeout <= osm_import.PROBE_TIMEOUT_S < 10
+        raise ConnectionRefusedError("connection refused")
+
+    def never(*args, **kwargs):
+        raise AssertionError("no request may be sent when the server is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", refused)
+    monkeypatch.setattr(ox.features, "features_from_polygon", never)
+    for key in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(key, raising=False)
+    assert osm_import.main(["--online", "--inputs", str(inputs)]) == 1
+    err = capsys.readouterr().err
+    assert "在线下载 OpenStreetMap 数据失败（ConnectionError: 无法连接 overpass-api.de:443" in err
+    assert "离线导入" in err

@@ -16,8 +16,12 @@ with the way ids and a coverage record (``osm_match``) that the build reports.
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
+import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import shapely
 import shapely.ops
@@ -44,6 +48,8 @@ SNAP_TOL_M = 120.0
 NOTICE_SNAP_M = 10.0
 #: Seconds the online import waits for Overpass before it gives up.
 ONLINE_TIMEOUT_S = 8
+#: Seconds allowed to reach the Overpass server at all (name lookup and connect).
+PROBE_TIMEOUT_S = 3.0
 _SKIP_KINDS = {"border"}
 _ATTRIBUTION = "OpenStreetMap (© OpenStreetMap contributors, ODbL)"
 
@@ -58,10 +64,38 @@ class ImportResult:
         self.unmatched = [n for n, m in matches.items() if not m.matched]
 
 
+def check_reachable(url: str, timeout: float = PROBE_TIMEOUT_S) -> None:
+    """Raise ``ConnectionError`` unless ``url``'s host accepts a connection within ``timeout`` s.
+
+    The probe runs in a daemon thread, so a name lookup that hangs (a DNS server
+    that does not answer) cannot hold the import longer than ``timeout``.
+    Skipped behind a proxy, where only the proxy is reachable directly.
+    """
+    if any(os.environ.get(k) for k in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY")):
+        return
+    parts = urlparse(url)
+    host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    outcome: dict = {}
+
+    def probe() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            outcome["ok"] = True
+        except OSError as exc:
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=probe, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if not outcome.get("ok"):
+        raise ConnectionError(f"无法连接 {host}:{port}（{outcome.get('error') or f'{timeout:.0f} 秒无响应'}）")
+
+
 def download_ways(polygon) -> OsmData:
     """Fetch roads, railways and waterways inside ``polygon`` through osmnx (fails fast offline)."""
     import osmnx as ox  # imported here: only the online path needs it
 
+    check_reachable(ox.settings.overpass_url)
     saved = (ox.settings.requests_timeout, ox.settings.overpass_rate_limit)
     # Without this osmnx first asks Overpass for a slot and waits ~60 s when offline.
     ox.settings.requests_timeout, ox.settings.overpass_rate_limit = ONLINE_TIMEOUT_S, False
