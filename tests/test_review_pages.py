@@ -137,6 +137,11 @@ def test_versions_page_compares_restores_and_exports(engine, own_database):
     compare = at.dataframe[1].value
     assert list(compare["对象"]) == ["鲁台片区"] and compare["边界变化"][0] == "西：长松路 → 西环路"
     assert "恢复（生成新版本）" not in buttons(at)
+    overlay = _args(at)
+    assert "第 0 版" in overlay and "第 1 版" in overlay  # both outlines on one map
+    at.radio(key="cmp_mode").set_value("并排").run()
+    maps = [json.dumps(json.loads(c.proto.json_args), ensure_ascii=False) for c in at.get("component_instance")]
+    assert len(maps) == 2 and "第 0 版" in maps[0] and "第 1 版" in maps[1] and "第 1 版" not in maps[0]
     at = sign_in_as(at, own_database, "approver")
     at.text_input(key="restore_note").input("撤回合并").run()
     at.button(key="restore_button").click().run()
@@ -178,3 +183,46 @@ def test_switching_to_an_earlier_version_or_a_pending_proposal(engine):
     at.selectbox(key="layer_version").set_value("v0").run()
     table = at.dataframe[0].value
     assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "长松路"
+
+
+def _road_dxf(crs: str = "EPSG:4549", dx: float = 150.0) -> bytes:
+    """清平路 moved ``dx`` metres east, as a planning institute's DXF drawing in ``crs``."""
+    import io
+
+    import ezdxf
+    from pyproj import Transformer
+    from shapely.geometry import shape
+
+    from layers.review.rebuild import base_files, features_of
+
+    road = next(shape(f["geometry"]) for f in features_of(base_files(), "gazetteer.geojson")
+                if f["properties"]["name"] == "清平路")
+    t = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    doc = ezdxf.new()
+    doc.layers.add("道路中线")
+    doc.modelspace().add_lwpolyline([(x + dx, y) for x, y in (t.transform(*c) for c in road.coords)],
+                                    dxfattribs={"layer": "道路中线"})
+    out = io.StringIO()
+    doc.write(out)
+    return out.getvalue().encode()
+
+
+def test_editor_uploads_a_dxf_line_and_a_wrong_crs_or_broken_file_gets_a_chinese_message(engine, own_database):
+    at = sign_in_as(page("pages/review.py"), own_database, "editor")
+    at.radio(key="proposal_kind").set_value("line").run()
+    at.radio(key="line_source").set_value("上传文件").run()
+    assert at.selectbox(key="line_crs").value == "EPSG:4549"
+    at.file_uploader(key="line_upload").set_value(("清平路.dxf", _road_dxf(), "application/dxf")).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert set(table["对象"]) == {"站南片区", "宝通片区", "仓南片区"}
+    assert all(abs(v - 150) < 2 for v in table["最大位移（米）"])
+    at.text_area(key="proposal_reason").input("设计院 CAD 中线").run()
+    at.button(key="submit_proposal").click().run()
+    p = proposals.listing(engine)[0]
+    assert p.change.kind == "line" and "EPSG:4549" in p.change.how and "DXF" in p.change.how
+    at.selectbox(key="line_crs").set_value("EPSG:4546").run()
+    assert any("坐标系可能选错" in e.value for e in at.error), [e.value for e in at.error] + [w.value for w in at.warning]
+    at.file_uploader(key="line_upload").set_value(("坏.dxf", b"0\nSECTION\nnot a drawing", "application/dxf")).run()
+    assert not at.exception, at.exception
+    assert any("DXF" in e.value and "坏" in e.value for e in at.error)  # the file is named (escaped)
