@@ -38,15 +38,17 @@ def _count(path: Path) -> tuple[int, int]:
     return nodes, ways
 
 
-#: Runs the import command and reports its own peak memory: measured inside the
-#: child, because a forked child's RSS can include the (large) generator parent.
+#: Runs the import command and reports its own peak memory (VmHWM of its own
+#: address space: ru_maxrss would carry over the generator parent's peak, which
+#: Linux keeps across fork and exec).
 _WRAPPER = """
-import resource, runpy, sys
+import runpy, sys
 sys.argv = ["layers.osm_import", *sys.argv[1:]]
 try:
     runpy.run_module("layers.osm_import", run_name="__main__")
 finally:
-    print(f"PEAK_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+    status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+    print(f"PEAK_MB={int(status) / 1024:.0f}", file=sys.stderr)
 """
 
 

@@ -116,7 +116,8 @@ def format_coverage(records: list[dict]) -> str:
         for near in r.get("near_miss") or {}:
             lines.append(f"    名称相近未采用：{near}")
         for note in r.get("notes") or []:
-            lines.append(f"    {note}")
+            if not note.startswith(("起点延伸", "终点延伸")):  # already on the feature's line
+                lines.append(f"    {note}")
     return "\n".join(lines) + "\n"
 
 
