@@ -113,7 +113,8 @@ def test_a_synthetic_layer_ranks_by_distance_when_industry_ties(data):
     assert result[0].distance_m == pytest.approx(to_metric(near_box).distance(to_metric(road)), abs=0.01)
 
 
-@pytest.mark.parametrize("query, message", [("", "请输入产业"), ("   ", "请输入产业"), ("激" * 51, "过长")])
+@pytest.mark.parametrize("query, message", [("", "请输入产业"), ("   ", "请输入产业"), ("、，/", "请输入产业"),
+                                            ("激" * 51, "过长")])
 def test_bad_queries_get_a_chinese_message(data, query, message):
     with pytest.raises(FinderError, match=message):
         rank_areas(data, query)

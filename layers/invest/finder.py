@@ -122,7 +122,10 @@ def query_tokens(query: str) -> list[str]:
         raise FinderError("请输入产业，例如：激光、冷链物流、医疗器械、总部办公")
     if len(text) > MAX_QUERY_CHARS:
         raise FinderError(f"产业关键词过长（{len(text)} 字）：请控制在 {MAX_QUERY_CHARS} 字以内")
-    return [t for t in _SPLIT.split(text) if t]
+    tokens = [t for t in _SPLIT.split(text) if t]
+    if not tokens:
+        raise FinderError("请输入产业，例如：激光、冷链物流、医疗器械、总部办公（只有标点无法查找）")
+    return tokens
 
 
 def expand(tokens: list[str], synonyms: list[Synonym]) -> dict[str, Synonym | None]:
