@@ -195,3 +195,14 @@ def test_review_page_table_lists_osm_features_after_an_import(tmp_path_factory, 
         {"feature": "长松路", "geometry_status": "approximate", "areas": [], "osm_share": 0.0, "osm_way_ids": []}]}),
         encoding="utf-8")
     assert osm_coverage_table(report) == []
+
+
+def test_the_import_is_deterministic(tmp_path_factory, tmp_path):
+    _, inputs, _ = run_case(tmp_path_factory, "all", ".osm.pbf")
+    again = tmp_path / "inputs"
+    shutil.copytree(INPUTS, again)
+    extract = make_extract(tmp_path / "again.osm.pbf", "all")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert osm.main([str(extract), "--inputs", str(again)]) == 0
+    first = (inputs / "gazetteer_osm.geojson").read_bytes()
+    assert (again / "gazetteer_osm.geojson").read_bytes() == first
