@@ -1,16 +1,33 @@
-"""Time from navigation to the zone and park polygons being drawn: the app vs. a static folium page.
+"""How fast the map is, side by side with an EMPTY Streamlit page, in one run.
 
-    .venv/bin/python benchmarks/map_render.py [--runs 5]
+    .venv/bin/python benchmarks/map_render.py [--runs 5] [--skip-many]
 
-Both use the offline basemap (no tiles) and local Leaflet, so only our stack is
-measured. The static page holds the same layers (the floor for folium/Leaflet).
-Also prints the size of the map payload the app sends. Targets: ratio ≤ 1.5,
-payload ≤ 300 KB. Needs Debian's chromium.
+Measured on this machine with Debian's Chromium (offline basemap, local
+Leaflet, so only our stack is timed):
+
+1. first load: navigation → every zone and park polygon drawn (总览), next to
+   navigation → an empty Streamlit page's title shown, and a static folium
+   file of the same map. Target: app ≤ empty page + 0.3 s (medians).
+2. click → details: a click on a zone until the details panel names it.
+   Target: median ≤ 0.3 s.
+3. server CPU per 总览 view: the page script's own CPU per view (every run a
+   view causes, timed inside the server by benchmarks/script_timer), and the
+   whole server process's CPU per view next to the empty page's. Target: ≤ 60 ms.
+4. ten simultaneous first loads (ten browser contexts at once), with the plan's
+   projects and with 8,758 imported projects, next to ten simultaneous loads of
+   the empty page. Target: median < 4 s.
+5. server memory per open session with 8,758 imported projects (RSS growth
+   over ten open sessions). Target: ≤ 3 MB.
+
+Also prints the size of the map the app sends. Needs Debian's chromium.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import random
 import statistics
 import sys
 import tempfile
@@ -20,75 +37,288 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from layers.data import load_layers  # noqa: E402
 from layers.maps.assets import file_urls  # noqa: E402
 from layers.maps.basemaps import available_basemaps  # noqa: E402
-from layers.data import load_layers  # noqa: E402
 from layers.maps.views import base_map  # noqa: E402
-from tests.browser import MAP_FRAME, browser, streamlit_server  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, MAP_FRAME, browser, chromium_path, streamlit_process  # noqa: E402
 
-POLYGONS = 18  # 10 zones + 8 located parks
+EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
+AREA_SELECTOR = 'path.leaflet-interactive[fill="#1f6fd1"], path.leaflet-interactive[fill="#e67e22"]'
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _wait_polygons(frame, timeout_s: float = 60) -> None:
-    selector = 'path.leaflet-interactive[fill="#1f6fd1"], path.leaflet-interactive[fill="#e67e22"]'
+def polygons_expected() -> int:
+    """Zones and parks that have an outline (the others are listed, not drawn)."""
+    data = load_layers()
+    return int(data.zones.geometry.notna().sum() + data.parks.geometry.notna().sum())
+
+
+# -- process figures from /proc (Linux) ---------------------------------------------------------
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# -- page timings (sync Playwright) -------------------------------------------------------------
+
+def _wait_count(locator, n: int, timeout_s: float = 90) -> None:
     deadline = time.monotonic() + timeout_s
-    while frame.locator(selector).count() < POLYGONS:
+    while locator.count() < n:
         if time.monotonic() > deadline:
-            raise TimeoutError("polygons were not drawn")
-        time.sleep(0.02)
+            raise TimeoutError(f"only {locator.count()} of {n} polygons were drawn")
+        time.sleep(0.01)
 
 
-def time_static(chrome, html: Path) -> float:
-    page = chrome.new_page()
+def time_empty(chrome, url: str) -> float:
+    context = chrome.new_context()
+    page = context.new_page()
     start = time.perf_counter()
-    page.goto(html.as_uri())
-    _wait_polygons(page)
+    page.goto(url)
+    page.get_by_text("空白页").first.wait_for(timeout=60_000)
     elapsed = time.perf_counter() - start
-    page.close()
+    context.close()
     return elapsed
 
 
-def time_app(chrome, url: str) -> float:
-    page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+def time_app(chrome, url: str, polygons: int, *, keep: bool = False):
+    """Seconds from navigation to every polygon drawn, in a fresh browser context (a new session)."""
+    context = chrome.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
     start = time.perf_counter()
     page.goto(f"{url}/?basemap=none")
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    _wait_polygons(frame)
+    _wait_count(frame.locator(AREA_SELECTOR), polygons)
     elapsed = time.perf_counter() - start
-    page.close()
+    if keep:
+        return elapsed, context, page
+    context.close()
     return elapsed
 
 
-def payload_bytes() -> int:
-    """Bytes of the map component's arguments (script, header, html, links) for the overview."""
-    from streamlit.testing.v1 import AppTest
+def time_static(chrome, html: Path, polygons: int) -> float:
+    context = chrome.new_context()
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(html.as_uri())
+    _wait_count(page.locator(AREA_SELECTOR), polygons)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["basemap"] = "none"
-    at.run()
-    return len(at.get("component_instance")[0].proto.json_args.encode("utf-8"))
+
+def _inside_points() -> list[tuple[str, float, float]]:
+    """A point inside each zone away from its project markers (they sit at representative points)."""
+    from shapely.geometry import Point
+    out = []
+    for row in load_layers().zones.itertuples():
+        if row.geometry is None:
+            continue
+        rep = row.geometry.representative_point()
+        spot = row.geometry.difference(Point(rep.x, rep.y).buffer(0.004)).representative_point()
+        out.append((row.name, spot.y, spot.x))
+    return out
+
+
+def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
+    """Seconds from a click on a zone until the details panel shows that zone's name."""
+    _, context, page = time_app(chrome, url, polygons, keep=True)
+    map_frame = next(f for f in page.frames if f.query_selector(".leaflet-container"))
+    container = page.frame_locator(MAP_FRAME).locator(".leaflet-container").bounding_box()
+    points = _inside_points()
+    out = []
+    for i in range(clicks):
+        name, lat, lon = points[i % len(points)]
+        x, y = map_frame.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+                                  " return [p.x, p.y]; }", [lat, lon])
+        start = time.perf_counter()
+        page.mouse.click(container["x"] + x, container["y"] + y)
+        page.wait_for_function("name => [...document.querySelectorAll('h3')].some(h => h.innerText.trim() === name)",
+                               arg=name, polling="raf", timeout=30_000)
+        out.append(time.perf_counter() - start)
+        page.wait_for_timeout(300)
+    context.close()
+    return out
+
+
+def cpu_per_view(load, pid: int, views: int, times: Path | None = None) -> tuple[float, float]:
+    """Server process CPU ms per first load, and the page script's CPU ms per load (sequential, after warm-up)."""
+    time.sleep(0.5)
+    if times is not None:
+        times.write_text("", encoding="utf-8")
+    before = cpu_seconds(pid)
+    for _ in range(views):
+        load()
+    time.sleep(0.5)
+    process = (cpu_seconds(pid) - before) / views * 1000
+    script = float("nan")
+    if times is not None:
+        script = sum(float(line.split()[0]) for line in times.read_text(encoding="utf-8").splitlines()) / views
+    return process, script
+
+
+def memory_per_session(chrome, url: str, pid: int, polygons: int, sessions: int) -> float:
+    """Server RSS growth (MB) per session kept open."""
+    time.sleep(1)
+    before = rss_mb(pid)
+    opened = [time_app(chrome, url, polygons, keep=True) for _ in range(sessions)]
+    time.sleep(2)
+    after = rss_mb(pid)
+    for _, context, _ in opened:
+        context.close()
+    return (after - before) / sessions
+
+
+# -- simultaneous loads (async Playwright) ------------------------------------------------------
+
+async def _one_async(chrome, url: str, polygons: int) -> float:
+    """One first load: the app until its polygons are drawn, or (``polygons == 0``) the empty page's title."""
+    context = await chrome.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    start = time.perf_counter()
+    if polygons == 0:
+        await page.goto(url, timeout=120_000)
+        await page.get_by_text("空白页").first.wait_for(timeout=120_000)
+    else:
+        await page.goto(f"{url}/?basemap=none", timeout=120_000)
+        frame = page.frame_locator(MAP_FRAME)
+        deadline = time.monotonic() + 120
+        while await frame.locator(AREA_SELECTOR).count() < polygons:
+            if time.monotonic() > deadline:
+                raise TimeoutError("polygons were not drawn")
+            await asyncio.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    await context.close()
+    return elapsed
+
+
+async def _simultaneous(url: str, polygons: int, n: int) -> list[float]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        chrome = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            return list(await asyncio.gather(*[_one_async(chrome, url, polygons) for _ in range(n)]))
+        finally:
+            await chrome.close()
+
+
+def simultaneous(url: str, polygons: int, n: int = 10) -> list[float]:
+    """Seconds each of ``n`` first loads started at the same moment took."""
+    return asyncio.run(_simultaneous(url, polygons, n))
+
+
+# -- data ---------------------------------------------------------------------------------------
+
+def many_projects_db(path: Path, count: int = 8_758, seed: int = 7) -> int:
+    """A database with ``count`` synthetic imported projects inside the district (as in the issue)."""
+    import shapely
+    from layers.store.database import Store
+    from layers.store.imports import read_table, validate
+    data = load_layers()
+    district = data.district.geometry.iloc[0]
+    rng = random.Random(seed)
+    minx, miny, maxx, maxy = district.bounds
+    points: list[tuple[float, float]] = []
+    while len(points) < count:
+        x, y = round(rng.uniform(minx, maxx), 6), round(rng.uniform(miny, maxy), 6)
+        if shapely.contains_xy(district, x, y):
+            points.append((x, y))
+    lines = ["name,category,status,investment_10k_yuan,start_year,lon,lat,zone,park"]
+    lines += [f"测试项目{i:05d},industry,started,{rng.randint(100, 90000)},{rng.randint(2021, 2025)},{x},{y},,"
+              for i, (x, y) in enumerate(points)]
+    result = validate(read_table(("\n".join(lines) + "\n").encode(), "bench.csv"), datum="wgs84",
+                      zones=data.zones, parks=data.parks, district=district)
+    Store(path).add_projects(result.records(), batch_id="bench", source_file="bench.csv")
+    return len(result.valid)
+
+
+def payload_kb() -> float:
+    """Size of the overview map the app sends (script, header, html), as rendered once per version."""
+    from pages.map_widget import render_payload
+    data = load_layers()
+    return render_payload(base_map(data, available_basemaps()["none"], {})).size / 1024
+
+
+def med(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.0f} ms ({', '.join(f'{v * 1000:.0f}' for v in values)})"
 
 
 def main() -> None:
-    """Measure and print."""
+    """Measure and print, side by side."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip-many", action="store_true", help="skip the 8,758-project server")
     args = parser.parse_args()
-    layers = load_layers()
+    polygons = polygons_expected()
+    views = max(5, args.runs)
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        html = Path(tmp) / "static_map.html"
-        base_map(layers, available_basemaps()["none"], file_urls()).save(str(html))
-        with streamlit_server() as url, browser() as chrome:
-            time_app(chrome, url)  # warm-up: first script run, caches
-            static = [time_static(chrome, html) for _ in range(args.runs)]
-            app = [time_app(chrome, url) for _ in range(args.runs)]
-        static_kb = html.stat().st_size / 1024
-    s, a = statistics.median(static), statistics.median(app)
-    print(f"static folium page: median {s * 1000:.0f} ms ({', '.join(f'{x * 1000:.0f}' for x in static)})")
-    print(f"streamlit app:      median {a * 1000:.0f} ms ({', '.join(f'{x * 1000:.0f}' for x in app)})")
-    print(f"ratio app/static:   {a / s:.2f} (target ≤ 1.5)")
-    print(f"map payload:        {payload_bytes() / 1024:.0f} KB (target ≤ 300 KB); static HTML {static_kb:.0f} KB")
+        tmp = Path(tmp)
+        html = tmp / "static_map.html"
+        base_map(load_layers(), available_basemaps()["none"], file_urls()).save(str(html))
+        empty = tmp / "empty_page.py"
+        empty.write_text(EMPTY_PAGE, encoding="utf-8")
+        times = tmp / "script_times.txt"
+        env = {"WEICHENG_MAP_DB": str(tmp / "plain.sqlite3"), "WEICHENG_SCRIPT_TIMES": str(times),
+               "PYTHONPATH": str(ROOT / "benchmarks" / "script_timer")}
+        with streamlit_process(empty) as (empty_url, empty_proc), streamlit_process(env=env) as (url, proc), \
+                browser() as chrome:
+            time_empty(chrome, empty_url)
+            time_app(chrome, url, polygons)  # warm-up: the first script run fills the caches
+            e_runs, a_runs = [], []
+            for _ in range(args.runs):  # interleaved, so both see the same machine load
+                e_runs.append(time_empty(chrome, empty_url))
+                a_runs.append(time_app(chrome, url, polygons))
+            s_runs = [time_static(chrome, html, polygons) for _ in range(args.runs)]
+            clicks = time_clicks(chrome, url, polygons, max(10, args.runs * 2))
+            cpu_empty, _ = cpu_per_view(lambda: time_empty(chrome, empty_url), empty_proc.pid, views)
+            cpu_app, cpu_script = cpu_per_view(lambda: time_app(chrome, url, polygons), proc.pid, views, times)
+        with streamlit_process(empty) as (empty_url, _), streamlit_process(env=env) as (url, _):
+            with browser() as chrome:
+                time_empty(chrome, empty_url)
+                time_app(chrome, url, polygons)
+            together_empty = simultaneous(empty_url, 0)
+            together = simultaneous(url, polygons)
+        print(f"empty Streamlit page:   {med(e_runs)}")
+        print(f"总览 first load:        {med(a_runs)}")
+        diff = statistics.median(a_runs) - statistics.median(e_runs)
+        print(f"  app − empty page:     {diff * 1000:+.0f} ms (target ≤ +300 ms)")
+        print(f"static folium file:     {med(s_runs)}")
+        print(f"click → details:        {med(clicks)} (target median ≤ 300 ms)")
+        print(f"page script CPU/view:   {cpu_script:.0f} ms (target ≤ 60 ms)")
+        print(f"server process CPU/view: app {cpu_app:.0f} ms, empty page {cpu_empty:.0f} ms "
+              f"(fresh browser context per view: Streamlit's own files are served again each time)")
+        print(f"10 simultaneous loads:  {med(together)} (target median < 4 s)")
+        print(f"  empty page, 10 at once: {med(together_empty)}")
+        if not args.skip_many:
+            db = tmp / "many.sqlite3"
+            count = many_projects_db(db)
+            env_many = {**env, "WEICHENG_MAP_DB": str(db)}
+            with streamlit_process(env=env_many) as (url, proc):
+                with browser() as chrome:
+                    time_app(chrome, url, polygons)
+                    cpu_many, script_many = cpu_per_view(lambda: time_app(chrome, url, polygons), proc.pid, views,
+                                                         times)
+                together_many = simultaneous(url, polygons)
+                with browser() as chrome:
+                    per_session = memory_per_session(chrome, url, proc.pid, polygons, 10)
+            print(f"with {count} imported projects:")
+            print(f"  page script CPU/view: {script_many:.0f} ms; server process CPU/view {cpu_many:.0f} ms")
+            print(f"  10 simultaneous:      {med(together_many)} (target median < 4 s)")
+            print(f"  memory per session:   {per_session:.2f} MB (target ≤ 3 MB)")
+    print(f"map payload:            {payload_kb():.0f} KB (rendered once per layer version and basemap)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

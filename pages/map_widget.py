@@ -109,7 +109,8 @@ def show_map(payload: MapPayload, *, key: str, feature_groups=None, center=None,
     basemap, new layers) remounts it and an unchanged one keeps the user's
     pan, zoom and drawings.
     """
-    st.html(FILL_WINDOW_CSS)
+    # st.markdown, not st.html: the page needs no extra front-end chunk (Html + DOMPurify) before the map.
+    st.markdown(FILL_WINDOW_CSS, unsafe_allow_html=True)
     returned = list(returned)
     widget_key = f"{key}-{payload.js_hash[:16]}"
 

@@ -9,7 +9,8 @@ from layers.escape import md_text
 from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
-from pages.common import asset_urls, current_basemap, download_buttons, ensure_frame, layers, measurements, url_view
+from layers.maps.exports import FORMATS, export_layer
+from pages.common import asset_urls, current_basemap, ensure_frame, layers, measurements, url_view
 from pages._print import print_map_buttons
 from pages.map_widget import cached_payload, map_value, show_map
 from pages.panels import feature_details
@@ -131,11 +132,15 @@ print_map_buttons(data, key="print-overview", projects=data.projects, stem="潍�
                   title="潍城区“十四五”规划总图（片区、园区与项目）")
 
 with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-84 坐标）"):
-    for label, frame, stem in (("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),
-                               ("边界道路/河流", data.gazetteer, "weicheng_gazetteer"),
-                               ("潍城区界", data.district, "weicheng_district"),
-                               ("项目", data.projects, "weicheng_projects")):
-        if frame is None:
-            continue
-        st.markdown(f"**{label}**")
-        download_buttons(frame, stem, key=f"dl-{stem}")
+    # One chooser and one button (not twenty): less to draw on every run; the file is made on click only.
+    downloads = {label: (frame, stem) for label, frame, stem in (
+        ("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),
+        ("边界道路/河流", data.gazetteer, "weicheng_gazetteer"), ("潍城区界", data.district, "weicheng_district"),
+        ("项目", data.projects, "weicheng_projects")) if frame is not None}
+    c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
+    layer = c1.selectbox("图层", list(downloads), key="dl_layer")
+    fmt = c2.selectbox("格式", list(FORMATS), key="dl_format", format_func=lambda f: FORMATS[f][0])
+    frame, stem = downloads[layer]
+    label, mime, suffix = FORMATS[fmt]
+    c3.download_button("下载", data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",
+                       mime=mime, key="dl_button", width="stretch", on_click="ignore", icon=":material/download:")

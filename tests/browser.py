@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,13 +33,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout_s: float = 60):
-    """Start ``streamlit run app.py`` on a free local port; yield its URL; stop it."""
+def streamlit_process(script: Path | str = ROOT / "app.py", *, env: dict[str, str] | None = None,
+                      timeout_s: float = 60):
+    """Start ``streamlit run SCRIPT`` on a free local port; yield ``(url, process)``; stop it.
+
+    The app's own ``.streamlit/config.toml`` applies (the working directory is the project).
+    """
     port = free_port()
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall a busy server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -50,16 +56,25 @@ def streamlit_server(timeout_s: float = 60):
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
+                log.seek(0)
+                out = log.read().decode("utf-8", "replace")
                 raise RuntimeError(f"streamlit did not start:\n{out}")
             time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+
+
+@contextlib.contextmanager
+def streamlit_server(timeout_s: float = 60):
+    """Start ``streamlit run app.py`` on a free local port; yield its URL; stop it."""
+    with streamlit_process(timeout_s=timeout_s) as (url, _proc):
+        yield url
 
 
 @contextlib.contextmanager

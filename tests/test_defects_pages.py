@@ -29,7 +29,7 @@ ALLOWED_WORDS = {
     "geodata",
 }
 #: Not read as words: HTML markup, link targets, page links, a user's own file names.
-_NOT_TEXT = re.compile(r"<[^>]+>|&\w+;|\]\([^)]*\)|\./\?\S+|[^\s，、：（）]+\.(?:csv|xlsx|txt|html|png|zip|geojson|kml|gpkg)\b")
+_NOT_TEXT = re.compile(r"(?s)<style>.*?</style>|<[^>]+>|&\w+;|\]\([^)]*\)|\./\?\S+|[^\s，、：（）]+\.(?:csv|xlsx|txt|html|png|zip|geojson|kml|gpkg)\b")
 _BAD = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|<NA>|Traceback|Error:|Exception")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 _FIELDS = ("body", "label", "options", "placeholder", "help", "value", "caption", "text")
