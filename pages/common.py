@@ -276,6 +276,14 @@ def url_view() -> dict:
     return st.session_state["url_view"]
 
 
+def follow_in_url(param: str, value: str | None) -> None:
+    """Keep ``?param=value`` in the address bar in step with a choice, so a copied link opens it."""
+    if value and st.query_params.get(param) != value:
+        st.query_params[param] = value
+    elif not value and param in st.query_params:
+        del st.query_params[param]
+
+
 def url_warnings() -> None:
     """Say, above every page, which URL parameters were not understood."""
     url_view()

@@ -10,7 +10,7 @@ from layers.escape import md_text
 from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
 from layers.maps.views import highlight_group, parks_map, view_for
 from pages._print import pitch_pack_button, print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, url_view
+from pages.common import asset_urls, current_basemap, ensure_frame, follow_in_url, layers, url_view
 from pages.map_widget import cached_payload, show_map
 from pages.panels import display_frame, linked_projects
 
@@ -25,9 +25,7 @@ names = list(data.parks["name"])
 if "park_pick" not in st.session_state:
     st.session_state["park_pick"] = view["park"] if view.get("park") in names else names[0]
 name = st.selectbox("选择园区", names, key="park_pick")
-# The address bar follows the choice, so a copied link opens this park.
-if st.query_params.get("park") != name:
-    st.query_params["park"] = name
+follow_in_url("park", name)  # the address bar follows the choice: a copied link opens this park
 park = data.parks[data.parks["name"] == name].iloc[0]
 linked = linked_projects(data, name)
 project_names = list(linked["项目"]) if linked is not None else []

@@ -21,7 +21,7 @@ from layers.geometry.coverage import osm_coverage_table
 from layers.paths import GEODATA
 from pages._print import print_map_buttons
 from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store,
-                          url_view)
+                          url_view, follow_in_url)
 
 ensure_frame()
 data = layers()
@@ -37,6 +37,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 names = list(data.zones["name"])
 default = names.index(view["zone"]) if view.get("zone") in names else 0
 name = st.selectbox("选择片区", names, index=default, key="review_zone")
+follow_in_url("zone", name)  # the address bar follows the choice: a copied link opens this zone
 zone = data.zones[data.zones["name"] == name].iloc[0]
 edges = data.edges[data.edges["area_id"] == zone["id"]]
 

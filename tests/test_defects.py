@@ -273,3 +273,9 @@ def test_every_project_marker_is_filled_so_its_centre_takes_the_click():
     for feature in layer.data["features"]:
         style = layer.style_function(feature)
         assert style["fill"] is True and style["fillOpacity"] >= 0.5, feature["properties"]["name"]
+
+
+def test_zones_page_url_follows_the_chosen_zone(fake_map):
+    at = app(page="pages/zones.py")
+    at.selectbox(key="review_zone").select("永安片区").run()
+    assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
