@@ -104,3 +104,13 @@ def test_spellings_of_one_project_are_grouped():
 def test_road_stretch_names():
     assert road_stretch("北宫西街(安顺路至昌乐界段)扩宽及快速化改造").start == "安顺路"
     assert road_stretch("大于河宝通街桥") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("加快望留、于河、军埠口等街道公交枢纽站建设。", ["望留公交枢纽站", "于河公交枢纽站", "军埠口公交枢纽站"]),
+    ("推进潍城区精神卫生院及杏埠、望留等2 处乡镇卫生院提升改造。", ["潍城区精神卫生院", "杏埠卫生院", "望留卫生院"]),
+    ("积极推进胜利街、月河路、火车站至新机场等重点公交线路的BRT 改造。",
+     ["胜利街BRT 改造", "月河路BRT 改造", "火车站至新机场BRT 改造"]),
+])
+def test_one_facility_per_place_of_a_list(text, expected):
+    assert names(text) == expected

@@ -55,9 +55,10 @@ def test_reading_is_well_formed_and_quotes_the_plan(clean_plan):
     sections = split_sections(clean_plan.text)
     for row in rows:
         assert row["snippet"] in clean_plan.text, row["name"]
-        # Road works are named road + work ("东风西街改造提升"): the road stands in the snippet.
-        road = re.match(r".+?(?:路|街|段\))", row["name"])
-        assert any(s in row["snippet"] for s in _spellings(row)) or road and road.group(0) in row["snippet"], \
+        # Road works and per-place facilities are named place + work ("东风西街改造提升",
+        # "望留公交枢纽站"): the place stands in the snippet.
+        road = re.match(r"(.+?)(?:改造提升|断头路打通|扩宽及快速化改造|公交枢纽站|卫生院|BRT 改造)$", row["name"])
+        assert any(s in row["snippet"] for s in _spellings(row)) or road and road.group(1) in row["snippet"], \
             row["name"]
         assert row["status"] in STATUS_ORDER and row["category"] in CATEGORY_LABELS, row["name"]
         assert all(w in row["snippet"] for w in row["status_words"].split("…") if w), row["name"]

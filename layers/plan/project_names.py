@@ -83,6 +83,9 @@ _SET_RE = re.compile(r"[两二三四五六七八九十]大")
 #: A list of road names closed by a road work ("等道路改造提升工程", "等断头路打通工程").
 _ROAD_WORK_RE = re.compile(r"^(?:道路)?(.+?)工程")
 _ROAD_RE = re.compile(r"(?:路|街|线|段\))$")
+#: A list of places closed by a kind of facility: one facility per place
+#: ("望留、于河、军埠口等街道公交枢纽站建设", "胜利街、东风街…等重点公交线路的BRT 改造").
+_PER_PLACE_RE = re.compile(r"(公交枢纽站|卫生院|BRT\s*改造)")
 #: Street-level administrative units are not projects.
 _ADMIN_RE = re.compile(r"发展服务中心$|潍城$")
 #: A name made only of these words (plus its head word) names no particular thing.
@@ -327,7 +330,10 @@ def _list_names(obj: str, *, defines: bool = False) -> list[tuple[str, int, str]
         for piece in _pieces(_strip_leads(item)):
             piece = _strip_leads(piece)
             end = _name_end(piece)
-            if end is not None:
+            head = _PER_PLACE_RE.search(closer)
+            if head and len(piece) <= 8 and (end is None or "至" in piece):
+                names.append((f"{piece}|{head.group(1)}", 3, ""))   # one per place, found like a road work
+            elif end is not None:
                 names.append((piece[:end], listed, written if written != item else ""))
             elif listed and closer:
                 names.append((piece, listed, written if written != item else ""))
