@@ -212,3 +212,40 @@ def test_status_and_comments_record_who_and_when(db):
     assert _actions(db) == ["comment", "comment", "review_status", "review_status"]
     log = entries(db)
     assert json.loads(log["before_json"][3]) == {"status": "待核实"}
+
+
+def test_two_editors_submitting_at_the_same_moment_one_gets_the_conflict(db):
+    import threading
+
+    barrier = threading.Barrier(2)
+    results, errors = {}, []
+    real_conflict = proposals._conflict
+
+    def slow_conflict(conn, own_id, touches, base):
+        # both are inside their write transaction here, at the same time if nothing serialises them
+        try:
+            barrier.wait(timeout=2)
+        except threading.BrokenBarrierError:
+            pass  # the other one is waiting for the lock: serialised, as it must be
+        return real_conflict(conn, own_id, touches, base)
+
+    def submit(name, dx):
+        try:
+            results[name] = proposals.submit(db, _moved(dx), actor=name, role="editor")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    proposals._conflict = slow_conflict
+    try:
+        threads = [threading.Thread(target=submit, args=(n, dx)) for n, dx in (("zhang", 0.002), ("wang", 0.003))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        proposals._conflict = real_conflict
+    assert errors == []
+    assert sorted(r.status for r in results.values()) == ["draft", "pending"]
+    first = next(n for n, r in results.items() if r.status == "pending")
+    second = next(r for r in results.values() if r.status == "draft")
+    assert first in second.conflict
