@@ -110,3 +110,22 @@ def test_url_parameters_show_text_not_links_images_or_colours(server, payload):
         assert warning.locator('span[style*="color"]').count() == 0
         assert payload[:20] in warning.inner_text().replace("\u200b", "")  # shown as typed (cut at 30)
         assert not fetched
+
+
+def test_the_upload_box_speaks_chinese_and_names_the_real_limit(tmp_path):
+    from layers.store.imports import MAX_MEGABYTES
+    from tests.browser import ROOT, streamlit_process
+    script = tmp_path / "upload_page.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport streamlit as st\n"
+                      "from pages.panels import uploader_in_chinese\n"
+                      f"uploader_in_chinese({MAX_MEGABYTES})\nst.file_uploader('项目清单', type=['csv', 'xlsx'])\n")
+    with streamlit_process(script) as (url, _), browser() as chrome:
+        page = chrome.new_page()
+        page.goto(url)
+        box = page.locator('[data-testid="stFileUploaderDropzone"]')
+        box.wait_for(timeout=60_000)
+        shown = box.evaluate("""b => [...b.querySelectorAll('p, span')].filter(e => !e.children.length)
+            .map(e => getComputedStyle(e).fontSize === '0px' ? getComputedStyle(e, '::after').content : e.innerText)
+            .join(' ')""")
+        assert "选择文件" in shown and f"{MAX_MEGABYTES} MB" in shown, shown
+        assert "Upload" not in shown and "per file" not in shown and "200MB" not in shown, shown
