@@ -82,7 +82,12 @@ def point_summary(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, lon: float, 
 def project_location_text(row) -> str:
     """Where a project is, in words: the plan's precision or the importer's coordinates."""
     if row.get("source") == "import":
-        return "用户提供的坐标" if row.get("location_precision") == "exact" else "仅到片区/园区（地图上为其代表点）"
+        precision = row.get("location_precision")
+        if precision == "exact":
+            return "用户提供的坐标"
+        if precision in ("zone", "park"):
+            return f"仅到{'片区' if precision == 'zone' else '园区'}（地图上为其代表点）"
+        return "未定位：所填园区/片区在规划中没有范围（如以楼宇定位的园区），只在列表中显示"
     if row.get("location_precision") in ("zone", "park"):
         return f"仅到{'片区' if row['location_precision'] == 'zone' else '园区'}：地图上为其代表点，" \
                + accuracy_text(row.get("geometry_status"), row.get("accuracy_m"))

@@ -279,3 +279,27 @@ def test_zones_page_url_follows_the_chosen_zone(fake_map):
     at = app(page="pages/zones.py")
     at.selectbox(key="review_zone").select("永安片区").run()
     assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
+
+
+@pytest.mark.parametrize("page", ["pages/projects.py"])
+def test_filters_offer_no_english_select_all(fake_map, page):
+    # Streamlit's multiselect adds an English "Select all" entry unless told not to.
+    at = app(page=page)
+    assert at.multiselect, "the page has filters"
+    assert all(m.proto.select_all == 0 for m in at.multiselect), [m.label for m in at.multiselect]
+
+
+def test_overview_details_of_a_building_located_park_name_its_buildings(fake_map):
+    at = app()
+    at.text_input(key="search_q").input("金融总部").run()
+    shown = texts(at)
+    assert "金融总部产业园" in [plain(s.value) for s in at.subheader]
+    assert "月河楼新金融产业园" in shown and "nan" not in shown
+
+
+def test_an_imported_project_in_a_building_located_park_says_unlocated(fake_map, own_database):
+    add(own_database, [{"name": "楼宇里的项目", "park": "金融总部产业园", "location_precision": "unlocated"}])
+    at = app(page="pages/projects.py")
+    at.selectbox(key="project_pick").set_value("user-1").run()
+    shown = texts(at)
+    assert "未定位" in shown and "代表点" not in shown.split("楼宇里的项目", 1)[1]
