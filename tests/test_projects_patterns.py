@@ -114,3 +114,14 @@ def test_road_stretch_names():
 ])
 def test_one_facility_per_place_of_a_list(text, expected):
     assert names(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("建设环库路和一级保护区隔离设施,保障水源地水质安全。", ["环库路"]),
+    ("适时修复“九街八巷”,进一步保护潍坊城市根脉。", ["九街八巷"]),
+    ("重点实施以满足…需求的“保障线”和以关系未来生态安全的各类“生态保护线”等国土综合整治工程。", ["国土综合整治工程"]),
+    ("建立“名校人才直通车”,提高人才与产业匹配度。", []),
+    ("打造“四有”教师队伍。", []),
+])
+def test_what_a_building_verb_names_without_a_head_word(text, expected):
+    assert names(text) == expected

@@ -233,11 +233,14 @@ def _keep(name: str, chunk: str, *, listed: int) -> bool:
     """Cleaning rules for one name.
 
     ``listed`` is 1 for a name from a list of projects ("…等配套设施") and 2 for one
-    from the list a quoted label stands for ("“两宫四馆六中心”(…)"); 3 marks road works.
+    from the list a quoted label stands for ("“两宫四馆六中心”(…)") or a work named after
+    quoted examples ("…“发展线”等国土综合整治工程"); 3 marks road works.
     """
     if len(name) < 2 or len(name) > 30 or _ADMIN_RE.search(name) or _PLURAL_RE.search(name) \
             or "至" in name and ")" not in name:
         return False
+    if listed == 2:
+        return True
     at = chunk.find(name)
     if at >= 0 and (re.search(r"一批|各类|若干|一些|多个", chunk[:at])
                     or _PLURAL_RE.search(chunk[max(0, at - 6):at])
@@ -245,8 +248,6 @@ def _keep(name: str, chunk: str, *, listed: int) -> bool:
         return False
     if name.endswith("工程"):
         return not _PROGRAMME_RE.search(name)
-    if listed == 2:
-        return True
     if listed:   # a listed "人才公寓" is one facility; "基层综合性文化服务中心" still a class
         return (generic_words(name) or 0) <= 2 or _DISTRICT_RE.match(name) is not None
     return not is_generic(name)
@@ -361,7 +362,22 @@ def _chunk_names(chunk: str, *, defines: bool) -> list[tuple[str, int, str]]:
         if not names and single and "、" not in obj:
             names = [(obj, 1, "")]
         found += names
-    return found
+    # "…“生存线”、…“发展线”等国土综合整治工程": the examples are slogans, the work is named after 等.
+    work = re.search(r"”等([^，,、“”]{2,12}工程)$", chunk)
+    return found + _built_plain_names(chunk) + ([(work.group(1), 2, "")] if work else [])
+
+
+def _built_plain_names(chunk: str) -> list[tuple[str, int, str]]:
+    """What a building verb names without a head word: a road ("建设环库路和…") or a
+    quoted name ("适时修复“九街八巷”")."""
+    opener = _LEAD_RE.sub("", chunk)
+    if not re.match(r"^(?:新建|建设|适时修复|修复)", opener):
+        return []
+    rest = _strip_leads(opener)
+    if quoted := re.fullmatch(r"“([^”]{2,8})”", rest):
+        return [(quoted.group(1), 1, "")]
+    road = re.match(r"^([\u4e00-\u9fff]{2,5}(?:路|街))(?:和|及|$)", rest)
+    return [(road.group(1), 1, "")] if road else []
 
 
 def find_names(text: str) -> list[Candidate]:
