@@ -79,7 +79,7 @@ def _line_source(feature: str, area: dict) -> tuple[dict | None, str]:
     """The corrected line, traced on the map or uploaded; ``(None, "")`` until there is one."""
     source = st.radio("线位来源", ["在地图上描绘", "上传文件"], horizontal=True, key="line_source")
     if source == "在地图上描绘":
-        st.caption(f"用地图左上角的画线工具沿“{feature}”的实际位置描绘（可切换到高德卫星或天地图影像底图），"
+        st.caption(f"用地图左上角的画线工具沿“{md_text(feature)}”的实际位置描绘（可切换到高德卫星或天地图影像底图），"
                    "双击或点击最后一点结束。高德底图上描绘的坐标会自动从 GCJ-02 转换为 WGS-84。")
         road = next((f for f in features_of(_files(base), "gazetteer.geojson") if f["properties"]["name"] == feature), None)
         groups = [outline_group([(area["geometry"], area["properties"]["name"])], basemap, style={"color": "#1f6fd1",
@@ -124,7 +124,7 @@ def _change_form(files: dict[str, str]) -> Change | None:
     area_id = st.selectbox("区域", ids, format_func=lambda i: _area_label(by_id[i]), key="proposal_area")
     area = by_id[area_id]
     bounds = area["properties"]["bounds"] or {}
-    st.caption("当前四至：" + area["properties"]["clause"])
+    st.caption("当前四至：" + md_text(area["properties"]["clause"]))
     kind = st.radio("修改类型", list(KINDS), format_func=KINDS.get, horizontal=True, key="proposal_kind")
     current = {s: "、".join(e["feature"] for e in bounds.get(s) or []) for s in SIDES}
     if kind == "feature":
@@ -243,7 +243,8 @@ def _pending(base: int) -> None:
     if user is None:
         sign_in_hint("批准或驳回提案", "审核")
     for p in items:
-        with st.expander(f"#{p.id} · {p.summary} — {p.author}，{p.created_at:%Y-%m-%d %H:%M} UTC", expanded=len(items) == 1):
+        title = f"#{p.id} · {md_text(p.summary)} — {md_text(p.author)}，{p.created_at:%Y-%m-%d %H:%M} UTC"
+        with st.expander(title, expanded=len(items) == 1):
             st.markdown(f"**理由**：{md_text(p.reason) or '—'}")
             if p.failures:
                 st.error("提交时以下检查未通过：\n\n" + "\n".join(f"- {md_text(f)}" for f in p.failures))
