@@ -303,3 +303,41 @@ def test_an_imported_project_in_a_building_located_park_says_unlocated(fake_map,
     at.selectbox(key="project_pick").set_value("user-1").run()
     shown = texts(at)
     assert "未定位" in shown and "代表点" not in shown.split("楼宇里的项目", 1)[1]
+
+
+def test_an_editor_imports_a_messy_file_without_nan_and_the_parse_is_cached(fake_map, own_database, monkeypatch):
+    import uuid
+
+    import layers.store.imports as imports
+    from tests.conftest_store import sign_in_as
+    calls = []
+    real = imports.read_table
+    monkeypatch.setattr(imports, "read_table", lambda *a, **k: calls.append(a[1]) or real(*a, **k))
+    at = sign_in_as(app(page="pages/projects.py"), own_database, "editor", "alice")
+    tag = uuid.uuid4().hex[:6]  # a new file for the per-upload cache
+    content = ("name,category,status,lon,lat,zone,park\n"
+               f"金融项目{tag},industry,,,,,金融总部产业园\n"
+               f"\u3000配套{tag}\u3000,商贸,,,,站南片区,\n").encode()
+    at.get("file_uploader")[0].upload("清单.csv", content, "text/csv").run()
+    assert not at.exception
+    assert "2 行有效" in texts(at)
+    preview = at.dataframe[-1].value
+    assert "定位" in preview.columns and "None" not in preview.astype(str).to_numpy().ravel().tolist()
+    at.radio(key="import_datum").set_value("gcj02").run()  # any other widget: the file is not parsed again
+    assert calls == ["清单.csv"]
+    at.button(key="import_confirm").click().run()
+    rows = store(own_database).projects().set_index("name")
+    assert rows.loc[f"金融项目{tag}", "location_precision"] == "unlocated"
+    assert rows[["lon", "lat"]].loc[f"金融项目{tag}"].isna().all()
+    assert rows.loc[f"配套{tag}", "category"] == "commerce"
+    overview = app()
+    assert "NaN" not in map_calls(fake_map, "overview_map")[-1]["script"]
+    assert not overview.exception
+
+
+def test_a_header_naming_a_column_twice_is_a_chinese_message_on_the_page(fake_map, own_database):
+    from tests.conftest_store import sign_in_as
+    at = sign_in_as(app(page="pages/projects.py"), own_database, "editor", "alice")
+    at.get("file_uploader")[0].upload("两列名称.csv", "name,名称,lon,lat\n甲,乙,119.09,36.68\n".encode(), "text/csv").run()
+    assert not at.exception
+    assert any("只保留其中一列" in plain(e.value) for e in at.error)
