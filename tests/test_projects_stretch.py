@@ -121,3 +121,28 @@ def test_map_draws_a_stretch_as_its_line_and_points_as_markers(grid):
     assert project_location_text(row).startswith("道路路段") and "误差约 1000 米" in project_location_text(row)
     unlocated = project_feature(_project("北宫西街(安顺路至昌乐界段)扩宽及快速化改造"), {}, grid)["properties"]
     assert project_location_text(unlocated) == "未定位：" + unlocated["unlocated_reason"]
+
+
+def test_leaders_map_and_print_sheet_mark_a_stretch_at_its_middle(grid):
+    import geopandas as gpd
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from layers.maps.basemaps import available_basemaps
+    from layers.maps.print import draw_projects
+    from layers.maps.status_map import status_features
+
+    feat = project_feature(_project("宝通西街(西环路至昌乐界段)扩宽及快速化改造"), {}, grid)
+    frame = gpd.GeoDataFrame([{**feat["properties"], "geometry": feat["geometry"]}], geometry="geometry",
+                             crs="EPSG:4326")
+    [marker] = status_features(frame, available_basemaps({})["osm"])
+    middle = to_metric(shape(marker["geometry"]))
+    assert middle.x - X0 == pytest.approx((400 + 7_000) / 2, abs=10) and middle.y - Y0 == pytest.approx(0, abs=5)
+    fig, ax = plt.subplots()
+    try:
+        assert draw_projects(ax, frame.to_crs("EPSG:4326"))
+        [line] = [ln for ln in ax.lines]
+        assert line.get_xdata()[0] - X0 == pytest.approx(3_700, abs=10)
+    finally:
+        plt.close(fig)

@@ -265,6 +265,8 @@ def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
     seen = []
     for row in located.itertuples():
         pt = to_metric(row.geometry)
+        if pt.geom_type != "Point":   # a road-stretch project: marked at the middle of its stretch
+            pt = pt.interpolate(0.5, normalized=True)
         status = getattr(row, "status", None)
         status = status if status in STATUS_COLORS else "unstated"
         exact = getattr(row, "location_precision", "") == "exact"

@@ -33,7 +33,9 @@ def status_features(projects: gpd.GeoDataFrame, basemap: Basemap) -> list[dict]:
             continue
         status = status_of(getattr(row, "status", None))
         exact = getattr(row, "location_precision", "") == "exact"
-        point = shift(row.geometry, basemap)
+        # A road-stretch project (a line) is marked at the middle of its stretch.
+        geom = row.geometry if row.geometry.geom_type == "Point" else row.geometry.interpolate(0.5, normalized=True)
+        point = shift(geom, basemap)
         label = f"{html_text(row.name)} · {STATUS_LABELS[status]}" + ("" if exact else "（位置仅到片区/园区）")
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(point.x, 5),
                                                                                       round(point.y, 5)]},
