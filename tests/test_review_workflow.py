@@ -249,3 +249,15 @@ def test_two_editors_submitting_at_the_same_moment_one_gets_the_conflict(db):
     first = next(n for n, r in results.items() if r.status == "pending")
     second = next(r for r in results.values() if r.status == "draft")
     assert first in second.conflict
+
+
+def test_a_restore_after_the_base_version_keeps_the_proposal_as_a_draft_naming_who_restored(db):
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    proposals.approve(db, pid, actor="li", role="approver")
+    versions.restore(db, 0, actor="zhao", role="approver", note="撤回")
+    late = proposals.submit(db, Change("feature", area_id="park-02", side="east", feature="银河路"),
+                            actor="wang", role="editor", base_version=1)
+    assert late.status == "draft" and "zhao" in late.conflict and "恢复为第 0 版" in late.conflict
+    fresh = proposals.submit(db, Change("feature", area_id="park-02", side="east", feature="银河路"),
+                             actor="wang", role="editor", proposal_id=late.id)
+    assert fresh.status == "pending"

@@ -134,13 +134,21 @@ def listing_frame(items: list[Proposal]) -> pd.DataFrame:
 
 
 def _conflict(conn: Connection, own_id: int, touches: set[str], base_version: int) -> str | None:
-    """A message naming who changed the same edge or line (pending, or approved after the base version)."""
+    """A message naming who changed the same edge or line (pending, or approved after the base version),
+    or who restored an old version after the base version."""
     newer = select(layer_versions.c.proposal_id).where(layer_versions.c.number > base_version,
                                                        layer_versions.c.proposal_id.is_not(None))
     rows = conn.execute(select(proposals).where(
         proposals.c.id != own_id,
         (proposals.c.status == "pending") | ((proposals.c.status == "approved") & proposals.c.id.in_(newer)))
         .order_by(proposals.c.id)).all()
+    restored = conn.execute(select(layer_versions).where(layer_versions.c.number > base_version,
+                                                         layer_versions.c.restored_from.is_not(None))
+                            .order_by(layer_versions.c.number)).first()
+    if restored is not None:  # a restore may have changed any edge: look at the latest version first
+        return (f"冲突：您依据的第 {base_version} 版之后，{restored.created_by} 于 {restored.created_at:%Y-%m-%d %H:%M} UTC "
+                f"将图层恢复为第 {restored.restored_from} 版（新的第 {restored.number} 版）。您的提案已保存为草稿（未提交），"
+                "请切换到最新版本核对后再提交。")
     for row in rows:
         other = _row_to_proposal(row)
         if other.touches & touches:
