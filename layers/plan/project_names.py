@@ -44,7 +44,7 @@ _NOT_PROJECT_CLOSERS = ("企业", "人才", "业态", "领域", "品牌", "要�
 _NOTHING_NAMED_CLOSERS = ("企业", "人才", "招商", "水平", "方式", "制度", "评估")
 #: Openers of a chunk that attract, encourage or cultivate kinds of things: no names follow.
 _NO_PROJECT_LEADS = ("支持", "鼓励", "引导", "吸引", "培育", "招引", "主要招引", "重点招引",
-                     "重点引进", "招商引进", "重点招商引进", "集中力量招引", "发展医养")
+                     "重点引进", "招商引进", "重点招商引进", "集中力量招引")
 #: Aspirations ("打造国内领先的…基地") are goals, not projects.
 _ASPIRATION_RE = re.compile(r"领先|一流|有影响力|为一体|于一体|国家级|全域|美丽|四位一体")
 #: Verbs and adverbs that open a chunk before its object; stripped repeatedly, longest first.
