@@ -268,11 +268,16 @@ def bank_line(centre: LineString, water: BaseGeometry, direction: tuple[float, f
     dist, pts, normal = _frames(centre, step)
     sign = np.sign(normal @ np.asarray(direction, dtype=float))
     crossings = _crossings(pts, normal, half_width, water.boundary)
-    points = []
+    found = []
     for i, offsets in enumerate(crossings):
         side = np.asarray(offsets) * sign[i]
         ahead = side[side > 0]
-        points.append(None if ahead.size == 0 else pts[i] + normal[i] * float(ahead.min()) * sign[i])
+        found.append(float(ahead.min()) if ahead.size else None)
+    # Where the water area ends, cuts meet its end cap close to the centre line and
+    # the bank would hook inwards: keep only stations at the bank's usual distance.
+    usual = np.median([f for f in found if f is not None]) if any(f is not None for f in found) else 0.0
+    points = [None if f is None or f < 0.5 * usual else pts[i] + normal[i] * f * sign[i]
+              for i, f in enumerate(found)]
     runs, _ = _runs(dist, points, MAX_GAP_M)
     if not runs:
         return None

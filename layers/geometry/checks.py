@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from layers.plan.bounds import SIDE_NAMES
-from layers.geometry.polygons import BuiltArea, on_side
+from layers.geometry.polygons import EXTEND_M, BuiltArea, extend_lines, on_side
 
 #: Facing sides: where A names a feature on ``side``, B names it on the opposite one.
 FACING = {"east": "west", "west": "east", "north": "south", "south": "north"}
@@ -36,7 +36,9 @@ def side_order_checks(name: str, built: BuiltArea) -> list[dict]:
     centre = built.polygon_m.representative_point()
     out = []
     for edge in built.edges:
-        ok = on_side(edge.line_m, centre, edge.side)
+        # Extended as for face selection: an OSM street that ends at a bending
+        # river may stop short of the point straight below the centre.
+        ok = on_side(extend_lines(edge.line_m, EXTEND_M), centre, edge.side)
         out.append(_check("side_order", name, ok,
                           f"{SIDE_NAMES[edge.side]}侧“{edge.feature.name}”"
                           + ("位于区域以" + SIDE_NAMES[edge.side] if ok else "不在区域的这一侧"),

@@ -270,7 +270,8 @@ def _banks(feat: GazetteerFeature, ways: MetricWays, match: FeatureMatch) -> Non
 
 def snap_ends(lines: dict[str, BaseGeometry], targets: dict[str, BaseGeometry], *,
               tolerance: float, partners: dict[str, set[str]] | None = None,
-              always: tuple[str, ...] = ()) -> tuple[dict[str, BaseGeometry], dict[str, list[dict]]]:
+              always: tuple[str, ...] = (), extend_targets: bool = True,
+              ) -> tuple[dict[str, BaseGeometry], dict[str, list[dict]]]:
     """Extend each line end along its direction to the nearest crossing target within ``tolerance``.
 
     Only a line's ``partners`` (the features it meets at a corner of some
@@ -280,7 +281,8 @@ def snap_ends(lines: dict[str, BaseGeometry], targets: dict[str, BaseGeometry], 
     too, so two ends that both stop short of a corner meet there. An end that
     already touches a partner is left alone; nothing overshoots the target.
     """
-    extended = {k: _extend_multi(g, tolerance) if k in lines else g for k, g in targets.items()}
+    extended = {k: _extend_multi(g, tolerance) if k in lines and extend_targets else g
+                for k, g in targets.items()}
     out, snaps = {}, {}
     for name, geom in lines.items():
         wanted = set(always) | (partners.get(name, set()) if partners is not None else set(targets))

@@ -186,12 +186,6 @@ def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, pa
     targets = {f.name: extend_lines(to_metric(f.geometry), EXTEND_M)
                for f in gazetteer.features if f.name not in lines}
     targets["区界"] = district_m.boundary
-    partners = {k: set(v) for k, v in (partners or {}).items()}
-    banks = {bank: name for name, m in matches.items() for bank in m.banks}
-    for bank, river in banks.items():
-        # A bank meets what its river meets; it is never a target itself.
-        lines[bank] = matches[river].banks[bank]["geometry"]
-        partners[bank] = partners.get(river, set())
     found: dict[str, list[dict]] = {}
     # Two rounds: an end that reached only the extension of its partner in the
     # first round pulls the partner's end to the same corner in the second.
@@ -201,14 +195,25 @@ def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, pa
         for name, items in snaps.items():
             found.setdefault(name, []).extend(items)
     for name, geom in lines.items():
-        if name in banks:
-            matches[banks[name]].banks[name]["geometry"] = geom
-            continue
         m = matches[name]
         m.line.parts = list(getattr(geom, "geoms", [geom]))
         m.snaps = found.get(name, [])
         m.notes += [f"{'起点' if s['end'] == 'start' else '终点'}延伸 {s['distance_m']:.0f} 米接到“{s['to']}”"
                     for s in m.snaps if s["distance_m"] > NOTICE_SNAP_M]
+    _snap_banks(matches, {**targets, **lines}, partners)
+
+
+def _snap_banks(matches: dict[str, FeatureMatch], finished: dict, partners) -> None:
+    """Banks meet what their river meets, on those lines as they now are (never on an extension)."""
+    banks = {bank: name for name, m in matches.items() for bank in m.banks}
+    if not banks:
+        return
+    lines = {bank: matches[river].banks[bank]["geometry"] for bank, river in banks.items()}
+    bank_partners = {bank: (partners or {}).get(river, set()) for bank, river in banks.items()}
+    snapped, _ = snap_ends(lines, {**finished, **lines}, tolerance=SNAP_TOL_M,
+                           partners=bank_partners, always=("区界",), extend_targets=False)
+    for bank, geom in snapped.items():
+        matches[banks[bank]].banks[bank]["geometry"] = geom
 
 
 def import_extract(data: OsmData, inputs: Path, log=print) -> ImportResult:

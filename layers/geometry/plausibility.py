@@ -93,15 +93,30 @@ def plausibility_checks(name: str, built: BuiltArea, approx: BuiltArea | None) -
     return out
 
 
+def area_range(approx: BuiltArea) -> tuple[float, float]:
+    """Allowed area ratios against the approximate build.
+
+    At least 1/3–3 times; wider where the approximate lines are so uncertain
+    that moving every side by its accuracy (inwards or outwards) would change
+    the area more than that.
+    """
+    ref = approx.polygon_m
+    acc = float(np.mean([e.feature.accuracy_m for e in approx.edges]))
+    lo = min(1 / MAX_AREA_FACTOR, ref.buffer(-acc).area / ref.area)
+    hi = max(MAX_AREA_FACTOR, ref.buffer(acc, join_style="mitre").area / ref.area)
+    return lo, hi
+
+
 def _against_approx(name: str, built: BuiltArea, approx: BuiltArea, hint: str, extra: dict) -> list[dict]:
     poly, ref = built.polygon_m, approx.polygon_m
     ratio = poly.area / ref.area
     reach = max(e.feature.accuracy_m for e in approx.edges)
     placed = poly.representative_point().within(ref.buffer(reach))
-    ok_size = 1 / MAX_AREA_FACTOR <= ratio <= MAX_AREA_FACTOR
+    lo, hi = area_range(approx)
+    ok_size = lo <= ratio <= hi
     return [
         _check(name, ok_size, f"面积 {poly.area / 1e4:.1f} 公顷，按近似线构建为 {ref.area / 1e4:.1f} 公顷"
-               f"（比值 {ratio:.2f}，允许 {1 / MAX_AREA_FACTOR:.2f}–{MAX_AREA_FACTOR:.0f}）"
+               f"（比值 {ratio:.2f}，按近似线精度允许 {lo:.2f}–{hi:.1f}）"
                + ("" if ok_size else f"：大小不合理，可能某侧地物缺失或选错了面{hint}"),
                measure="area_ratio", area_ratio=round(ratio, 3), **extra),
         _check(name, placed, "区域位于近似位置附近" if placed else
