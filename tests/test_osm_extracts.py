@@ -206,3 +206,28 @@ def test_the_import_is_deterministic(tmp_path_factory, tmp_path):
         assert osm.main([str(extract), "--inputs", str(again)]) == 0
     first = (inputs / "gazetteer_osm.geojson").read_bytes()
     assert (again / "gazetteer_osm.geojson").read_bytes() == first
+
+
+@pytest.mark.parametrize("share, seed", [(0.5, 5), (0.8, 1)])
+def test_real_streets_away_from_the_approximate_lines_are_found(tmp_path, share, seed):
+    """The true streets lie up to ``share`` × accuracy_m beside (and turned from) the approximate lines."""
+    from tests.osm_synth import displaced_inputs
+
+    true_inputs = displaced_inputs(tmp_path / "true", share=share, seed=seed)
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    extract = make_extract(tmp_path / "extract.osm.pbf", "all", truth_inputs=true_inputs)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert osm.main([str(extract), "--inputs", str(inputs)]) == 0
+    result = build(plan=PLAN, inputs=inputs, log=lambda *_: None)
+    assert failures(result) == []
+    true = truth(true_inputs).built
+    found = {name: to_metric(shape(f["geometry"])).hausdorff_distance(true[name].polygon_m)
+             for name, f in areas(result).items()}
+    assert len(found) == 18
+    allowed = {n: TOLERANCE_M + (RIVER_HALF_WIDTH_M if n == "永安片区" else 0.0) for n in found}
+    assert {n: round(d, 1) for n, d in found.items() if d > allowed[n]} == {}
+    # The approximate build is far from the truth here, so the match did real work.
+    approx = truth().built
+    assert max(to_metric(shape(f["geometry"])).hausdorff_distance(approx[n].polygon_m)
+               for n, f in areas(result).items()) > 100
