@@ -118,3 +118,31 @@ def test_online_import_gives_up_when_the_server_cannot_be_reached(inputs, capsys
     err = capsys.readouterr().err
     assert "在线下载 OpenStreetMap 数据失败（ConnectionError: 无法连接 overpass-api.de:443" in err
     assert "离线导入" in err
+
+
+def test_online_frame_gives_ways_and_river_areas():
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    from layers.geometry.osm_read import from_frame
+
+    frame = gpd.GeoDataFrame({
+        "element": ["way", "way", "relation", "node"], "id": [11, 12, 13, 14],
+        "highway": ["primary", None, None, None], "name": ["清平路", None, "白浪河", None],
+        "natural": [None, None, "water", None], "water": [None, None, "river", None]},
+        geometry=[LineString([(119.07, 36.64), (119.07, 36.70)]), LineString([(119.0, 36.6), (119.1, 36.6)]),
+                  box(119.1, 36.6, 119.11, 36.7), LineString([(0, 0), (1, 1)])], crs="EPSG:4326")
+    data = from_frame(frame)
+    assert data.ids == [11, 12] and data.names[0] == ("清平路",)
+    assert data.tags[0] == {"highway": "primary"} and data.water_ids == ["relation/13"]
+
+
+def test_geojson_lines_exported_by_gdal_are_imported(tmp_path, inputs, capsys):
+    import pyogrio
+
+    lines = pyogrio.read_dataframe(FIXTURE, layer="lines")
+    exported = tmp_path / "ways.geojson"
+    pyogrio.write_dataframe(lines, exported, driver="GeoJSON")
+    assert osm_import.main([str(exported), "--inputs", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    assert "已匹配 清平路: OSM 路段 101, 102" in out and "已匹配 高家街: OSM 路段 201" in out

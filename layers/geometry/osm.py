@@ -100,11 +100,11 @@ def download_ways(polygon) -> OsmData:
     # Without this osmnx first asks Overpass for a slot and waits ~60 s when offline.
     ox.settings.requests_timeout, ox.settings.overpass_rate_limit = ONLINE_TIMEOUT_S, False
     try:
-        tags = {"highway": True, "railway": True, "waterway": True}
+        tags = {"highway": True, "railway": True, "waterway": True, "natural": "water"}
         frame = ox.features.features_from_polygon(polygon, tags).reset_index()
     finally:
         ox.settings.requests_timeout, ox.settings.overpass_rate_limit = saved
-    return from_frame(frame[frame["element"] == "way"])
+    return from_frame(frame)
 
 
 def _download_or_explain(inputs: Path) -> OsmData:

@@ -197,13 +197,17 @@ def read_extract(path: Path, log: Callable[[str], None] = print) -> OsmData:
 
 
 def from_frame(frame) -> OsmData:
-    """Ways from an osmnx features frame (the online path)."""
+    """Ways and water areas from an osmnx features frame (the online path)."""
     data = OsmData()
     for _, row in frame.iterrows():
         geom = row.geometry
-        if geom is None or geom.geom_type != "LineString":
-            continue
         tags = {k: row[k] for k in frame.columns if isinstance(row.get(k), str)}
+        if geom is not None and geom.geom_type in ("Polygon", "MultiPolygon") and _is_water(tags):
+            data.water.append(geom)
+            data.water_ids.append(f"{row.get('element', 'way')}/{row['id']}")
+            continue
+        if geom is None or geom.geom_type != "LineString" or row.get("element", "way") != "way":
+            continue
         data.ids.append(int(row["id"]))
         data.names.append(_names(tags))
         data.tags.append({k: tags[k] for k in _KEEP_KEYS if k in tags})
