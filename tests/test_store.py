@@ -78,11 +78,26 @@ def release_file(path: Path) -> None:
     conn.close()
 
 
+def _gdp_id() -> str:
+    """Today's id of the figure the first release called target-001: the 2020 GDP of 308 亿元."""
+    import csv
+
+    from layers.paths import GEODATA
+
+    with (GEODATA / "targets.csv").open(encoding="utf-8-sig") as handle:
+        [row] = [r for r in csv.DictReader(handle)
+                 if r["indicator"] == "地区生产总值" and r["kind"] == "baseline" and float(r["value"]) == 308.0]
+    return row["id"]
+
+
+LEGACY_GDP_ID = _gdp_id()
+
+
 def test_a_file_from_todays_release_upgrades_and_keeps_its_data(tmp_path):
     path = tmp_path / "release.sqlite3"
     release_file(path)
     store = Store(path)
-    assert store.revision() == "0002"
+    assert store.revision() == "0003"
     projects = store.projects()
     assert list(projects["name"]) == ["火车站配套项目", "园区厂房"]
     first = projects.iloc[0]
@@ -95,7 +110,9 @@ def test_a_file_from_todays_release_upgrades_and_keeps_its_data(tmp_path):
         assert conn.execute(sa.select(sa.func.count()).select_from(user_projects)).scalar_one() == 3
     [upgrade_deletion] = store.deletions()
     assert (upgrade_deletion.by, upgrade_deletion.count, upgrade_deletion.batches) == ("系统升级", 1, ("b2",))
-    history = store.progress("target-001")
+    # Values recorded under the first release's numbering follow their figure (地区生产总值 308 亿元).
+    assert store.progress("target-001").empty
+    history = store.progress(LEGACY_GDP_ID)
     assert list(history["value"]) == [49.0, 47.5]  # most recently recorded first; the saved ∞ is set aside
     assert list(history["recorded_on"]) == ["2026-05-31", "2026-06-30"]
     assert history["created_at"].iloc[0] == datetime(2026, 7, 3, 10, 30, tzinfo=timezone.utc)

@@ -14,7 +14,7 @@ def test_upgrade_creates_every_table_of_the_schema(db):
     with db.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
     assert set(schema.metadata.tables) <= tables
-    assert current_revision(db) == "0002"
+    assert current_revision(db) == "0003"
 
 
 def test_audit_log_refuses_update_and_delete(db):
@@ -42,7 +42,7 @@ def test_upgrade_twice_is_harmless(db):
 
     engine._upgraded.clear()  # forget the once-per-process shortcut: run Alembic again
     upgrade(db)
-    assert current_revision(db) == "0002"
+    assert current_revision(db) == "0003"
 
 
 def _ours(obj, name, type_, reflected, compare_to):
