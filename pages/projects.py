@@ -98,9 +98,10 @@ with map_tab:
                      returned=("last_active_drawing",))
             print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图")
         with side_col:
-            st.markdown("**未定位项目**（规划未说明位置）")
-            for name in unlocated["name"]:
-                st.markdown(f"- {md_text(name)}")
+            st.markdown(f"**未定位项目**（规划未说明位置，{len(unlocated)} 个）")
+            # The plan names some 170 projects without a place: they scroll beside the map.
+            with st.container(height=560):
+                st.markdown("\n".join(f"- {md_text(name)}" for name in unlocated["name"]) or "—")
 
         st.dataframe(project_table(shown), hide_index=True, width="stretch")
 

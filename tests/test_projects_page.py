@@ -37,3 +37,15 @@ def test_zone_panel_shows_positioning_and_industries_with_their_source(fake_map)
     assert "主要产业（规划原文）：会展经济、国际社区、现代服务业" in shown
     assert "出自：大力发展会展经济、国际社区、现代服务业等特色产业" in shown
     assert "定位（规划原文）：规划布局会展商贸区" in shown
+
+
+def test_unlocated_projects_are_counted_and_listed_beside_the_map(fake_map):  # noqa: F811
+    from layers.data import load_layers
+
+    projects = load_layers().projects
+    unlocated = projects[projects.geometry.isna()]
+    at = app(page="pages/projects.py")
+    heading = next(plain(m.value) for m in at.markdown if "未定位项目" in m.value)
+    assert f"{len(unlocated)} 个" in heading and len(unlocated) >= 100
+    listing = next(plain(m.value) for m in at.markdown if m.value.startswith("- ") and "潍县战役纪念馆" in m.value)
+    assert listing.count("\n- ") + 1 == len(unlocated)
