@@ -184,8 +184,24 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
     return used, unnamed
 
 
+def _rank(tags: dict[str, str]) -> int | None:
+    return _ROAD_RANK.get(tags.get("highway", ""))
+
+
+def _same_class(used: list[int], unnamed: list[int], ways: MetricWays) -> list[int]:
+    """Unnamed roads at most one class from the named ones (an unnamed primary may
+    continue a secondary road, a residential street may not continue a primary one).
+    Railways and waterways were already checked by :func:`compatible`."""
+    ranks = {_rank(ways.data.tags[i]) for i in used} - {None}
+    if not ranks:
+        return unnamed
+    lo, hi = min(ranks) - 1, max(ranks) + 1
+    return [i for i in unnamed if _rank(ways.data.tags[i]) is None or lo <= _rank(ways.data.tags[i]) <= hi]
+
+
 def _bridge(used: list[int], unnamed: list[int], ways: MetricWays, guide: LineString) -> list[int]:
-    """Unnamed ways that continue the named ones (connected, same direction), grown step by step."""
+    """Unnamed ways that continue the named ones (connected, same direction and class), grown step by step."""
+    unnamed = _same_class(used, unnamed, ways)
     if not used or not unnamed:
         return []
     keep = _parallel(ways.geoms[unnamed], guide)
