@@ -28,6 +28,9 @@ ALLOWED_WORDS = {
     "CGCS", "Excel", "WPS", "GPS", "API", "URL", "ZIP", "SVG", "DXF", "CAD", "OSM", "dpi", "UTC", "zip",
     "geodata",
 }
+#: Latin words the plan itself uses in names (胜利街BRT 改造, VR 公共服务平台) are the plan's words, not UI English.
+ALLOWED_WORDS |= set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", (Path(APP).parent / "geodata" / "inputs"
+                                                          / "weicheng-14th-five-year-plan.txt").read_text(encoding="utf-8")))
 #: Not read as words: HTML markup, link targets, page links, a user's own file names.
 _NOT_TEXT = re.compile(r"(?s)<style>.*?</style>|<[^>]+>|&\w+;|\]\([^)]*\)|\./\?\S+|[^\s，、：（）]+\.(?:csv|xlsx|txt|html|png|zip|geojson|kml|gpkg)\b")
 _BAD = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|<NA>|Traceback|Error:|Exception")
