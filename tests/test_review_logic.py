@@ -101,6 +101,7 @@ def test_a_change_that_only_moves_a_park_passes_all_checks(files):
     (Change("text", area_id="zone-01", clause="东至清平路、西至白浪河，南至高家街、北至胶济铁路"), ["站南片区", "围不出"]),
     (Change("text", area_id="zone-01", clause="这里没有四至"), ["站南片区", "四至"]),
     (Change("text", area_id="zone-01", clause="  "), ["为空"]),
+    (Change("text", area_id="zone-01", clause="东至白浪河、西至清平路"), ["站南片区", "只写了", "缺少南、北边界"]),
     (Change("feature", area_id="zone-09", side="west", feature="西环路"), ["仓南片区", "西环路", "不相交"]),
     (Change("feature", area_id="zone-01", side="west", feature="不存在路"), ["不存在路", "不在地物表"]),
     (Change("feature", area_id="zone-01", side="up", feature="清平路"), ["方位"]),

@@ -164,6 +164,14 @@ def _parse(name: str, clause: str) -> Bounds:
         raise ChangeError(f"{name}：{exc}") from None
 
 
+def _complete(name: str, new: Bounds, old: Bounds | None) -> Bounds:
+    """Refuse a new text that leaves open a side the old one closed (it would run to the district border)."""
+    dropped = set(new.missing_sides()) - set(old.missing_sides() if old else [])
+    if dropped:
+        raise ChangeError(f"{name}：四至不完整（{new.missing_message()}），请写全四边")
+    return new
+
+
 def _swap(name: str, bounds: Bounds, side: str, feature: str, gazetteer: Gazetteer) -> Bounds:
     if side not in SIDES:
         raise ChangeError(f"{name}：方位“{side}”无效，应为东、西、南、北之一")
@@ -210,7 +218,7 @@ def _area_bounds(files: dict[str, str], change: Change | None, gazetteer: Gazett
                     raise ChangeError(f"{props['name']}：四至描述为空，请输入如“东至白浪河、西至清平路，南至高家街、北至胶济铁路”")
                 if len(text) > MAX_CLAUSE:
                     raise ChangeError(f"{props['name']}：四至描述过长（{len(text)} 字），请只保留四至部分")
-                bounds = _parse(props["name"], text)
+                bounds = _complete(props["name"], _parse(props["name"], text), bounds)
             elif change.kind == "feature":
                 if bounds is None:
                     raise ChangeError(f"{props['name']}：规划以楼宇定位该园区，没有四至可改")
