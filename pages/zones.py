@@ -66,7 +66,8 @@ def _version_gazetteer(key: str):
 
 st.markdown("#### 修改四至并预览")
 st.caption("规划文字有歧义时，可在此改写四至（例如换一条边界道路），即时预览新的范围；不会改动已发布的图层。")
-edited = st.text_area("四至描述", value=zone["clause"], key=f"edit-{zone['id']}", max_chars=2000)
+# No max_chars: the browser would cut a long paste silently; preview() says it is too long instead.
+edited = st.text_area("四至描述", value=zone["clause"], key=f"edit-{zone['id']}")
 preview_groups = []
 if edited.strip() != zone["clause"]:
     try:

@@ -341,3 +341,19 @@ def test_a_header_naming_a_column_twice_is_a_chinese_message_on_the_page(fake_ma
     at.get("file_uploader")[0].upload("两列名称.csv", "name,名称,lon,lat\n甲,乙,119.09,36.68\n".encode(), "text/csv").run()
     assert not at.exception
     assert any("只保留其中一列" in plain(e.value) for e in at.error)
+
+
+# -- 9. the 四至 box ---------------------------------------------------------------------------------
+
+def test_a_long_paste_into_the_boundary_box_is_refused_with_a_message(fake_map):
+    at = app(page="pages/zones.py")
+    at.text_area(key="edit-zone-01").input("东至白浪河、" * 20_000).run()  # about 120 KB
+    assert any("描述过长" in plain(e.value) for e in at.error)
+    assert not at.success
+
+
+def test_one_side_alone_is_not_a_successful_preview(fake_map):
+    at = app(page="pages/zones.py")
+    at.text_area(key="edit-zone-01").input("东至白浪河").run()
+    assert not at.success
+    assert any("缺少西、南、北边界" in plain(e.value) for e in at.error)

@@ -100,7 +100,10 @@ def preview(name: str, text: str, inputs: Path = INPUTS, *, gazetteer: Gazetteer
         raise BoundsError(f"描述过长（{len(text)} 字），请只保留四至部分（{MAX_DESCRIPTION} 字以内）")
     bounds = parse_bounds(text)
     base_gazetteer, district_m = _context(inputs)
-    return Preview(bounds, build_area(name, bounds, gazetteer or base_gazetteer, district_m))
+    built = build_area(name, bounds, gazetteer or base_gazetteer, district_m)  # unknown features are named first
+    if bounds.missing_message():  # one side alone would "succeed" with an area bounded by the district
+        raise BoundsError(f"四至不完整：{bounds.missing_message()}。请写全东、西、南、北四边后再预览")
+    return Preview(bounds, built)
 
 
 __all__ = ["BoundsError", "BuildError", "Preview", "checks_for", "checks_frame", "edge_rows", "preview", "zone_table"]
