@@ -52,6 +52,7 @@ class CentreLine:
     inferred: list[Stretch] = field(default_factory=list)
     width_m: float = 0.0
     observed_m: float = 0.0
+    observed: BaseGeometry | None = None
 
     @property
     def geometry(self) -> BaseGeometry | None:
@@ -194,12 +195,37 @@ def centre_line(guide: LineString, lines: BaseGeometry, *, half_width: float,
     runs, gaps = _runs(dist, trimmed, MAX_GAP_M)
     parts = [LineString([centres[i] for i in run]).simplify(0.5) for run in runs]
     result = CentreLine(parts=parts, width_m=float(np.median(widths)) if widths else 0.0)
-    observed = [i for run in runs for i in run]
-    result.observed_m = len(observed) * step
     result.bridged = _along(parts, [(refined_guide.interpolate(a), refined_guide.interpolate(b)) for a, b in gaps])
+    by_name = [True] * len(centres)
     if named is not None and not named.is_empty:
         result.inferred = _inferred(parts, named, dist, picked, pts, normal, step)
+        by_name = _named_flags(named, picked, pts, normal)
+    result.observed = _observed(runs, centres, dist, by_name)
+    result.observed_m = result.observed.length if result.observed is not None else 0.0
     return result
+
+
+def _observed(runs: list[list[int]], centres: list, dist: np.ndarray, by_name: list[bool]):
+    """The stretches seen in the data: stations cut by a named way, no longer gap between them."""
+    pieces, current = [], []
+    for run in runs:
+        for i in run:
+            if not by_name[i] or (current and dist[i] - dist[current[-1]] > REPORT_GAP_M):
+                if len(current) > 1:
+                    pieces.append(LineString([centres[k] for k in current]))
+                current = [] if not by_name[i] else [i]
+            else:
+                current.append(i)
+        if len(current) > 1:
+            pieces.append(LineString([centres[k] for k in current]))
+        current = []
+    return shapely.MultiLineString(pieces) if pieces else None
+
+
+def _named_flags(named, picked, pts, normal) -> list[bool]:
+    """Per station: does the chosen cluster hold a way matched by name?"""
+    hits = _crossings(pts, normal, REFINE_HALF_WIDTH_M, named)
+    return [p is not None and any(p[0] - 1.0 <= h <= p[1] + 1.0 for h in hits[i]) for i, p in enumerate(picked)]
 
 
 def _along(parts: list[LineString], ends: list) -> list[Stretch]:

@@ -23,9 +23,6 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-import shapely
-import shapely.ops
-
 from layers.paths import INPUTS, PLAN_FILE
 from layers.plan.areas import extract_areas
 from layers.plan.text import read_plan
@@ -153,16 +150,8 @@ def _match_record(match: FeatureMatch, observed) -> dict:
 
 
 def _observed(match: FeatureMatch):
-    """The centre line minus inferred and bridged stretches and end snaps."""
-    line = match.line.geometry
-    if line is None:
-        return None
-    cut = []
-    for part in getattr(line, "geoms", [line]):
-        for s in [*match.line.inferred, *match.line.bridged]:
-            if s.length_m > 0:
-                cut.append(shapely.ops.substring(part, s.start_m, s.end_m).buffer(0.5))
-    return line.difference(shapely.union_all(cut)) if cut else line
+    """The stretches of the centre line seen in the data (before bridging, inference and end snaps)."""
+    return match.line.observed
 
 
 def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
