@@ -231,3 +231,16 @@ def test_real_streets_away_from_the_approximate_lines_are_found(tmp_path, share,
     approx = truth().built
     assert max(to_metric(shape(f["geometry"])).hausdorff_distance(approx[n].polygon_m)
                for n, f in areas(result).items()) > 100
+
+
+def test_coverage_is_complete_on_a_full_extract_and_drops_with_t_gaps(tmp_path_factory):
+    _, _, full = run_case(tmp_path_factory, ("split",))
+    _, _, gaps = run_case(tmp_path_factory, ("tgaps",))
+    full_share = {r["feature"]: r["osm_share"] for r in json.loads(full.files["report.json"])["coverage"]
+                  if r["geometry_status"] == "osm"}
+    gap_share = {r["feature"]: r["osm_share"] for r in json.loads(gaps.files["report.json"])["coverage"]
+                 if r["geometry_status"] == "osm"}
+    assert len(full_share) >= 38 and min(full_share.values()) >= 0.97
+    # Ends stopping 20–95 m short of the corners leave that much of the needed edge unobserved.
+    assert sum(gap_share.values()) / len(gap_share) < 0.97
+    assert min(gap_share.values()) > 0.6
