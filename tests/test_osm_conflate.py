@@ -69,3 +69,33 @@ def test_slip_roads_are_left_out_of_the_centre_line():
     match = match_feature(road(), ways)
     assert match.slip_ids == [2] and match.way_ids == [1]
     assert shapely.get_coordinates(match.line.geometry)[:, 0].max() - X0 < 1
+
+
+def test_a_same_named_way_across_the_plans_neighbour_is_left_out():
+    from layers.geometry.conflate import Beyond
+
+    # The plan puts 测试路 west of 东边路 (say 西至测试路、东至东边路); 东边路 runs 600 m east.
+    east_road = LineString([(X0 + 600, Y0 - 1000), (X0 + 600, Y0 + 4000)])
+    rule = (Beyond("东边路", "west"), east_road, 150.0)
+    ways = extract((1, "测试路", "primary", [(0, 0), (0, 3000)]),
+                   (2, "测试路", "primary", [(1100, 500), (1100, 2500)]),    # 500 m beyond 东边路
+                   (3, "测试路", "primary", [(680, 3000), (680, 3300)]))     # within 东边路's accuracy
+    match = match_feature(road(accuracy=1000), ways, [rule])
+    assert match.way_ids == [1, 3]
+    assert match.wrong_side == {"东边路以西": [2]}
+    assert shapely.get_coordinates(match.line.geometry)[:, 0].max() - X0 < 700  # nothing from way 2
+    # Without the plan's order the stray way would be taken into the centre line's tracking.
+    assert match_feature(road(accuracy=1000), ways).way_ids == [1, 2, 3]
+
+
+def test_facing_constraints_read_the_plans_opposite_sides():
+    from types import SimpleNamespace
+
+    from layers.geometry.conflate import Beyond, facing_constraints
+    from layers.plan.bounds import parse_bounds
+
+    area = SimpleNamespace(bounds=parse_bounds("东至友爱路、西至长松路，南至北宫西街、北至玄武西街"))
+    rules = facing_constraints([area], lambda name: name)
+    assert rules["长松路"] == {Beyond("友爱路", "west")}
+    assert rules["友爱路"] == {Beyond("长松路", "east")}
+    assert rules["北宫西街"] == {Beyond("玄武西街", "south")}

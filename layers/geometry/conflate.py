@@ -27,6 +27,7 @@ from layers.geometry.crs import to_metric
 from layers.geometry.gazetteer import GazetteerFeature
 from layers.geometry.names import classify, split_name
 from layers.geometry.osm_read import OsmData
+from layers.geometry.polygons import on_side
 
 #: Added to a feature's accuracy to make its corridor, in metres.
 MARGIN_M = 300.0
@@ -92,11 +93,15 @@ class FeatureMatch:
     notes: list[str] = field(default_factory=list)
     banks: dict[str, dict] = field(default_factory=dict)
     corridor_ways: int = 0
+    wrong_side: dict[str, list[int]] = field(default_factory=dict)
 
     def reason(self) -> str:
         """Why nothing was matched (Chinese), for the import's summary."""
         if self.corridor_ways == 0:
             return "走廊内没有任何 OSM 路段：提取范围可能未覆盖该地物"
+        if self.wrong_side:
+            where = "、".join(sorted(self.wrong_side))
+            return f"走廊内的同名路段位于规划四至的另一侧（应在{where}），已忽略"
         if self.outside:
             return "走廊内没有同名路段，同名路段都在走廊以外"
         return f"走廊内的 {self.corridor_ways} 条路段都不叫这个名字（也不是其方向变体）"
@@ -153,14 +158,21 @@ def _parallel(geoms: np.ndarray, guide: LineString) -> np.ndarray:
     return (cos >= np.cos(np.radians(BRIDGE_ANGLE_DEG))) & (norm > 0)
 
 
-def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.ndarray, match: FeatureMatch):
-    """Split the ways in the corridor into used, slip, unnamed-compatible; list near misses."""
+def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.ndarray, match: FeatureMatch,
+                         topology: list | None = None):
+    """Split the ways in the corridor into used, slip, unnamed-compatible; list near misses.
+
+    ``topology`` holds (rule, other line, tolerance) triples: a way on the wrong
+    side of a feature across one of its areas is left out and listed.
+    """
     wanted = {feat.name, *[a for a in feat.aliases if not a.endswith("岸")]}
     used, unnamed = [], []
     for i in inside.tolist():
         tags = ways.data.tags[i]
         names = ways.data.names[i]
         if not compatible(feat.kind, tags):
+            continue
+        if topology and _breaks_topology(ways.geoms[i], topology, match, int(ways.data.ids[i]), names):
             continue
         kinds = {n: classify(n, wanted) for n in names}
         good = [n for n, k in kinds.items() if k in ("exact", "variant")]
@@ -182,6 +194,19 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
             if k == "near_miss" and not good:
                 match.near_miss.setdefault(n, []).append(way_id)
     return used, unnamed
+
+
+def _breaks_topology(geom, topology, match: FeatureMatch, way_id: int, names) -> bool:
+    mid = geom.interpolate(0.5, normalized=True)
+    for rule, other_m, tolerance in topology:
+        if wrong_side(mid, rule, other_m, tolerance):
+            if names:
+                match.wrong_side.setdefault(f"{rule.other}以{_SIDE_WORDS[rule.side]}", []).append(way_id)
+            return True
+    return False
+
+
+_SIDE_WORDS = {"east": "东", "west": "西", "south": "南", "north": "北"}
 
 
 def _rank(tags: dict[str, str]) -> int | None:
@@ -239,13 +264,17 @@ def _outside(feat: GazetteerFeature, ways: MetricWays, inside: set[int], guide: 
                                   "distance_km": round(dist / 1000, 1)})
 
 
-def match_feature(feat: GazetteerFeature, ways: MetricWays) -> FeatureMatch:
-    """Match one gazetteer feature against the extract."""
+def match_feature(feat: GazetteerFeature, ways: MetricWays, topology: list | None = None) -> FeatureMatch:
+    """Match one gazetteer feature against the extract.
+
+    ``topology``: (:class:`Beyond` rule, the other feature's line in metres,
+    tolerance in metres) for each feature the plan puts across an area from it.
+    """
     match = FeatureMatch(feat.name, feat.kind)
     guide, corr, reach = corridor(feat)
     inside = ways.tree.query(corr, predicate="intersects") if len(ways.geoms) else np.array([], int)
     match.corridor_ways = len(inside)
-    used, unnamed = _classify_candidates(feat, ways, inside, match)
+    used, unnamed = _classify_candidates(feat, ways, inside, match, topology)
     _outside(feat, ways, set(inside.tolist()), guide, match)
     bridged = _bridge(used, unnamed, ways, guide)
     match.way_ids = sorted({int(ways.data.ids[i]) for i in used})
@@ -381,3 +410,42 @@ def corner_partners(areas, resolve) -> dict[str, set[str]]:
                     if a and b and a != b:
                         out.setdefault(a, set()).add(b)
     return out
+
+
+_OPPOSITE = {"east": "west", "west": "east", "north": "south", "south": "north"}
+_UNIT = {"east": (1.0, 0.0), "west": (-1.0, 0.0), "north": (0.0, 1.0), "south": (0.0, -1.0)}
+
+
+@dataclass(frozen=True)
+class Beyond:
+    """The plan puts a feature on ``side`` of ``other`` (西至长松路、东至友爱路: 长松路 west of 友爱路)."""
+
+    other: str
+    side: str
+
+
+def facing_constraints(areas, resolve) -> dict[str, set[Beyond]]:
+    """For each feature, the features across the same area and which side of them it lies on."""
+    out: dict[str, set[Beyond]] = {}
+    for area in areas:
+        if not area.bounds:
+            continue
+        for side, opposite in _OPPOSITE.items():
+            for a, b in product(area.bounds.features(side), area.bounds.features(opposite)):
+                a, b = resolve(a), resolve(b)
+                if a and b and a != b:
+                    out.setdefault(a, set()).add(Beyond(b, side))
+    return out
+
+
+def wrong_side(point: Point, rule: Beyond, other_m: BaseGeometry, tolerance: float) -> bool:
+    """Does ``point`` lie on the wrong side of ``other_m`` by more than ``tolerance`` metres?
+
+    Only decided where the point is abreast of the other line (a ray along the
+    axis meets it); elsewhere the plan says nothing about the point.
+    """
+    dx, dy = _UNIT[rule.side]
+    shifted = Point(point.x + dx * tolerance, point.y + dy * tolerance)
+    towards = on_side(other_m, shifted, _OPPOSITE[rule.side])
+    away = on_side(other_m, shifted, rule.side)
+    return away and not towards

@@ -54,7 +54,7 @@ def coverage_records(built: dict[str, BuiltArea]) -> list[dict]:
             "osm_share": _share(needed, observed) if feat.geometry_status == "osm" else 0.0,
             "osm_way_ids": feat.osm_way_ids,
         }
-        for key in ("inferred_way_ids", "slip_way_ids", "variants", "near_miss", "outside_corridor",
+        for key in ("inferred_way_ids", "slip_way_ids", "variants", "near_miss", "outside_corridor", "wrong_side",
                     "collapsed_width_m", "inferred", "bridged", "snaps", "notes", "water_areas"):
             if key in match:
                 record[key] = match[key]
@@ -113,6 +113,8 @@ def format_coverage(records: list[dict]) -> str:
         lines.append(f"- {r['feature']}：" + "；".join(parts))
         for far in r.get("outside_corridor") or []:
             lines.append(f"    忽略走廊外同名路段 {far['name']}（{far['distance_km']} 公里）")
+        for where, ids in (r.get("wrong_side") or {}).items():
+            lines.append(f"    忽略四至另一侧的同名路段（应在{where}）：{', '.join(map(str, ids))}")
         for near in r.get("near_miss") or {}:
             lines.append(f"    名称相近未采用：{near}")
         for note in r.get("notes") or []:

@@ -26,7 +26,8 @@ from urllib.parse import urlparse
 from layers.paths import INPUTS, PLAN_FILE
 from layers.plan.areas import extract_areas
 from layers.plan.text import read_plan
-from layers.geometry.conflate import FeatureMatch, MetricWays, corner_partners, match_feature, snap_ends
+from layers.geometry.conflate import (FeatureMatch, MetricWays, corner_partners, facing_constraints, match_feature,
+                                      snap_ends)
 from layers.geometry.crs import to_metric, to_wgs84
 from layers.geometry.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.geometry.geojson_io import geometry_json, write_geojson
@@ -43,6 +44,9 @@ OSM_ACCURACY_M = 20
 SNAP_TOL_M = 120.0
 #: Snaps longer than this get a notice.
 NOTICE_SNAP_M = 10.0
+#: A way may lie this far (plus the other line's accuracy) on the wrong side of a
+#: feature the plan puts across an area from it before it is left out.
+TOPOLOGY_MARGIN_M = 100.0
 #: Seconds the online import waits for Overpass before it gives up.
 ONLINE_TIMEOUT_S = 8
 #: Seconds allowed to reach the Overpass server at all (name lookup and connect).
@@ -112,15 +116,25 @@ def _download_or_explain(inputs: Path) -> OsmData:
                              "无法联网时，请在有网络的电脑上导出 .osm/.osm.pbf 文件后离线导入") from exc
 
 
-def _partners(inputs: Path, gazetteer: Gazetteer) -> dict[str, set[str]]:
-    """Which features meet at area corners, read from the plan next to the inputs."""
+def _plan_topology(inputs: Path, gazetteer: Gazetteer) -> tuple[dict[str, set[str]], dict[str, set]]:
+    """From the plan next to the inputs: features meeting at area corners, and features facing each other."""
     plan = inputs / PLAN_FILE.name if (inputs / PLAN_FILE.name).exists() else PLAN_FILE
     zones, parks = extract_areas(read_plan(plan).text)
 
     def resolve(name: str) -> str | None:
         return gazetteer.get(name).name if name in gazetteer else None
 
-    return corner_partners([*zones, *parks], resolve)
+    return corner_partners([*zones, *parks], resolve), facing_constraints([*zones, *parks], resolve)
+
+
+def _topology(name: str, gazetteer: Gazetteer, facing: dict[str, set] | None) -> list:
+    """(rule, the other feature's approximate line extended, tolerance) for one feature."""
+    out = []
+    for rule in sorted((facing or {}).get(name, set()), key=lambda r: (r.other, r.side)):
+        other = gazetteer.get(rule.other)
+        # The other line may be off by its accuracy; beyond that the plan's order holds.
+        out.append((rule, extend_lines(to_metric(other.geometry), EXTEND_M), other.accuracy_m + TOPOLOGY_MARGIN_M))
+    return out
 
 
 def _feature_props(feat, match: FeatureMatch, observed) -> dict:
@@ -141,6 +155,7 @@ def _match_record(match: FeatureMatch, observed) -> dict:
         "variants": {k: sorted(set(v)) for k, v in sorted(match.variants.items())},
         "near_miss": {k: sorted(set(v)) for k, v in sorted(match.near_miss.items())},
         "outside_corridor": match.outside,
+        "wrong_side": {k: sorted(set(v)) for k, v in sorted(match.wrong_side.items())},
         "collapsed_width_m": round(line.width_m, 1),
         "inferred": [{"from_m": s.start_m, "to_m": s.end_m} for s in line.inferred],
         "bridged": [{"from_m": s.start_m, "to_m": s.end_m} for s in line.bridged],
@@ -155,14 +170,19 @@ def _observed(match: FeatureMatch):
 
 
 def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
-             partners: dict[str, set[str]] | None = None) -> dict[str, FeatureMatch]:
-    """Match every feature, then snap line ends to their corner partners and the district border."""
+             partners: dict[str, set[str]] | None = None,
+             facing: dict[str, set] | None = None) -> dict[str, FeatureMatch]:
+    """Match every feature, then snap line ends to their corner partners and the district border.
+
+    ``facing`` (from the plan) keeps each feature on its side of the features
+    across its areas; ``partners`` are the features it meets at their corners.
+    """
     ways = MetricWays.from_data(data)
     matches: dict[str, FeatureMatch] = {}
     for k, feat in enumerate(gazetteer.features):
         if feat.kind in _SKIP_KINDS:
             continue
-        matches[feat.name] = match_feature(feat, ways)
+        matches[feat.name] = match_feature(feat, ways, _topology(feat.name, gazetteer, facing))
         if (k + 1) % 10 == 0:
             log(f"      已匹配 {k + 1}/{len(gazetteer.features)} 个地物…")
     _snap(matches, gazetteer, district_m, partners)
@@ -209,7 +229,8 @@ def import_extract(data: OsmData, inputs: Path, log=print) -> ImportResult:
     """Match an extract against the (non-OSM) gazetteer in ``inputs``; return features to write."""
     gazetteer = load_gazetteer(inputs, use_osm=False)
     district_m = to_metric(district_geometry(load_districts(inputs / "districts.geojson")))
-    matches = conflate(data, gazetteer, district_m, log, partners=_partners(inputs, gazetteer))
+    partners, facing = _plan_topology(inputs, gazetteer)
+    matches = conflate(data, gazetteer, district_m, log, partners=partners, facing=facing)
     features = []
     for feat in gazetteer.features:
         match = matches.get(feat.name)
@@ -241,6 +262,8 @@ def _print_summary(result: ImportResult, out: Path) -> None:
         for far in m.outside:
             print(f"  已忽略走廊外的同名路段 {far['name']}（距 {far['distance_km']} 公里）: "
                   f"{', '.join(map(str, far['way_ids']))}")
+        for where, ids in sorted(m.wrong_side.items()):
+            print(f"  已忽略四至另一侧的同名路段（应在{where}）: {', '.join(map(str, sorted(ids)))}")
         for near, ids in sorted(m.near_miss.items()):
             print(f"  名称相近但未采用 {near}: {', '.join(map(str, sorted(ids)))}")
         for note in m.notes:
