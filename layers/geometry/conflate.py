@@ -172,11 +172,12 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
         names = ways.data.names[i]
         if not compatible(feat.kind, tags):
             continue
-        if topology and _breaks_topology(ways.geoms[i], topology, match, int(ways.data.ids[i]), names):
-            continue
         kinds = {n: classify(n, wanted) for n in names}
         good = [n for n, k in kinds.items() if k in ("exact", "variant")]
         way_id = int(ways.data.ids[i])
+        # Only ways that could be used are held against the plan's order (others are many).
+        if (good or not names) and topology and _breaks_topology(ways.geoms[i], topology, match, way_id, names):
+            continue
         if _is_slip(tags):
             # Slip roads and roundabouts are collapsed away, named or not.
             if good or not names:
