@@ -42,13 +42,15 @@ def _count(path: Path) -> tuple[int, int]:
 #: address space: ru_maxrss would carry over the generator parent's peak, which
 #: Linux keeps across fork and exec).
 _WRAPPER = """
-import runpy, sys
+import os, runpy, sys
 sys.argv = ["layers.osm_import", *sys.argv[1:]]
 try:
     runpy.run_module("layers.osm_import", run_name="__main__")
 finally:
     status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+    times = os.times()
     print(f"PEAK_MB={int(status) / 1024:.0f}", file=sys.stderr)
+    print(f"CPU_S={times.user + times.system:.1f}", file=sys.stderr)
 """
 
 
@@ -58,9 +60,11 @@ def _child(args: list[str], inputs: Path) -> tuple[float, int, str, float]:
     proc = subprocess.run([sys.executable, "-c", _WRAPPER, *args, "--inputs", str(inputs)],
                           cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    peak = next((float(line[8:]) for line in proc.stderr.splitlines() if line.startswith("PEAK_MB=")), -1.0)
-    output = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines() if not line.startswith("PEAK_MB="))
-    return seconds, proc.returncode, output, peak
+    marks = dict(line.split("=", 1) for line in proc.stderr.splitlines() if line.startswith(("PEAK_MB=", "CPU_S=")))
+    output = "\n".join(line for line in (proc.stdout + proc.stderr).splitlines()
+                       if not line.startswith(("PEAK_MB=", "CPU_S=")))
+    print(f"        (CPU time of the import process: {marks.get('CPU_S', '?')} s)")
+    return seconds, proc.returncode, output, float(marks.get("PEAK_MB", -1))
 
 
 def main() -> None:
