@@ -51,7 +51,7 @@ if len(projects):
     by_area["合计"] = by_area.sum(axis=1)
     by_area = by_area.sort_values("合计", ascending=False)
     kinds = {**{n: "zone" for n in data.zones["name"]}, **{n: "park" for n in data.parks["name"]}}
-    by_area.insert(0, "来源", [f"./?{kinds[n]}={quote(n)}" if n in kinds else "projects" for n in by_area.index])
+    by_area.insert(0, "来源", [f"./?{kinds[n]}={quote(n)}" if n in kinds else "./projects" for n in by_area.index])
     st.dataframe(by_area.rename_axis("片区/园区").reset_index(), hide_index=True, width="stretch",
                  column_config={"来源": st.column_config.LinkColumn(display_text="查看")})
 else:

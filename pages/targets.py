@@ -13,6 +13,13 @@ from layers.plan.targets import CATEGORY_LABELS, MEASURE_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
+
+
+def _number_text(value) -> str:
+    """A figure as the table shows it: ``—`` where there is none."""
+    return "—" if pd.isna(value) else f"{value:g}"
+
+
 ensure_frame()
 data = layers()
 st.title("指标")
@@ -47,15 +54,19 @@ for tab, label in zip(st.tabs(labels), labels):
         part = table[table["category_label"] == label]
         if "measure" in part:  # a targets.csv built before measure/period existed lacks them
             part = part.assign(measure=part["measure"].map(MEASURE_LABELS).fillna(part["measure"]))
+        # Empty cells read "—", never "None"/"nan".
+        part = part.assign(baseline=part["baseline"].map(_number_text), current=part["current"].map(_number_text))
+        part = part.assign(progress=part["progress"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
+        part = part.fillna("—")
         st.dataframe(
             part[[c for c in ("indicator", "baseline", "target_text", "measure", "period", "year", "current",
                               "progress", "status", "scope") if c in part]],
             hide_index=True, width="stretch",
             column_config={
-                "indicator": "指标", "baseline": st.column_config.NumberColumn("基数（2020 年值或“十三五”累计）"),
+                "indicator": "指标", "baseline": "基数（2020 年值或“十三五”累计）",
                 "target_text": "目标", "measure": "类型", "period": "期间", "year": "年份",
-                "current": st.column_config.NumberColumn("最新值"),
-                "progress": st.column_config.ProgressColumn("进度", min_value=0.0, max_value=1.0, format="percent"),
+                "current": "最新值",
+                "progress": "进度",
                 "status": "进度状态", "scope": "范围"})
 
 st.markdown("### 单项指标")

@@ -147,10 +147,10 @@ with map_col:
              center=center, zoom=zoom, returned=())
     print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
 
-st.markdown("#### 覆盖情况 / OSM coverage")
+st.markdown("#### OpenStreetMap 覆盖情况")
 coverage_table = osm_coverage_table(GEODATA / "report.json")
 if coverage_table:
     st.caption("每个边界地物：所用 OpenStreetMap 路段、OSM 覆盖所需边界的比例、推断（无名）路段、名称变体与端点延伸。")
     st.dataframe(coverage_table, hide_index=True, width="stretch")
 else:
-    st.caption("尚未导入 OpenStreetMap 数据：边界来自近似线和区界（导入方法见 README）。")
+    st.caption("尚未导入 OpenStreetMap 数据：边界来自近似线和区界。导入方法：python -m layers.osm_import 数据文件，然后 python -m layers.build。")
