@@ -29,7 +29,8 @@ from streamlit_folium import (
 
 #: The map's height before the page's CSS stretches it to the window (see :data:`FILL_WINDOW_CSS`).
 MAP_HEIGHT = 620
-#: The map iframe takes the window's height (less the page header); a floor for small windows.
+#: The map frame takes the window's height less the page header (the map inside fills its frame,
+#: see layers.maps.views.new_map); a floor for small windows. Narrower page margins give it width.
 FILL_WINDOW_CSS = """<style>
 iframe[title="streamlit_folium.st_folium"] { height: max(460px, calc(100vh - 190px)) !important; }
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }

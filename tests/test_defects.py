@@ -204,8 +204,9 @@ def test_maps_fit_the_district_have_a_collapsible_legend_and_chinese_drawing_too
     for english in ("Finish drawing", "Cancel drawing", "Delete last point"):
         assert english not in script
     assert "完成绘制" in script and "取消绘制" in script  # our own script text, not JSON
-    assert call["height"] >= 600
-    assert any("calc(100vh" in m.value for m in at.markdown), "the map must use the window height"
+    assert any("calc(100vh" in m.value for m in at.markdown), "the map frame must take the window's height"
+    assert "#map_div { height: 100vh !important; }" in call["header"]  # and the map fills its frame
+    assert '"keyboard": false' in script  # a focusable map scrolled itself under the pointer on a click
 
 
 def test_no_point_query_while_drawing_and_clicks_are_sent_at_once(fake_map):

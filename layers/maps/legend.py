@@ -76,8 +76,8 @@ legend.onAdd = function () {
   return div;
 };
 legend.addTo(map);
-// Folded at first on a narrow map, where it would cover a large part of it.
-if (map.getSize().x < 640) { legend.getContainer().querySelector('details').open = false; }
+// Folded at first unless the map is wide: open, it would cover (and swallow clicks on) the lower right.
+if (map.getSize().x < 900) { legend.getContainer().querySelector('details').open = false; }
 map.on('draw:drawstart', function () {
   var d = legend.getContainer().querySelector('details');
   if (d) { d.open = false; }

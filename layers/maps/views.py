@@ -222,9 +222,16 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
                    control_scale=True, height=height)
     # Leaflet.markercluster needs the map itself to know its zoom range (no tiles in offline mode).
     m.options.update({"maxZoom": 19, "minZoom": 3})
+    # No keyboard focus: a focusable map scrolls itself fully into view on the first click, so a map
+    # taller than the visible part of the page moved under the pointer and the click hit something else.
+    m.options["keyboard"] = False
     # Only Leaflet itself: jQuery, Bootstrap and awesome-markers are not used.
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]
+    # In the app's frame (streamlit-folium names the map div "map_div" and fixes its height in pixels)
+    # the map fills the frame, which the page stretches to the window's height.
+    m.get_root().header.add_child(folium.Element("<style>#map_div { height: 100vh !important; }</style>"),
+                                  name="map_fills_frame")
     _tiles(m, basemap)
     _Script("map.attributionControl.addAttribution(" + json.dumps(DATA_ATTRIBUTION, ensure_ascii=False) + ");").add_to(m)
     if basemap.tiles:
