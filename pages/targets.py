@@ -57,7 +57,7 @@ for tab, label in zip(st.tabs(labels), labels):
         # Empty cells read "—", never "None"/"nan".
         part = part.assign(baseline=part["baseline"].map(_number_text), current=part["current"].map(_number_text))
         part = part.assign(progress=part["progress"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
-        part = part.fillna("—")
+        part = part.astype(object).fillna("—")
         st.dataframe(
             part[[c for c in ("indicator", "baseline", "target_text", "measure", "period", "year", "current",
                               "progress", "status", "scope") if c in part]],
