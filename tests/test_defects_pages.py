@@ -122,3 +122,4 @@ def test_the_walker_sees_what_it_must_catch():
     assert problems(["片区：None"]) and problems(["nan"]) and problems(["定位：park"])
     assert problems(["Traceback (most recent call last)"]) and problems(["Select all"])
     assert not problems(["下载 GeoJSON（WGS-84）", "列：`name`、`lon`", "无底图（离线）"])
+

@@ -74,3 +74,18 @@ def test_csv_export_neutralises_formula_cells(data, evil):
     table = pd.read_csv(io.BytesIO(export_layer(frame, "csv")), encoding="utf-8-sig")
     # numbers stay numbers
     assert table["centroid_lon_wgs84"].map(lambda v: isinstance(v, float)).all()
+
+
+def test_targets_table_download_neutralises_formula_cells(data):
+    from layers.maps.exports import table_csv
+    from layers.progress import target_table
+
+    targets = data.targets.copy()
+    first_target = targets.index[targets["kind"] == "target"][0]
+    targets.loc[first_target, "indicator"] = '=HYPERLINK("http://host","x")'
+    table = target_table(targets, pd.DataFrame(columns=["target_id", "value", "recorded_on", "created_at"]))
+    rows = list(csv.reader(io.StringIO(table_csv(table).decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row]
+    assert "'=HYPERLINK(\"http://host\",\"x\")" in cells
+    assert not any(cell.startswith("=") for cell in cells)
+    assert len(rows) == (targets["kind"] == "target").sum() + 1

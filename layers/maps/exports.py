@@ -68,7 +68,11 @@ def export_layer(frame: gpd.GeoDataFrame, fmt: str) -> bytes:
         return _via_gdal(named, "KML", ".kml")
     if fmt == "gpkg":
         return _via_gdal(flat, "GPKG", ".gpkg")
-    table = pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1)
+    return table_csv(pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1))
+
+
+def table_csv(table: pd.DataFrame) -> bytes:
+    """A table as a CSV file Excel opens safely: formula cells neutralised, UTF-8 with BOM, CRLF."""
     # UTF-8 with BOM: Excel on Chinese Windows opens it correctly.
     # CRLF (RFC 4180): the writer then quotes every cell holding a CR, which Excel would split on.
     return spreadsheet_safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
