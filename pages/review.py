@@ -17,8 +17,9 @@ from layers.review.diff import changes_frame, lines_frame
 from layers.review.effect import effect
 from layers.review.rebuild import KINDS, Change, ChangeError, area_features, features_of
 from layers.review.uploads import DEFAULT_CRS, SUFFIXES, UploadError, crs_choices, dxf_layers, line_from_drawings, read_line
-from layers.review.versions import ReviewError, files_of, latest
+from layers.review.versions import ReviewError, latest
 from layers.store.database import StoreError
+from pages.shared_data import version_files
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store
 
 ensure_frame()
@@ -33,15 +34,6 @@ engine = db.engine
 basemap = current_basemap()
 data = layers()
 
-
-@st.cache_data(max_entries=8, show_spinner="正在读取版本…")
-def _cached_files(database: str, number: int) -> dict[str, str]:
-    # A stored version never changes: the database and the number identify it.
-    return files_of(engine, number)
-
-
-def _files(number: int) -> dict[str, str]:
-    return _cached_files(engine.url.render_as_string(hide_password=True), number)
 
 
 def _area_label(feat: dict) -> str:
@@ -81,7 +73,7 @@ def _line_source(feature: str, area: dict) -> tuple[dict | None, str]:
     if source == "在地图上描绘":
         st.caption(f"用地图左上角的画线工具沿“{md_text(feature)}”的实际位置描绘（可切换到高德卫星或天地图影像底图），"
                    "双击或点击最后一点结束。高德底图上描绘的坐标会自动从 GCJ-02 转换为 WGS-84。")
-        road = next((f for f in features_of(_files(base), "gazetteer.geojson") if f["properties"]["name"] == feature), None)
+        road = next((f for f in features_of(version_files(engine, base), "gazetteer.geojson") if f["properties"]["name"] == feature), None)
         groups = [outline_group([(area["geometry"], area["properties"]["name"])], basemap, style={"color": "#1f6fd1",
                                 "weight": 2, "fill": False}, name="区域")]
         if road is not None:
@@ -199,7 +191,7 @@ def _propose(base: int) -> None:
         sign_in_hint("提出边界修改")
         return
     _result_message()
-    files = _files(base)
+    files = version_files(engine, base)
     st.caption(f"提案基于当前最新的第 {base} 版。")
     try:
         change = _change_form(files)
@@ -249,7 +241,7 @@ def _pending(base: int) -> None:
             if p.failures:
                 st.error("提交时以下检查未通过：\n\n" + "\n".join(f"- {md_text(f)}" for f in p.failures))
             try:
-                eff = effect(_files(base), p.change)
+                eff = effect(version_files(engine, base), p.change)
             except ChangeError as exc:
                 st.error(f"该提案已无法应用到当前第 {base} 版：{md_text(exc)}")
                 eff = None

@@ -19,6 +19,7 @@ import streamlit as st
 
 from layers.data import Layers
 from layers.project_table import all_projects
+from layers.review.versions import files_of
 
 IMPORTS_TTL_S = 30
 
@@ -51,3 +52,14 @@ def with_imports(data: Layers, read: Callable[[], pd.DataFrame | None]) -> Layer
 def imports_changed() -> None:
     """Forget the cached imported projects (after this server imported or deleted some)."""
     _imported.clear()
+
+
+@st.cache_data(max_entries=8, show_spinner="正在读取版本…")
+def _stored_version(database: str, number: int, _engine) -> dict[str, str]:
+    # A stored version never changes: the database and the number identify it.
+    return files_of(_engine, number)
+
+
+def version_files(engine, number: int) -> dict[str, str]:
+    """The files of layer version ``number`` in the database behind ``engine``, read once per server."""
+    return _stored_version(engine.url.render_as_string(hide_password=True), number, engine)

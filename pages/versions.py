@@ -12,8 +12,9 @@ from layers.escape import md_text
 from layers.maps.review_views import before_after_groups, review_map
 from layers.maps.views import view_for
 from layers.review.diff import area_changes, changes_frame, line_changes, lines_frame
-from layers.review.versions import ReviewError, files_of, history, history_frame, release, restore
+from layers.review.versions import ReviewError, history, history_frame, release, restore
 from layers.store.database import StoreError
+from pages.shared_data import version_files
 from pages.common import VERSION_CHOICE, asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store
 
 ensure_frame()
@@ -27,15 +28,6 @@ engine = db.engine
 basemap = current_basemap()
 data = layers()
 
-
-@st.cache_data(max_entries=8, show_spinner="正在读取版本…")
-def _cached_files(database: str, number: int) -> dict[str, str]:
-    # A stored version never changes: the database and the number identify it.
-    return files_of(engine, number)
-
-
-def _files(number: int) -> dict[str, str]:
-    return _cached_files(engine.url.render_as_string(hide_password=True), number)
 
 
 try:
@@ -59,7 +51,7 @@ cols = st.columns(3)
 a = cols[0].selectbox("较早版本", numbers, index=min(1, len(numbers) - 1), format_func=lambda n: f"第 {n} 版", key="cmp_a")
 b = cols[1].selectbox("较新版本", numbers, index=0, format_func=lambda n: f"第 {n} 版", key="cmp_b")
 mode = cols[2].radio("地图", ["叠加", "并排"], horizontal=True, key="cmp_mode")
-before, after = _files(a), _files(b)
+before, after = version_files(engine, a), version_files(engine, b)
 changes = area_changes(before, after)
 moved = line_changes(before, after)
 if not changes and not moved:
