@@ -5,32 +5,13 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.test_app import APP, navigation_mode, own_database  # noqa: F401  (autouse fixtures)
 
 
-@pytest.fixture(autouse=True)
-def own_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
-    return tmp_path / "app.sqlite3"
-
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    """Keep AppTest out of legacy ``pages/`` mode, as a running server is (see tests/test_app.py)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def page(path: str) -> AppTest:

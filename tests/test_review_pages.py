@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,29 +14,16 @@ from layers.store.audit import entries
 from layers.store.engine import get_engine, upgrade
 from tests.conftest_store import sign_in_as
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.test_app import APP, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
 WRITE_BUTTONS = {"提交审核", "批准", "驳回", "恢复（生成新版本）", "保存状态", "发表"}
 SWAP = Change("feature", area_id="zone-02", side="west", feature="西环路")
 
 
 @pytest.fixture(autouse=True)
-def own_database(tmp_path, monkeypatch):
-    monkeypatch.setenv("WEICHENG_MAP_DB", str(tmp_path / "app.sqlite3"))
+def fresh_layers(own_database):
+    """Each test starts from version 0 of the layers, not a version an earlier test approved."""
     pages.common._load.clear()
-    return tmp_path / "app.sqlite3"
 
-
-@pytest.fixture(autouse=True)
-def navigation_mode(monkeypatch):
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 @pytest.fixture
