@@ -224,7 +224,9 @@ def _decide(p: proposals.Proposal, user) -> None:
 
 
 def _pending(base: int) -> None:
-    message = st.session_state.pop("decision_result", None)
+    # Kept, not popped: a map on the page may rerun the script right after a decision,
+    # and the approver must still see what the decision made.
+    message = st.session_state.get("decision_result")
     if message:
         st.success(message)
     items = proposals.listing(engine, "pending")
