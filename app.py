@@ -28,8 +28,10 @@ def main() -> None:
                               url_warnings, version_chooser)  # write to the page
 
     pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
-    if may("manage_users"):  # only admins see the page at all
-        pages.append(st.Page(ADMIN_PAGE[0], title=ADMIN_PAGE[1], icon=ADMIN_PAGE[2]))
+    # Only admins see the page in the menu; a deep link from anyone else reaches the page's
+    # own Chinese refusal instead of Streamlit's English "Page not found".
+    pages.append(st.Page(ADMIN_PAGE[0], title=ADMIN_PAGE[1], icon=ADMIN_PAGE[2],
+                         visibility="visible" if may("manage_users") else "hidden"))
     nav = st.navigation(pages)
 
     st.sidebar.title("潍城区规划地图")
