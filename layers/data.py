@@ -50,6 +50,8 @@ class Layers:
     projects: gpd.GeoDataFrame | None = None
     targets: pd.DataFrame | None = None
     checks: list[dict] = field(default_factory=list)
+    #: The report's OSM coverage records, one per gazetteer feature (see layers.geometry.coverage).
+    coverage: list[dict] = field(default_factory=list)
     #: Which layer version this is (``v0`` = geodata/); stable, for cache keys.
     version_key: str = BASE_VERSION_KEY
 
@@ -121,14 +123,25 @@ def read_layer(path: Path, name: str) -> gpd.GeoDataFrame:
     return parse_layer(text, name, path.name)
 
 
-def read_checks(path: Path) -> list[dict]:
-    """The consistency checks the build wrote (empty when there is no report)."""
-    if not path.exists():
-        return []
+def parse_report(text: str, unreadable: str) -> tuple[list[dict], list[dict]]:
+    """The checks and the OSM coverage records of a build report (``report.json``).
+
+    ``unreadable`` is the Chinese message for a report that is not valid JSON; ``{exc}`` in it
+    is replaced by the parser's error.
+    """
     try:
-        return list(json.loads(path.read_text(encoding="utf-8")).get("checks", []))
+        report = json.loads(text)
+        return list(report.get("checks") or []), list(report.get("coverage") or [])
     except (json.JSONDecodeError, AttributeError) as exc:
-        raise DataError(f"检查报告 {path.name} 无法读取（{exc}）：请重新运行 python -m layers.build") from exc
+        raise DataError(unreadable.format(exc=exc)) from exc
+
+
+def read_report(path: Path) -> tuple[list[dict], list[dict]]:
+    """The checks and coverage the build wrote (both empty when there is no report)."""
+    if not path.exists():
+        return [], []
+    return parse_report(path.read_text(encoding="utf-8"),
+                        f"检查报告 {path.name} 无法读取（{{exc}}）：请重新运行 python -m layers.build")
 
 
 def load_layers(geodata: Path = GEODATA) -> Layers:
@@ -139,7 +152,8 @@ def load_layers(geodata: Path = GEODATA) -> Layers:
         frames[name] = read_layer(path, name) if path.exists() else None
     targets_path = geodata / "targets.csv"
     targets = pd.read_csv(targets_path, encoding="utf-8-sig") if targets_path.exists() else None
-    return Layers(**frames, targets=targets, checks=read_checks(geodata / "report.json"))
+    checks, coverage = read_report(geodata / "report.json")
+    return Layers(**frames, targets=targets, checks=checks, coverage=coverage)
 
 
 def load_version(files: dict[str, str], version_key: str, geodata: Path = GEODATA) -> Layers:
@@ -161,8 +175,5 @@ def load_version(files: dict[str, str], version_key: str, geodata: Path = GEODAT
         if text is None:
             raise DataError(f"版本 {version_key} 缺少图层 {name}.geojson")
         frames[name] = parse_layer(text, name, f"{version_key} 的 {name}.geojson")
-    try:
-        checks = list(json.loads(files.get("report.json") or '{"checks": []}').get("checks", []))
-    except (json.JSONDecodeError, AttributeError) as exc:
-        raise DataError(f"版本 {version_key} 的检查报告无法读取（{exc}）") from exc
-    return dataclasses.replace(base, **frames, checks=checks, version_key=version_key)
+    checks, coverage = parse_report(files.get("report.json") or "{}", f"版本 {version_key} 的检查报告无法读取（{{exc}}）")
+    return dataclasses.replace(base, **frames, checks=checks, coverage=coverage, version_key=version_key)

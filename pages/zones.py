@@ -18,7 +18,6 @@ from layers.review.versions import ReviewError, files_for
 from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
-from layers.paths import GEODATA
 from pages._print import print_map_buttons
 from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store,
                           url_view, follow_in_url)
@@ -148,7 +147,7 @@ with map_col:
     print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
 
 st.markdown("#### OpenStreetMap 覆盖情况")
-coverage_table = osm_coverage_table(GEODATA / "report.json")
+coverage_table = osm_coverage_table(data.coverage)
 if coverage_table:
     st.caption("每个边界地物：所用 OpenStreetMap 路段、OSM 覆盖所需边界的比例、推断（无名）路段、名称变体与端点延伸。")
     st.dataframe(coverage_table, hide_index=True, width="stretch")

@@ -180,21 +180,25 @@ def test_t_junction_gaps_are_snapped_with_a_notice(tmp_path_factory):
 
 
 def test_review_page_table_lists_osm_features_after_an_import(tmp_path_factory, tmp_path):
+    from layers.data import read_report
     from layers.geometry.coverage import osm_coverage_table
+
+    def table(path):
+        return osm_coverage_table(read_report(path)[1])
 
     _, _, result = run_case(tmp_path_factory, "all")
     report = tmp_path / "report.json"
     report.write_text(result.files["report.json"], encoding="utf-8")
-    rows = {r["地物"]: r for r in osm_coverage_table(report)}
+    rows = {r["地物"]: r for r in table(report)}
     assert rows["长松路"]["来源"] == "osm" and rows["长松路"]["OSM 覆盖"].endswith("%")
     assert rows["长松路"]["名称变体"] == "长松北路、长松南路"
     assert rows["昌乐界"]["来源"] == "derived" and rows["昌乐界"]["OSM 覆盖"] == "—"
     # Before any import (the embedded data) the page shows no table, only a caption.
-    assert osm_coverage_table(tmp_path / "missing.json") == []
+    assert table(tmp_path / "missing.json") == []
     report.write_text(json.dumps({"checks": [], "coverage": [
         {"feature": "长松路", "geometry_status": "approximate", "areas": [], "osm_share": 0.0, "osm_way_ids": []}]}),
         encoding="utf-8")
-    assert osm_coverage_table(report) == []
+    assert table(report) == []
 
 
 def test_the_import_is_deterministic(tmp_path_factory, tmp_path):

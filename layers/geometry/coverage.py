@@ -134,20 +134,8 @@ def coverage_rows(records: list[dict]) -> list[dict]:
              "用于": "、".join(r["areas"])} for r in records]
 
 
-def read_coverage(path) -> list[dict]:
-    """The ``coverage`` records of a ``report.json`` (empty when absent or unreadable)."""
-    import json
-    from pathlib import Path
-
-    try:
-        return list(json.loads(Path(path).read_text(encoding="utf-8")).get("coverage") or [])
-    except (OSError, ValueError, AttributeError):
-        return []
-
-
-def osm_coverage_table(path) -> list[dict]:
+def osm_coverage_table(records: list[dict]) -> list[dict]:
     """Rows for the 片区审查 page: only features taken from OpenStreetMap, or none before an import."""
-    records = read_coverage(path)
     if not any(r.get("geometry_status") == "osm" for r in records):
         return []
     return coverage_rows(records)
