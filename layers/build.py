@@ -190,6 +190,49 @@ def _district_feature(districts: dict) -> dict:
     return {"properties": props, "geometry": district_geometry(districts)}
 
 
+@dataclass
+class BuiltAreas:
+    """Every zone and park built from one gazetteer, with their features, edges and checks."""
+
+    built: dict[str, BuiltArea] = field(default_factory=dict)
+    features: dict[str, list[dict]] = field(default_factory=lambda: {"zones": [], "parks": []})
+    edges: list[dict] = field(default_factory=list)
+    checks: list[dict] = field(default_factory=list)
+
+
+def build_areas(areas: list[PlanArea], gazetteer: Gazetteer, district_m, inputs: Path = INPUTS) -> BuiltAreas:
+    """Build every area and run every check on it: the one path the build and a review rebuild share.
+
+    Raises
+    ------
+    BuildError
+        Naming every area that cannot be closed.
+    """
+    approx = load_gazetteer(inputs, use_osm=False) if uses_osm(gazetteer) else None
+    # Every area is tried; one BuildError names all that fail.
+    built_all, plausible = build_all(areas, gazetteer, district_m, approx=approx)
+    out = BuiltAreas()
+    for area in areas:
+        b = built_all.get(area.name)
+        if b is not None:
+            out.built[area.name] = b
+            out.checks += side_order_checks(area.name, b) + area_checks(area.name, b, district_m)
+            out.edges += edge_features(area, b)
+        out.features[area.kind + "s"].append(area_feature(area, b))
+    out.checks += plausible
+    out.checks += shared_edge_checks(out.built)
+    out.checks += overlap_checks({a.name: out.built[a.name] for a in areas
+                                  if a.kind == "zone" and a.name in out.built})
+    return out
+
+
+def report_files(checks: list[dict], built: dict[str, BuiltArea]) -> dict[str, str]:
+    """``report.json`` and ``report.txt``: the checks and the OSM coverage of every feature."""
+    coverage = coverage_records(built)
+    return {"report.json": dumps({"checks": checks, "coverage": coverage}),
+            "report.txt": format_report(checks) + format_coverage(coverage)}
+
+
 def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResult:
     """Compute every output in memory; raise before anything is written.
 
@@ -210,40 +253,23 @@ def build(plan: Path = PLAN_FILE, inputs: Path = INPUTS, log=print) -> BuildResu
     gazetteer: Gazetteer = load_gazetteer(inputs)
     district_m = to_metric(district_geometry(districts))
     log(f"[3/4] 地物表 {len(gazetteer.features)} 条")
-    built: dict[str, BuiltArea] = {}
-    layers: dict[str, list[dict]] = {"zones": [], "parks": []}
-    edges: list[dict] = []
-    approx = load_gazetteer(inputs, use_osm=False) if uses_osm(gazetteer) else None
-    # Every area is tried; one BuildError names all that fail.
-    built_all, plausible = build_all([*zones, *parks], gazetteer, district_m, approx=approx)
-    for area in [*zones, *parks]:
-        b = built_all.get(area.name)
-        if b is not None:
-            built[area.name] = b
-            result.checks += side_order_checks(area.name, b) + area_checks(area.name, b, district_m)
-            edges += edge_features(area, b)
-        layers[area.kind + "s"].append(area_feature(area, b))
-    result.checks += plausible
+    areas = build_areas([*zones, *parks], gazetteer, district_m, inputs)
+    built = areas.built
     projects = extract_projects(clean.text, zones, parks)
     result.files["projects.geojson"] = dumps(feature_collection(
         [project_feature(p, built, gazetteer) for p in projects], name="projects"))
     result.files["targets.csv"] = targets_csv(clean.text, [a.name for a in [*zones, *parks]])
     log(f"      项目 {len(projects)} 个，指标 {result.files['targets.csv'].count(chr(10)) - 1} 条")
-    result.checks += shared_edge_checks(built)
-    result.checks += overlap_checks({z.name: built[z.name] for z in zones})
+    result.checks += areas.checks
     log(f"[4/4] 构建多边形 {len(built)} 个，检查 {len(result.checks)} 项")
-    meta = {"name": None}
-    for name, feats in layers.items():
-        meta["name"] = name
-        result.files[f"{name}.geojson"] = dumps(feature_collection(feats, **meta))
-    result.files["edges.geojson"] = dumps(feature_collection(edges, name="edges"))
+    for name, feats in areas.features.items():
+        result.files[f"{name}.geojson"] = dumps(feature_collection(feats, name=name))
+    result.files["edges.geojson"] = dumps(feature_collection(areas.edges, name="edges"))
     result.files["gazetteer.geojson"] = dumps(feature_collection(
         gazetteer_features(gazetteer, [*zones, *parks]), name="gazetteer"))
     result.files["district.geojson"] = dumps(feature_collection(
         [_district_feature(districts)], name="district"))
-    coverage = coverage_records(built)
-    result.files["report.json"] = dumps({"checks": result.checks, "coverage": coverage})
-    result.files["report.txt"] = format_report(result.checks) + format_coverage(coverage)
+    result.files.update(report_files(result.checks, built))
     result.timings["total_s"] = time.perf_counter() - t0
     return result
 

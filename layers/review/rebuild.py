@@ -20,13 +20,9 @@ from pathlib import Path
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from layers.build import area_feature, edge_features, gazetteer_features
-from layers.geometry.checks import (area_checks, format_report, overlap_checks, shared_edge_checks,
-                                    side_order_checks)
+from layers.build import build_areas, gazetteer_features, report_files
 from layers.geometry.crs import to_metric
-from layers.geometry.assemble import build_all, uses_osm
-from layers.geometry.coverage import coverage_records, format_coverage
-from layers.geometry.gazetteer import Gazetteer, GazetteerFeature, district_geometry, load_districts, load_gazetteer
+from layers.geometry.gazetteer import Gazetteer, GazetteerFeature, district_geometry, load_districts
 from layers.geometry.geojson_io import dumps, feature_collection, geometry_json
 from layers.geometry.polygons import BuildError, BuiltArea
 from layers.paths import GEODATA, INPUTS
@@ -266,41 +262,32 @@ def rebuild(files: dict[str, str], change: Change | None = None, inputs: Path = 
             gazetteer = _new_line(change, gazetteer)
     bounds = _area_bounds(files, change, gazetteer)
     district_m = district_metric(inputs)
-    result = Rebuilt(files={})
-    layers: dict[str, list[dict]] = {"zones": [], "parks": []}
-    edges: list[dict] = []
     features = area_features(files)
     areas = [_plan_area(f["properties"], bounds[f["properties"]["id"]]) for f in features]
-    approx = load_gazetteer(inputs, use_osm=False) if uses_osm(gazetteer) else None
     try:
-        built_all, plausible = build_all(areas, gazetteer, district_m, approx=approx)
+        rebuilt = build_areas(areas, gazetteer, district_m, inputs)
     except BuildError as exc:
         raise ChangeError(str(exc)) from None
+    result = Rebuilt(files={}, built=rebuilt.built, checks=rebuilt.checks)
+    layers: dict[str, list[dict]] = {"zones": [], "parks": []}
+    # build_areas lists each kind's features in the order of the areas of that kind.
+    new_features = {a.name: f for kind in ("zone", "park")
+                    for a, f in zip([a for a in areas if a.kind == kind], rebuilt.features[kind + "s"])}
     for feat, area in zip(features, areas):
-        built = built_all.get(area.name)
-        if built is None:  # a park the plan places by buildings: kept as it is
+        if area.name not in rebuilt.built:  # a park the plan places by buildings: kept as it is
             layers[area.kind + "s"].append(feat)
             continue
-        result.built[area.name] = built
-        result.checks += side_order_checks(area.name, built) + area_checks(area.name, built, district_m)
-        edges += edge_features(area, built)
-        new = area_feature(area, built)
+        new = new_features[area.name]
         layers[area.kind + "s"].append({"properties": {**feat["properties"], **new["properties"]},
                                         "geometry": new["geometry"]})
-    result.checks += plausible
-    result.checks += shared_edge_checks(result.built)
-    result.checks += overlap_checks({a.name: result.built[a.name] for a in areas
-                                     if a.kind == "zone" and a.name in result.built})
     for name, feats in layers.items():
         result.files[f"{name}.geojson"] = dumps(feature_collection(
             [{"properties": f["properties"], "geometry": _geometry(f["geometry"])} for f in feats], name=name))
-    result.files["edges.geojson"] = dumps(feature_collection(edges, name="edges"))
+    result.files["edges.geojson"] = dumps(feature_collection(rebuilt.edges, name="edges"))
     located = [a for a in areas if a.bounds]
     result.files["gazetteer.geojson"] = dumps(feature_collection(gazetteer_features(gazetteer, located),
                                                                  name="gazetteer"))
-    coverage = coverage_records(result.built)
-    result.files["report.json"] = dumps({"checks": result.checks, "coverage": coverage})
-    result.files["report.txt"] = format_report(result.checks) + format_coverage(coverage)
+    result.files.update(report_files(result.checks, result.built))
     return result
 
 
