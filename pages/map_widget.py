@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import folium
 import streamlit as st
 import streamlit_folium
+from layers.maps.assets import bundle
+from layers.paths import ROOT
 from streamlit_folium import (
     _get_feature_group_string,
     _get_header,
@@ -75,6 +77,7 @@ def render_payload(m: folium.Map) -> MapPayload:
     map_id = get_full_id(m)
     script = _get_map_string(m)
     css, js = _links(m)
+    css, js = tuple(bundle(ROOT / "static", css, ".css")), tuple(bundle(ROOT / "static", js, ".js"))
     return MapPayload(script, header, html, map_id, css, js, generate_js_hash(script, None, False))
 
 

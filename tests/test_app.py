@@ -113,11 +113,20 @@ def test_overview_renders_map_with_zones_and_parks():
     assert "L.control.layers" in args["script"]
 
 
+def served(url: str) -> str:
+    """The text of a file the app serves at ``/app/static/…``."""
+    return (Path(__file__).resolve().parents[1] / "static" / url.removeprefix("/app/static/")).read_text("utf-8")
+
+
 def test_map_loads_leaflet_from_the_app_not_a_cdn():
     args = json.loads(app().get("component_instance")[0].proto.json_args)
     links = args["js_links"] + args["css_links"]
-    assert any(link.endswith("leaflet.js") for link in links)
     assert all(link.startswith("/app/static/vendor/") for link in links), links
+    # One script and one stylesheet: the map's front end fetches them one after another.
+    assert len(args["js_links"]) == 1 and len(args["css_links"]) == 1
+    script = served(args["js_links"][0])
+    assert "Leaflet 1.9" in script and "L.Draw" in script
+    assert ".leaflet-container" in served(args["css_links"][0])
 
 
 def test_url_parameter_selects_a_zone(fake_map):
@@ -286,5 +295,5 @@ def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
     call = fake_map.calls[-1]
     assert "markerClusterGroup" in call["script"]
     scripts = call["js_links"]
-    assert any("markercluster" in src for src in scripts)
     assert all(src.startswith("/app/static/vendor/") for src in scripts), scripts
+    assert any("MarkerClusterGroup" in served(src) for src in scripts)
