@@ -23,7 +23,8 @@ ADMIN_PAGE = ("pages/admin.py", "管理", ":material/admin_panel_settings:")
 
 def main() -> None:
     """Set up the page, the sidebar and the navigation, then run the chosen page."""
-    st.set_page_config(page_title="潍城区规划地图", page_icon=":material/map:", layout="wide")
+    # An emoji icon is drawn in the page; a ":material/…:" one is fetched from fonts.gstatic.com on every visit.
+    st.set_page_config(page_title="潍城区规划地图", page_icon="🗺️", layout="wide")
     from pages.common import (account_widget, may, sidebar, store_banner,  # after set_page_config: they
                               url_warnings, version_chooser)  # write to the page
 

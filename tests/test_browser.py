@@ -47,6 +47,21 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         assert map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe") == "kept"
 
 
+def test_offline_first_load_asks_no_other_host(server):
+    """In a meeting room without internet nothing may wait on (or tell) an outside host: not even the tab icon."""
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+        own = urlparse(server).netloc
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http") and urlparse(r.url).netloc != own
+                else None)
+        page.goto(f"{server}/?basemap=none")
+        page.frame_locator(MAP_FRAME).locator('path.leaflet-interactive[fill="#1f6fd1"]').first.wait_for(timeout=60_000)
+        page.wait_for_timeout(500)
+        assert outside == []
+        assert page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href").startswith("data:")
+
+
 def test_unknown_url_parameter_shows_a_message(server):
     with browser() as chrome:
         page = chrome.new_page()
