@@ -6,6 +6,9 @@ Run with ``streamlit run app.py``.
 from __future__ import annotations
 
 import streamlit as st
+import streamlit.commands.navigation as streamlit_navigation
+
+from layers.escape import md_text
 
 PAGES = [
     ("pages/overview.py", "总览", ":material/map:"),
@@ -19,6 +22,23 @@ PAGES = [
     ("pages/leaders.py", "领导总览", ":material/dashboard:"),
 ]
 ADMIN_PAGE = ("pages/admin.py", "管理", ":material/admin_panel_settings:")
+
+
+def _page_not_found(ctx) -> None:
+    """Remember a mistyped page address (Streamlit itself would open an English "Page not found" dialog)."""
+    st.session_state["page_not_found"] = ctx.pages_manager.intended_page_name or ""
+
+
+# st.navigation calls this module-level hook when the address names no page; streamlit is pinned and
+# tests/test_browser.py checks the Chinese notice, so a change in Streamlit shows up there.
+streamlit_navigation.send_page_not_found = _page_not_found
+
+
+def page_not_found_notice() -> None:
+    """Say in Chinese that the address named no page and the overview opened instead."""
+    name = st.session_state.pop("page_not_found", None)
+    if name is not None:
+        st.warning(f"网址中的页面“{md_text(name)}”不存在，已打开总览。请从左侧菜单选择页面。")
 
 
 def main() -> None:
@@ -41,6 +61,7 @@ def main() -> None:
     version_chooser()
     account_widget()
     url_warnings()
+    page_not_found_notice()
     store_banner()
     nav.run()
 

@@ -62,6 +62,17 @@ def test_offline_first_load_asks_no_other_host(server):
         assert page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href").startswith("data:")
 
 
+def test_a_mistyped_page_address_opens_the_overview_with_a_chinese_notice(server):
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/zonez")
+        page.get_by_text("网址中的页面“zonez”不存在，已打开总览").first.wait_for(timeout=60_000)
+        page.get_by_text("潍城区规划总览").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert "no corresponding file" not in page.inner_text("body")
+
+
 def test_unknown_url_parameter_shows_a_message(server):
     with browser() as chrome:
         page = chrome.new_page()
