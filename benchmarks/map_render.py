@@ -10,12 +10,18 @@ Leaflet, so only our stack is timed):
    file of the same map. Target: app ≤ empty page + 0.3 s (medians).
 2. click → details: a click on a zone until the details panel names it.
    Target: median ≤ 0.3 s.
+   Also the first load of a page that shows only the same map and nothing
+   else: what the map component alone costs over the empty page.
 3. server CPU per 总览 view: the page script's own CPU per view (every run a
    view causes, timed inside the server by benchmarks/script_timer), and the
-   whole server process's CPU per view next to the empty page's. Target: ≤ 60 ms.
+   whole server process's CPU per view next to the empty page's, for a first
+   visit (a fresh browser: Streamlit's own files are served again) and for a
+   returning visitor (a new tab, hence a new session, in a browser that has
+   the files cached). Target: ≤ 60 ms.
 4. ten simultaneous first loads (ten browser contexts at once), with the plan's
    projects and with 8,758 imported projects, next to ten simultaneous loads of
-   the empty page. Target: median < 4 s.
+   the empty page; and ten returning visitors opening it at once. Target:
+   median < 4 s.
 5. server memory per open session with 8,758 imported projects (RSS growth
    over ten open sessions). Target: ≤ 3 MB.
 
@@ -44,6 +50,18 @@ from layers.maps.views import base_map  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, MAP_FRAME, browser, chromium_path, streamlit_process  # noqa: E402
 
 EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
+#: The overview's map and nothing else (run from a folder whose ``static`` links to the app's).
+MAP_ONLY_PAGE = """import streamlit as st
+st.set_page_config(layout="wide")
+from layers.data import load_layers
+from layers.maps.basemaps import available_basemaps
+from layers.maps.views import base_map
+from pages.common import asset_urls
+from pages.map_widget import cached_payload, show_map
+data, assets = load_layers(), asset_urls()
+show_map(cached_payload(("map-only", data.version_key),
+                        lambda: base_map(data, available_basemaps()["none"], assets)), key="m")
+"""
 AREA_SELECTOR = 'path.leaflet-interactive[fill="#1f6fd1"], path.leaflet-interactive[fill="#e67e22"]'
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -91,9 +109,15 @@ def time_empty(chrome, url: str) -> float:
     return elapsed
 
 
-def time_app(chrome, url: str, polygons: int, *, keep: bool = False):
-    """Seconds from navigation to every polygon drawn, in a fresh browser context (a new session)."""
-    context = chrome.new_context(viewport={"width": 1400, "height": 1000})
+def time_app(chrome, url: str, polygons: int, *, keep: bool = False, context=None):
+    """Seconds from navigation to every polygon drawn, in a fresh browser context (a new session).
+
+    With ``context`` the page opens as a new tab of that browser (a returning
+    visitor: a new session, the browser's cache as it is).
+    """
+    own = context is None
+    if own:
+        context = chrome.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     start = time.perf_counter()
     page.goto(f"{url}/?basemap=none")
@@ -102,7 +126,21 @@ def time_app(chrome, url: str, polygons: int, *, keep: bool = False):
     elapsed = time.perf_counter() - start
     if keep:
         return elapsed, context, page
-    context.close()
+    if own:
+        context.close()
+    else:
+        page.close()
+    return elapsed
+
+
+def time_empty_tab(context, url: str) -> float:
+    """The empty page opened as a new tab of an existing browser (a returning visitor)."""
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.get_by_text("空白页").first.wait_for(timeout=60_000)
+    elapsed = time.perf_counter() - start
+    page.close()
     return elapsed
 
 
@@ -202,9 +240,9 @@ def memory_per_session(chrome, url: str, pid: int, polygons: int, sessions: int)
 
 # -- simultaneous loads (async Playwright) ------------------------------------------------------
 
-async def _one_async(chrome, url: str, polygons: int) -> float:
-    """One first load: the app until its polygons are drawn, or (``polygons == 0``) the empty page's title."""
-    context = await chrome.new_context(viewport={"width": 1400, "height": 1000})
+async def _one_async(context, url: str, polygons: int) -> float:
+    """One load in a new tab of ``context``: the app until its polygons are drawn, or (``polygons == 0``)
+    the empty page's title."""
     page = await context.new_page()
     start = time.perf_counter()
     if polygons == 0:
@@ -219,24 +257,28 @@ async def _one_async(chrome, url: str, polygons: int) -> float:
                 raise TimeoutError("polygons were not drawn")
             await asyncio.sleep(0.02)
     elapsed = time.perf_counter() - start
-    await context.close()
+    await page.close()
     return elapsed
 
 
-async def _simultaneous(url: str, polygons: int, n: int) -> list[float]:
+async def _simultaneous(url: str, polygons: int, n: int, returning: bool) -> list[float]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         chrome = await pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         try:
-            return list(await asyncio.gather(*[_one_async(chrome, url, polygons) for _ in range(n)]))
+            contexts = [await chrome.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(n)]
+            if returning:  # each browser has been here before, one after another
+                for context in contexts:
+                    await _one_async(context, url, polygons)
+            return list(await asyncio.gather(*[_one_async(c, url, polygons) for c in contexts]))
         finally:
             await chrome.close()
 
 
-def simultaneous(url: str, polygons: int, n: int = 10) -> list[float]:
-    """Seconds each of ``n`` first loads started at the same moment took."""
-    return asyncio.run(_simultaneous(url, polygons, n))
+def simultaneous(url: str, polygons: int, n: int = 10, *, returning: bool = False) -> list[float]:
+    """Seconds each of ``n`` loads started at the same moment took (first visits, or returning visitors)."""
+    return asyncio.run(_simultaneous(url, polygons, n, returning))
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -290,6 +332,11 @@ def main() -> None:
         base_map(load_layers(), available_basemaps()["none"], file_urls()).save(str(html))
         empty = tmp / "empty_page.py"
         empty.write_text(EMPTY_PAGE, encoding="utf-8")
+        map_only_dir = tmp / "map_only"
+        map_only_dir.mkdir()
+        (map_only_dir / "static").symlink_to(ROOT / "static")  # Streamlit serves static/ next to the script
+        map_only = map_only_dir / "map_only.py"
+        map_only.write_text(MAP_ONLY_PAGE, encoding="utf-8")
         times = tmp / "script_times.txt"
         env = {"WEICHENG_MAP_DB": str(tmp / "plain.sqlite3"), "WEICHENG_SCRIPT_TIMES": str(times),
                "PYTHONPATH": str(ROOT / "benchmarks" / "script_timer")}
@@ -305,23 +352,45 @@ def main() -> None:
             clicks = time_clicks(chrome, url, polygons, max(10, args.runs * 2))
             cpu_empty, _ = cpu_per_view(lambda: time_empty(chrome, empty_url), empty_proc.pid, views)
             cpu_app, cpu_script = cpu_per_view(lambda: time_app(chrome, url, polygons), proc.pid, views, times)
+            # Returning visitors: new tabs of one browser that has been to both pages before.
+            e_ctx = chrome.new_context()
+            a_ctx = chrome.new_context(viewport={"width": 1400, "height": 1000})
+            time_empty_tab(e_ctx, empty_url)
+            time_app(chrome, url, polygons, context=a_ctx)
+            cpu_empty_back, _ = cpu_per_view(lambda: time_empty_tab(e_ctx, empty_url), empty_proc.pid, views)
+            cpu_app_back, _ = cpu_per_view(lambda: time_app(chrome, url, polygons, context=a_ctx), proc.pid, views)
+        with streamlit_process(empty) as (empty_url, _), streamlit_process(map_only, env=env) as (map_url, _), \
+                browser() as chrome:
+            time_empty(chrome, empty_url)
+            time_app(chrome, map_url, polygons)
+            e2_runs, m_runs = [], []
+            for _ in range(args.runs):
+                e2_runs.append(time_empty(chrome, empty_url))
+                m_runs.append(time_app(chrome, map_url, polygons))
         with streamlit_process(empty) as (empty_url, _), streamlit_process(env=env) as (url, _):
             with browser() as chrome:
                 time_empty(chrome, empty_url)
                 time_app(chrome, url, polygons)
             together_empty = simultaneous(empty_url, 0)
             together = simultaneous(url, polygons)
+            together_back = simultaneous(url, polygons, returning=True)
         print(f"empty Streamlit page:   {med(e_runs)}")
         print(f"总览 first load:        {med(a_runs)}")
         diff = statistics.median(a_runs) - statistics.median(e_runs)
         print(f"  app − empty page:     {diff * 1000:+.0f} ms (target ≤ +300 ms)")
+        print(f"only the map, nothing else: {med(m_runs)}; empty page in the same run {med(e2_runs)}")
+        print(f"  map-only page − empty page: "
+              f"{(statistics.median(m_runs) - statistics.median(e2_runs)) * 1000:+.0f} ms (the map component alone)")
         print(f"static folium file:     {med(s_runs)}")
         print(f"click → details:        {med(clicks)} (target median ≤ 300 ms)")
         print(f"page script CPU/view:   {cpu_script:.0f} ms (target ≤ 60 ms)")
         print(f"server process CPU/view: app {cpu_app:.0f} ms, empty page {cpu_empty:.0f} ms "
               f"(fresh browser context per view: Streamlit's own files are served again each time)")
+        print(f"  returning visitor (new tab, cached files): app {cpu_app_back:.0f} ms, "
+              f"empty page {cpu_empty_back:.0f} ms")
         print(f"10 simultaneous loads:  {med(together)} (target median < 4 s)")
         print(f"  empty page, 10 at once: {med(together_empty)}")
+        print(f"  10 returning visitors at once: {med(together_back)}")
         if not args.skip_many:
             db = tmp / "many.sqlite3"
             count = many_projects_db(db)
