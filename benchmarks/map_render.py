@@ -47,7 +47,7 @@ from layers.data import load_layers  # noqa: E402
 from layers.maps.assets import file_urls  # noqa: E402
 from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.maps.views import base_map  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, MAP_FRAME, browser, chromium_path, streamlit_process  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, streamlit_process  # noqa: E402
 
 EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
 #: The overview's map and nothing else (run from a folder whose ``static`` links to the app's).
@@ -121,8 +121,7 @@ def time_app(chrome, url: str, polygons: int, *, keep: bool = False, context=Non
     page = context.new_page()
     start = time.perf_counter()
     page.goto(f"{url}/?basemap=none")
-    frame = page.frame_locator(MAP_FRAME)
-    _wait_count(frame.locator(AREA_SELECTOR), polygons)
+    _wait_count(page.locator(MAP).locator(AREA_SELECTOR), polygons)
     elapsed = time.perf_counter() - start
     if keep:
         return elapsed, context, page
@@ -189,8 +188,8 @@ _FEATURE_AT = """([lat, lon]) => {
 def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
     """Seconds from a click on a zone until the details panel names that zone."""
     _, context, page = time_app(chrome, url, polygons, keep=True)
-    map_frame = next(f for f in page.frames if f.query_selector(".leaflet-container"))
-    container = page.frame_locator(MAP_FRAME).locator(".leaflet-container").bounding_box()
+    map_frame = page
+    container = page.locator(MAP).locator(".leaflet-container").bounding_box()
     points = _inside_points()
     out: list[float] = []
     for i in range(clicks * 3):
@@ -250,7 +249,7 @@ async def _one_async(context, url: str, polygons: int) -> float:
         await page.get_by_text("空白页").first.wait_for(timeout=120_000)
     else:
         await page.goto(f"{url}/?basemap=none", timeout=120_000)
-        frame = page.frame_locator(MAP_FRAME)
+        frame = page.locator(MAP)
         deadline = time.monotonic() + 120
         while await frame.locator(AREA_SELECTOR).count() < polygons:
             if time.monotonic() > deadline:

@@ -24,7 +24,6 @@ from pages.map_widget import show_map as show_payload
 from pages.shared_data import with_imports as add_imports
 
 APP_DIR = Path(__file__).resolve().parents[1]
-MAP_HEIGHT = 620
 
 
 def ensure_frame() -> None:
@@ -321,7 +320,7 @@ def show_map(m, *, key: str, feature_groups=None, center=None, zoom=None,
     returns what the user clicked or drew."""
     payload = m if isinstance(m, MapPayload) else render_payload(m)
     return show_payload(payload, key=key, feature_groups=feature_groups, center=center, zoom=zoom,
-                        returned=returned, height=MAP_HEIGHT)
+                        returned=returned)
 
 
 def measurements(result: dict, basemap: Basemap) -> None:

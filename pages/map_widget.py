@@ -1,23 +1,28 @@
-"""The map widget: folium maps rendered once per layer version and basemap, shown with streamlit-folium.
+"""The map widget: folium maps rendered once per layer version and basemap, drawn in the page itself.
 
-``st_folium`` renders the whole folium map to JavaScript on every rerun
-(about 0.3 s of CPU for the overview, more with thousands of projects). The
-base map only changes with the layers, the basemap and the installed assets,
-so its rendered form (:class:`MapPayload`: plain strings) is built once per
-such key and shared by every session (``st.cache_resource``; it is
+The map used to be streamlit-folium's component: an iframe with its own
+React app that then fetched Leaflet, about 0.4 s of every first load before
+a polygon showed (benchmarks/map_render.py, "only the map"). It is now a
+Streamlit v2 component (``st.components.v2``, no iframe): ``map_widget.js``
+loads Leaflet once per page, runs the map's script and sends clicks and
+drawings back. Python still uses folium, and streamlit-folium's helpers to
+turn a folium map into that script.
+
+The base map only changes with the layers, the basemap and the installed
+assets, so its rendered form (:class:`MapPayload`: plain strings) is built
+once per such key and shared by every session (``st.cache_resource``; it is
 immutable). A rerun only renders the small feature groups that change with
-the user's choice (highlight, edges) and hands both to streamlit-folium's
-own front end, exactly as ``st_folium`` would.
+the user's choice (highlight, edges).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import streamlit as st
-import streamlit_folium
 from layers.maps.assets import bundle
 from layers.paths import ROOT
 from streamlit_folium import (
@@ -29,14 +34,22 @@ from streamlit_folium import (
     get_full_id,
 )
 
-#: The map's height before the page's CSS stretches it to the window (see :data:`FILL_WINDOW_CSS`).
-MAP_HEIGHT = 620
-#: The map frame takes the window's height less the page header (the map inside fills its frame,
-#: see layers.maps.views.new_map); a floor for small windows. Narrower page margins give it width.
-FILL_WINDOW_CSS = """<style>
-iframe[title="streamlit_folium.st_folium"] { height: max(460px, calc(100vh - 190px)) !important; }
+#: The map takes the window's height less the page header, with a floor for small windows; narrower
+#: page margins give it width. The styles folium would put in its own page's head are here too.
+MAP_CSS = """
+.wc-map { height: max(460px, calc(100vh - 190px)); width: 100%; position: relative; }
+.wc-map-canvas { position: absolute; inset: 0; }
+.wc-map .leaflet-container { font-size: 1rem; }
+.wc-map-error { padding: 1rem; color: #b42318; }
+.foliumtooltip table { margin: auto; }
+.foliumtooltip tr { text-align: left; }
+.foliumtooltip th { padding: 2px; padding-right: 8px; }
 [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
-</style>"""
+"""
+_MAP = st.components.v2.component(
+    "weicheng_map", html='<div class="wc-map"></div>', css=MAP_CSS,
+    js=(Path(__file__).with_name("map_widget.js")).read_text(encoding="utf-8"),
+    isolate_styles=False)  # Leaflet's stylesheet and the map's panes live in the page's own DOM
 
 
 @dataclass(frozen=True)
@@ -94,9 +107,24 @@ def _groups_script(groups: Iterable[folium.FeatureGroup] | None) -> str | None:
     return "".join(_get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
 
 
-def component(**args):
-    """streamlit-folium's front end (tests replace this to simulate clicks)."""
-    return streamlit_folium._component_func(**args)
+def component(*, script: str, js_hash: str, css_links: list[str], js_links: list[str], feature_group: str | None,
+              center, zoom, returned_objects: list[str], key: str, on_change: Callable[[], None]):
+    """The map in the page (tests replace this to simulate clicks); returns what was clicked or drawn."""
+    result = _MAP(data={"script": script, "js_hash": js_hash, "css_links": css_links, "js_links": js_links,
+                        "feature_group": feature_group, "center": center, "zoom": zoom,
+                        "returned": returned_objects},
+                  key=key, default={"interaction": None}, on_interaction_change=on_change, height="content")
+    return _value_of(result)
+
+
+def _value_of(result) -> dict:
+    """The map's state (its one value, "interaction"), from its result or its entry in session state.
+
+    Not named "value": Streamlit 1.67 takes a state of exactly ``{"value": {...}}`` for its own
+    wrapper when it looks for changed keys, and then never calls the change callback.
+    """
+    value = result.get("interaction") if isinstance(result, Mapping) else getattr(result, "interaction", None)
+    return value if isinstance(value, dict) else {}
 
 
 def map_value(key: str) -> dict:
@@ -105,26 +133,21 @@ def map_value(key: str) -> dict:
 
 
 def show_map(payload: MapPayload, *, key: str, feature_groups=None, center=None, zoom=None,
-             returned: Iterable[str] = ("last_active_drawing", "last_clicked", "all_drawings"),
-             height: int = MAP_HEIGHT) -> dict:
+             returned: Iterable[str] = ("last_active_drawing", "last_clicked", "all_drawings")) -> dict:
     """Show a rendered map full width; returns what the user clicked or drew.
 
     The widget key follows the base map's hash, so a new base map (another
     basemap, new layers) remounts it and an unchanged one keeps the user's
     pan, zoom and drawings.
     """
-    # st.markdown, not st.html: the page needs no extra front-end chunk (Html + DOMPurify) before the map.
-    st.markdown(FILL_WINDOW_CSS, unsafe_allow_html=True)
     returned = list(returned)
     widget_key = f"{key}-{payload.js_hash[:16]}"
 
     def remember():
-        st.session_state[f"{key}-value"] = st.session_state.get(widget_key) or {}
+        st.session_state[f"{key}-value"] = _value_of(st.session_state.get(widget_key))
 
     value = component(
-        script=payload.script, header=payload.header, html=payload.html, id=payload.map_id, key=widget_key,
-        height=height, width=None, returned_objects=returned, default={k: None for k in returned},
-        zoom=zoom, center=center, feature_group=_groups_script(feature_groups), return_on_hover=False,
-        layer_control=None, pixelated=False, css_links=list(payload.css_links), js_links=list(payload.js_links),
-        on_change=remember, wrap_longitude=False)
+        script=payload.script, js_hash=payload.js_hash, css_links=list(payload.css_links),
+        js_links=list(payload.js_links), feature_group=_groups_script(feature_groups), center=center, zoom=zoom,
+        returned_objects=returned, key=widget_key, on_change=remember)
     return value or {}

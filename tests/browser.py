@@ -18,7 +18,8 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Flags for a closed network: no background connections, no sandbox as root.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: The map's element in the page (pages/map_widget.js; its Leaflet map is the element's ``leafletMap``).
+MAP = ".wc-map"
 
 
 def chromium_path() -> str | None:

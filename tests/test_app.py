@@ -105,12 +105,16 @@ def plain(markdown: str) -> str:
 
 def test_overview_renders_map_with_zones_and_parks():
     at = app()
-    components = at.get("component_instance")
-    assert components, "the folium component is missing"
-    args = json.loads(components[0].proto.json_args)
+    assert maps(at), "the map is missing"
+    args = maps(at)[0]
     assert args["script"].count('"kind": "zone"') == 10
     assert args["script"].count('"kind": "park"') == 8  # the two building-located parks are not drawn
     assert "L.control.layers" in args["script"]
+
+
+def maps(at: AppTest) -> list[dict]:
+    """What each map on the page was sent (pages/map_widget.py: script, links, feature groups, view)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
 
 
 def served(url: str) -> str:
@@ -119,7 +123,7 @@ def served(url: str) -> str:
 
 
 def test_map_loads_leaflet_from_the_app_not_a_cdn():
-    args = json.loads(app().get("component_instance")[0].proto.json_args)
+    args = maps(app())[0]
     links = args["js_links"] + args["css_links"]
     assert all(link.startswith("/app/static/vendor/") for link in links), links
     # One script and one stylesheet: the map's front end fetches them one after another.

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import MAP_FRAME, browser, chromium_path, streamlit_server
+from tests.browser import MAP, browser, chromium_path, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
     with browser() as chrome:
         page = chrome.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server)
-        frame = page.frame_locator(MAP_FRAME)
+        frame = page.locator(MAP)
         frame.locator(".leaflet-container").wait_for(timeout=60_000)
         zones = frame.locator('path.leaflet-interactive[fill="#1f6fd1"]')
         parks = frame.locator('path.leaflet-interactive[fill="#e67e22"]')
@@ -35,7 +35,7 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         assert zones.count() == 10
         assert parks.count() == 8
         # Mark the live map: a click must not rebuild it (same Leaflet container afterwards).
-        map_frame = next(f for f in page.frames if "streamlit_folium" in (f.url or "") or f.query_selector(".leaflet-container"))
+        map_frame = page
         map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe = 'kept'")
         # The largest zone, near its north-west corner: project markers sit mid-area.
         boxes = [zones.nth(i).bounding_box() for i in range(10)]
@@ -56,7 +56,7 @@ def test_offline_first_load_asks_no_other_host(server):
         page.on("request", lambda r: outside.append(r.url) if r.url.startswith("http") and urlparse(r.url).netloc != own
                 else None)
         page.goto(f"{server}/?basemap=none")
-        page.frame_locator(MAP_FRAME).locator('path.leaflet-interactive[fill="#1f6fd1"]').first.wait_for(timeout=60_000)
+        page.locator(MAP).locator('path.leaflet-interactive[fill="#1f6fd1"]').first.wait_for(timeout=60_000)
         page.wait_for_timeout(500)
         assert outside == []
         assert page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href").startswith("data:")
@@ -85,7 +85,7 @@ def test_unknown_url_parameter_shows_a_message(server):
 def _open(chrome, url: str):
     page = chrome.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
-    frame = page.frame_locator(MAP_FRAME)
+    frame = page.locator(MAP)
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     return page, frame
 
@@ -98,7 +98,7 @@ def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server
         box = markers.first.bounding_box()
         # A real click at the marker's centre, where a zone polygon lies underneath.
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.get_by_text("所在片区/园区").first.wait_for(timeout=20_000)
+        page.get_by_text("所在片区/园区", exact=True).first.wait_for(timeout=20_000)  # not the legend
 
 
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):

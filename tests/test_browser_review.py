@@ -16,7 +16,7 @@ from layers.review import proposals, versions
 from layers.review.rebuild import base_files, features_of
 from layers.store.engine import get_engine, upgrade
 from layers.store.users import add_user
-from tests.browser import MAP_FRAME, browser, chromium_path, streamlit_server
+from tests.browser import MAP, browser, chromium_path, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -49,18 +49,16 @@ def _sign_in(page, username: str) -> None:
 
 def _trace(page, line, datum: str) -> None:
     """Draw ``line`` (WGS-84) with Leaflet.draw, on screen where the basemap shows it."""
-    frame_el = page.locator(MAP_FRAME).first
-    frame = page.frame_locator(MAP_FRAME).first
-    frame.locator(".leaflet-draw-draw-polyline").wait_for(timeout=60_000)
-    inner = next(f for f in page.frames if f.query_selector(".leaflet-draw-draw-polyline"))
-    frame_el.scroll_into_view_if_needed()
-    box = frame_el.bounding_box()
+    page.locator(".leaflet-draw-draw-polyline").first.wait_for(timeout=60_000)
+    frame = page.locator(MAP, has=page.locator(".leaflet-draw-draw-polyline")).first
+    frame.scroll_into_view_if_needed()
+    box = frame.locator(".leaflet-container").bounding_box()
     frame.locator(".leaflet-draw-draw-polyline").click()
     points = []
     for lon, lat in line.coords:
         if datum == "gcj02":
             lon, lat = wgs84_to_gcj02(lon, lat)  # 高德 tiles: the road is drawn where GCJ-02 puts it
-        xy = inner.evaluate("([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+        xy = frame.evaluate("(el, [lat, lon]) => { const p = el.leafletMap.latLngToContainerPoint([lat, lon]);"
                             " return [p.x, p.y]; }", [lat, lon])
         points.append((box["x"] + xy[0], box["y"] + xy[1]))
     for x, y in points:
@@ -103,7 +101,7 @@ def test_trace_submit_approve_and_see_the_new_version(tmp_path, monkeypatch, bas
         page.get_by_role("link", name="版本").click()
         page.get_by_text("当前最新：第 1 版").wait_for(timeout=60_000)
         assert page.get_by_text("审核乙").count() + page.get_by_text("approver1").count() >= 1
-        frame = page.frame_locator(MAP_FRAME).first
+        frame = page.locator(MAP).first
         frame.locator(".leaflet-container").wait_for(timeout=60_000)
         new_outlines = frame.locator('path.leaflet-interactive[stroke="#e74c3c"]')
         new_outlines.first.wait_for(timeout=30_000)

@@ -204,15 +204,16 @@ def test_maps_fit_the_district_have_a_collapsible_legend_and_chinese_drawing_too
     for english in ("Finish drawing", "Cancel drawing", "Delete last point"):
         assert english not in script
     assert "完成绘制" in script and "取消绘制" in script  # our own script text, not JSON
-    assert any("calc(100vh" in m.value for m in at.markdown), "the map frame must take the window's height"
-    assert "#map_div { height: 100vh !important; }" in call["header"]  # and the map fills its frame
     assert '"keyboard": false' in script  # a focusable map scrolled itself under the pointer on a click
 
 
-def test_no_point_query_while_drawing_and_clicks_are_sent_at_once(fake_map):
-    app()
-    script = map_calls(fake_map, "overview_map")[-1]["script"]
-    assert "drawing || Date.now() < quietUntil" in script and "setComponentValue" in script
+def test_the_map_takes_the_window_height_and_sends_clicks_at_once_but_not_while_measuring():
+    # What it does in a browser: tests/test_browser.py (measuring, clicks, details).
+    element = app().get("bidi_component")[0].proto
+    assert "calc(100vh" in element.css_content, "the map must take the window's height"
+    assert "inst.drawing || Date.now() < inst.quietUntil" in element.js_content  # no point query while measuring
+    assert "debounce" not in element.js_content.lower()  # streamlit-folium waited 250 ms before sending a click
+    assert json.loads(element.json)["returned"] == ["last_active_drawing", "last_clicked", "all_drawings"]
 
 
 def test_legend_lists_each_category_once_and_colours_are_distinct(fake_map, own_database):

@@ -56,7 +56,7 @@ def visible_texts(node) -> list[str]:
     """What a user can read anywhere in an AppTest tree."""
     out: list[str] = []
     kind = getattr(node, "type", "")
-    if kind in ("component_instance", "html", "code"):
+    if kind in ("bidi_component", "html", "code"):  # the map's script and styles are code, not text
         return out
     if kind in ("arrow_data_frame", "dataframe", "table"):
         frame = pd.DataFrame(node.value)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import APP, navigation_mode, own_database  # noqa: F401  (autouse fixtures)
+from tests.test_app import APP, maps, navigation_mode, own_database  # noqa: F401  (autouse fixtures)
 
 
 
@@ -61,7 +60,7 @@ def test_leaders_page_shows_status_counts_map_pacing_and_sources():
     assert any(label.startswith("项目 · ") for label in labels)
     for status in ("超前", "正常", "滞后", "无数据"):
         assert status in labels
-    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    script = maps(at)[0]["script"]
     assert '"kind": "project"' in script and "#2c7fb8" in script  # projects coloured by status
     text = texts(at)
     assert "[项目页](projects)" in text and "[指标页](targets)" in text and "容差" in text

@@ -14,7 +14,7 @@ from layers.store.audit import entries
 from layers.store.engine import get_engine, upgrade
 from tests.conftest_store import sign_in_as
 
-from tests.test_app import APP, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
+from tests.test_app import APP, maps, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
 WRITE_BUTTONS = {"提交审核", "批准", "驳回", "恢复（生成新版本）", "保存状态", "发表"}
 SWAP = Change("feature", area_id="zone-02", side="west", feature="西环路")
 
@@ -44,7 +44,7 @@ def page(path: str) -> AppTest:
 
 def _args(at: AppTest) -> str:
     """The zones map's generated script and feature groups, as readable text."""
-    return json.dumps(json.loads(at.get("component_instance")[0].proto.json_args), ensure_ascii=False)
+    return json.dumps(maps(at)[0], ensure_ascii=False)
 
 
 def buttons(at: AppTest) -> set[str]:
@@ -74,7 +74,7 @@ def test_editor_previews_the_effect_and_submits_but_cannot_approve(engine, own_d
     assert row["面积变化（亩）"] == pytest.approx(457.6 * 15, abs=8)
     assert any("利昌片区" in e.value and "重叠" in e.value for e in at.error)
     # the map shows the new outline over the old one
-    groups = json.loads(at.get("component_instance")[-1].proto.json_args)
+    groups = maps(at)[-1]
     assert "修改前" in json.dumps(groups, ensure_ascii=False) and "修改后" in json.dumps(groups, ensure_ascii=False)
     at.button(key="submit_proposal").click().run()  # failing check, no reason
     assert any("理由" in e.value for e in at.error) and proposals.listing(engine) == []
@@ -126,8 +126,8 @@ def test_versions_page_compares_restores_and_exports(engine, own_database):
     overlay = _args(at)
     assert "第 0 版" in overlay and "第 1 版" in overlay  # both outlines on one map
     at.radio(key="cmp_mode").set_value("并排").run()
-    maps = [json.dumps(json.loads(c.proto.json_args), ensure_ascii=False) for c in at.get("component_instance")]
-    assert len(maps) == 2 and "第 0 版" in maps[0] and "第 1 版" in maps[1] and "第 1 版" not in maps[0]
+    shown = [json.dumps(m, ensure_ascii=False) for m in maps(at)]
+    assert len(shown) == 2 and "第 0 版" in shown[0] and "第 1 版" in shown[1] and "第 1 版" not in shown[0]
     at = sign_in_as(at, own_database, "approver")
     at.text_input(key="restore_note").input("撤回合并").run()
     at.button(key="restore_button").click().run()

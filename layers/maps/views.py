@@ -1,7 +1,7 @@
 """Build the folium maps the app shows (no Streamlit here).
 
 The base map (tiles, district, zones, parks, roads, projects, legend, tools)
-must come out identical on every rerun so that streamlit-folium keeps the
+must come out identical on every rerun so that the app keeps the
 map mounted; what changes with the user's choices (highlights, edges of a
 chosen zone) goes into separate feature groups.
 """
@@ -163,44 +163,6 @@ if (L.drawLocal) {
 """
 
 
-# streamlit-folium 0.27 reports a click only after a 250 ms debounce, and reports map clicks made
-# while measuring as point queries. This sends a click at once (the same value the component
-# would send, so its own later update is a no-op) and swallows clicks made while drawing.
-_CLICK_JS = """
-var drawing = false, quietUntil = 0;
-var ORDER = ['last_clicked', 'last_object_clicked', 'all_drawings', 'last_active_drawing'];
-map.on('draw:drawstart', function () { drawing = true; });
-map.on('draw:drawstop', function () { drawing = false; quietUntil = Date.now() + 500; });
-map.on('draw:deletestart', function () { drawing = true; });
-map.on('draw:deletestop', function () { drawing = false; quietUntil = Date.now() + 500; });
-function sendNow() {
-  var g = window.__GLOBAL_DATA__;
-  if (!g) { return; }
-  var prev = g.previous_data || {};
-  if (drawing || Date.now() < quietUntil) {
-    g.lat_lng_clicked = prev.last_clicked || null;
-    return;
-  }
-  var wanted = g.returned_objects;
-  if (!window.Streamlit || !wanted || wanted.some(function (k) { return ORDER.indexOf(k) < 0; })) { return; }
-  var all = {last_clicked: g.lat_lng_clicked, last_object_clicked: g.last_object_clicked,
-             all_drawings: g.all_drawings, last_active_drawing: g.last_active_drawing};
-  var value = {};
-  ORDER.forEach(function (k) { if (wanted.indexOf(k) >= 0) { value[k] = all[k]; } });
-  if (JSON.stringify(prev) !== JSON.stringify(value)) {
-    g.previous_data = value;
-    window.Streamlit.setComponentValue(value);
-  }
-}
-map.getContainer().addEventListener('click', function () { setTimeout(sendNow, 0); }, true);
-"""
-
-
-def add_click_handling(m: folium.Map) -> None:
-    """Clicks reach the app without streamlit-folium's 250 ms wait; none while measuring."""
-    _Script(_CLICK_JS).add_to(m)
-
-
 def _tiles(m: folium.Map, basemap: Basemap) -> None:
     for i, spec in enumerate(basemap.tiles):
         folium.TileLayer(tiles=spec.url, attr=spec.attribution, name=basemap.label if i == 0 else f"{basemap.label} 注记",
@@ -228,10 +190,6 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     # Only Leaflet itself: jQuery, Bootstrap and awesome-markers are not used.
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]
-    # In the app's frame (streamlit-folium names the map div "map_div" and fixes its height in pixels)
-    # the map fills the frame, which the page stretches to the window's height.
-    m.get_root().header.add_child(folium.Element("<style>#map_div { height: 100vh !important; }</style>"),
-                                  name="map_fills_frame")
     _tiles(m, basemap)
     _Script("map.attributionControl.addAttribution(" + json.dumps(DATA_ATTRIBUTION, ensure_ascii=False) + ");").add_to(m)
     if basemap.tiles:
@@ -350,7 +308,6 @@ def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
     colors = category_colors(projects.get("category_label", []))
     add_legend(m, area_rows(roads=False) + project_rows(projects.get("category_label", pd.Series()).dropna(), colors))
     folium.LayerControl(collapsed=True).add_to(m)
-    add_click_handling(m)
     return m
 
 
@@ -360,7 +317,6 @@ def parks_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str]) -> f
     add_district(m, layers, basemap)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     add_legend(m, area_rows(roads=False)[1:])
-    add_click_handling(m)
     return m
 
 
@@ -383,7 +339,6 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
     add_legend(m, rows)
     if measure:
         add_measure_tool(m, asset_urls)
-    add_click_handling(m)
     return m
 
 

@@ -1,0 +1,154 @@
+// The app's map, drawn in the page itself (a Streamlit v2 component, no iframe).
+//
+// Python sends a folium map rendered once per layer version (its script and the
+// Leaflet files it needs) and, per rerun, the small feature groups that change
+// with the user's choice and where to look. The map is built once per script
+// and kept across reruns (pan, zoom and drawings survive); clicks and drawings
+// go back as one state value, at once, and none while the user is measuring.
+
+const loading = {};
+
+/** Load a script or stylesheet once per page (scripts in order: each waits for the previous). */
+function load(tag, url) {
+  if (!loading[url]) {
+    loading[url] = new Promise((resolve, reject) => {
+      const el = document.createElement(tag);
+      if (tag === "script") {
+        el.src = url;
+        el.async = false;
+      } else {
+        el.rel = "stylesheet";
+        el.href = url;
+      }
+      el.onload = resolve;
+      el.onerror = () => reject(new Error("无法加载地图文件 " + url));
+      document.head.appendChild(el);
+    });
+  }
+  return loading[url];
+}
+
+function loadAll(data) {
+  data.css_links.forEach((url) => load("link", url).catch(() => {}));
+  return data.js_links.reduce((done, url) => done.then(() => load("script", url)), Promise.resolve());
+}
+
+const plain = (latlng) => (latlng ? { lat: latlng.lat, lng: latlng.lng } : null);
+
+/** Send what the user did, if the page asked for it and it changed. */
+function send(inst, force) {
+  if (!inst.returned.length || (!force && (inst.drawing || Date.now() < inst.quietUntil))) {
+    return;
+  }
+  const all = {
+    last_clicked: inst.lastClicked, last_object_clicked: inst.lastObjectClicked,
+    last_active_drawing: inst.lastActive, all_drawings: inst.allDrawings,
+  };
+  const value = {};
+  inst.returned.forEach((k) => { value[k] = all[k] === undefined ? null : all[k]; });
+  const text = JSON.stringify(value);
+  if (text !== inst.sent) {
+    inst.sent = text;
+    inst.setStateValue("interaction", value);
+  }
+}
+
+function listen(inst) {
+  const map = inst.map;
+  const later = () => setTimeout(() => send(inst, false), 0); // after the layer's and the map's handlers
+  const quiet = () => { inst.drawing = false; inst.quietUntil = Date.now() + 500; };
+  map.on("draw:drawstart draw:deletestart draw:editstart", () => { inst.drawing = true; });
+  map.on("draw:drawstop draw:deletestop draw:editstop", quiet);
+  map.on("click", (e) => {
+    if (inst.drawing || Date.now() < inst.quietUntil) { return; } // a measuring click is not a point query
+    inst.lastClicked = plain(e.latlng);
+    later();
+  });
+  const onFeatureClick = (e) => {
+    if (inst.drawing || Date.now() < inst.quietUntil) { return; }
+    const layer = e.propagatedFrom || e.sourceTarget || e.layer;
+    if (layer && layer.feature && layer.toGeoJSON) {
+      inst.lastActive = layer.toGeoJSON();
+      inst.lastObjectClicked = plain(e.latlng);
+      later();
+    }
+  };
+  const attach = (layer) => {
+    if (layer && layer.feature && !layer._wcClick) {
+      layer._wcClick = true;
+      layer.on("click", onFeatureClick);
+    }
+  };
+  map.eachLayer(attach);
+  map.on("layeradd", (e) => attach(e.layer));
+  map.on("draw:created draw:edited draw:deleted", (e) => {
+    if (e.layer && e.layer.toGeoJSON) { inst.lastActive = e.layer.toGeoJSON(); }
+    inst.allDrawings = inst.drawn && inst.drawn.toGeoJSON ? inst.drawn.toGeoJSON().features : [];
+    send(inst, true);
+  });
+}
+
+/** Replace the feature groups of the previous run with this run's. */
+function showGroups(inst, text) {
+  if (text === inst.groupsText) { return; }
+  inst.groupsText = text;
+  inst.groups.forEach((g) => inst.map.removeLayer(g));
+  const scope = { feature_group: [] };
+  if (text) {
+    // The groups' script adds each group to "map_div" and lists it in window.feature_group.
+    new Function("map_div", "window", text)(inst.map, scope);
+  }
+  inst.groups = scope.feature_group;
+}
+
+function showView(inst, data) {
+  const view = JSON.stringify([data.center, data.zoom]);
+  if (view === inst.view) { return; }
+  inst.view = view;
+  if (data.center) {
+    inst.map.setView(data.center, data.zoom == null ? inst.map.getZoom() : data.zoom);
+  } else if (data.zoom != null) {
+    inst.map.setZoom(data.zoom);
+  }
+}
+
+function build(host, data, setStateValue) {
+  const id = "wcmap_" + Math.random().toString(36).slice(2, 10);
+  host.innerHTML = '<div class="wc-map-canvas" id="' + id + '"></div>';
+  // folium's script names the map (its variable and its div) "map_div"; each map here gets its own name,
+  // and the script runs in its own scope, so two maps on one page never share a variable.
+  const script = data.script.split("map_div").join(id);
+  const [map, drawn] = new Function(
+    script + "\nreturn [" + id + ", typeof drawnItems === 'undefined' ? null : drawnItems];")();
+  const inst = {
+    map, drawn: drawn && drawn.toGeoJSON ? drawn : null, setStateValue, returned: data.returned || [],
+    drawing: false, quietUntil: 0, groups: [], groupsText: null, view: null, sent: null,
+    lastClicked: null, lastObjectClicked: null, lastActive: null, allDrawings: null,
+  };
+  listen(inst);
+  host.leafletMap = map; // for tests and the browser console: this element's map
+  window.map = map; // and the most recent one
+  return inst;
+}
+
+export default function ({ parentElement, data, setStateValue }) {
+  const host = parentElement.querySelector(".wc-map");
+  const token = {};
+  host._wcToken = token;
+  loadAll(data).then(() => {
+    if (host._wcToken !== token) { return; } // a newer run has taken over
+    if (!host._wc || host._wc.hash !== data.js_hash) {
+      if (host._wc) { host._wc.map.remove(); }
+      host._wc = build(host, data, setStateValue);
+      host._wc.hash = data.js_hash;
+    }
+    const inst = host._wc;
+    inst.setStateValue = setStateValue;
+    inst.returned = data.returned || [];
+    showGroups(inst, data.feature_group || "");
+    showView(inst, data);
+  }).catch((err) => {
+    host.innerHTML = '<div class="wc-map-error"></div>';
+    host.firstChild.textContent = err.message + "。请刷新页面；若仍不行，请联系管理员。";
+  });
+}
