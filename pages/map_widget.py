@@ -40,6 +40,7 @@ MAP_CSS = """
 .wc-map { height: max(460px, calc(100vh - 190px)); width: 100%; position: relative; }
 .wc-map-canvas { position: absolute; inset: 0; }
 .wc-map .leaflet-container { font-size: 1rem; }
+.wc-map .leaflet-interactive:focus { outline: none; }  /* no black box round a clicked area */
 .wc-map-error { padding: 1rem; color: #b42318; }
 .foliumtooltip table { margin: auto; }
 .foliumtooltip tr { text-align: left; }

@@ -45,6 +45,12 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         assert page.get_by_text("东至西环路、西至拥军路").first.is_visible()
         frame.locator(".leaflet-container").wait_for()
         assert map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe") == "kept"
+        # Metric scale only, and no black focus box round the clicked area.
+        scale = frame.locator(".leaflet-control-scale").inner_text()
+        assert "km" in scale or " m" in scale
+        assert "ft" not in scale and "mi" not in scale
+        assert page.evaluate("(() => { const e = document.activeElement;"
+                             " return e && e.tagName === 'path' ? getComputedStyle(e).outlineStyle : 'none'; })()") == "none"
 
 
 def test_offline_first_load_asks_no_other_host(server):

@@ -181,7 +181,7 @@ def use_local_assets(element, asset_urls: dict[str, str]) -> None:
 def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%") -> folium.Map:
     """An empty map with the basemap, scale bar and only the assets we need."""
     m = folium.Map(location=DISTRICT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None,
-                   control_scale=True, height=height)
+                   control_scale=False, height=height)
     # Leaflet.markercluster needs the map itself to know its zoom range (no tiles in offline mode).
     m.options.update({"maxZoom": 19, "minZoom": 3})
     # No keyboard focus: a focusable map scrolls itself fully into view on the first click, so a map
@@ -191,6 +191,8 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]
     _tiles(m, basemap)
+    # Metric only: folium's scale bar also shows feet and miles.
+    _Script("L.control.scale({imperial: false}).addTo(map);").add_to(m)
     _Script("map.attributionControl.addAttribution(" + json.dumps(DATA_ATTRIBUTION, ensure_ascii=False) + ");").add_to(m)
     if basemap.tiles:
         _Script(_TILE_FALLBACK_JS).add_to(m)
