@@ -24,6 +24,9 @@ Leaflet, so only our stack is timed):
    median < 4 s.
 5. server memory per open session with 8,758 imported projects (RSS growth
    over ten open sessions). Target: ≤ 3 MB.
+6. when nginx is installed: 1, 3 and 4 again with both servers behind nginx
+   serving the static files, as README's office setup does ("Serving an
+   office"); nginx's own CPU is reported next to Python's.
 
 Also prints the size of the map the app sends. Needs Debian's chromium.
 """
@@ -32,9 +35,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -47,7 +53,7 @@ from layers.data import load_layers  # noqa: E402
 from layers.maps.assets import file_urls  # noqa: E402
 from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.maps.views import base_map  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, streamlit_process  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, free_port, streamlit_process  # noqa: E402
 
 EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
 #: The overview's map and nothing else (run from a folder whose ``static`` links to the app's).
@@ -188,6 +194,9 @@ _FEATURE_AT = """([lat, lon]) => {
 def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
     """Seconds from a click on a zone until the details panel names that zone."""
     _, context, page = time_app(chrome, url, polygons, keep=True)
+    # The map draws before the widgets above it have their code: let the page settle before aiming.
+    page.get_by_text("单击地图上的片区").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
     map_frame = page
     container = page.locator(MAP).locator(".leaflet-container").bounding_box()
     points = _inside_points()
@@ -202,7 +211,7 @@ def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
         start = time.perf_counter()
         page.mouse.click(container["x"] + x, container["y"] + y)
         page.wait_for_function("name => [...document.querySelectorAll('h3')].some(h => h.innerText.trim() === name)",
-                               arg=zone, polling="raf", timeout=60_000)
+                               arg=zone, polling="raf", timeout=20_000)
         out.append(time.perf_counter() - start)
         page.wait_for_timeout(300)
     context.close()
@@ -278,6 +287,87 @@ async def _simultaneous(url: str, polygons: int, n: int, returning: bool) -> lis
 def simultaneous(url: str, polygons: int, n: int = 10, *, returning: bool = False) -> list[float]:
     """Seconds each of ``n`` loads started at the same moment took (first visits, or returning visitors)."""
     return asyncio.run(_simultaneous(url, polygons, n, returning))
+
+
+# -- behind nginx (README: serving an office) ---------------------------------------------------
+
+NGINX_CONF = """worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  sendfile on;
+  gzip on; gzip_types text/css application/javascript; gzip_comp_level 5;
+  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
+  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    location /static/ {{ alias {streamlit_static}/; expires 1y; }}
+    location /app/static/ {{ alias {app_static}/; }}
+    location / {{
+      proxy_pass {upstream};
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_set_header Host $host;
+      proxy_read_timeout 86400;
+    }}
+  }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def behind_nginx(upstream: str):
+    """Serve ``upstream`` through nginx, which serves Streamlit's and the app's static files itself.
+
+    Yields the URL and the pid of nginx's one worker (for its CPU time).
+    """
+    import streamlit
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(
+            tmp=tmp, port=port, upstream=upstream, app_static=ROOT / "static",
+            streamlit_static=Path(streamlit.__file__).parent / "static" / "static"), encoding="utf-8")
+        subprocess.run(["nginx", "-c", str(conf)], check=True)
+        try:
+            deadline = time.monotonic() + 10
+            while not (Path(tmp) / "nginx.pid").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            master = (Path(tmp) / "nginx.pid").read_text().strip()
+            time.sleep(0.3)
+            worker = int(subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()[0])
+            yield f"http://127.0.0.1:{port}", worker
+        finally:
+            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False)
+
+
+def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int) -> None:
+    """First load, CPU per first view (Python and nginx) and ten at once, both servers behind nginx."""
+    with streamlit_process(empty) as (empty_up, empty_proc), streamlit_process(env=env) as (app_up, proc), \
+            behind_nginx(empty_up) as (empty_url, empty_worker), behind_nginx(app_up) as (url, worker):
+        with browser() as chrome:
+            time_empty(chrome, empty_url)
+            time_app(chrome, url, polygons)
+            e_runs, a_runs = [], []
+            for _ in range(runs):
+                e_runs.append(time_empty(chrome, empty_url))
+                a_runs.append(time_app(chrome, url, polygons))
+            nginx_before = cpu_seconds(worker)
+            cpu_app, _ = cpu_per_view(lambda: time_app(chrome, url, polygons), proc.pid, runs)
+            nginx_app = (cpu_seconds(worker) - nginx_before) / runs * 1000
+            cpu_empty, _ = cpu_per_view(lambda: time_empty(chrome, empty_url), empty_proc.pid, runs)
+        together_empty = simultaneous(empty_url, 0)
+        together = simultaneous(url, polygons)
+    diff = statistics.median(a_runs) - statistics.median(e_runs)
+    print("behind nginx serving the static files (README, serving an office):")
+    print(f"  empty page {med(e_runs)}; 总览 {med(a_runs)}; app − empty page {diff * 1000:+.0f} ms")
+    print(f"  CPU per first view: Python app {cpu_app:.0f} ms (empty page {cpu_empty:.0f} ms), "
+          f"nginx {nginx_app:.0f} ms (gzip included)")
+    print(f"  10 at once: {med(together)}; empty page {med(together_empty)}")
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -406,6 +496,10 @@ def main() -> None:
             print(f"  page script CPU/view: {script_many:.0f} ms; server process CPU/view {cpu_many:.0f} ms")
             print(f"  10 simultaneous:      {med(together_many)} (target median < 4 s)")
             print(f"  memory per session:   {per_session:.2f} MB (target ≤ 3 MB)")
+        if shutil.which("nginx"):
+            nginx_figures(empty, env, polygons, args.runs)
+        else:
+            print("nginx is not installed: the figures behind nginx are skipped (apt-get install nginx-light)")
     print(f"map payload:            {payload_kb():.0f} KB (rendered once per layer version and basemap)")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 

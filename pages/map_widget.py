@@ -25,14 +25,7 @@ import folium
 import streamlit as st
 from layers.maps.assets import bundle
 from layers.paths import ROOT
-from streamlit_folium import (
-    _get_feature_group_string,
-    _get_header,
-    _get_html,
-    _get_map_string,
-    generate_js_hash,
-    get_full_id,
-)
+from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 #: The map takes the window's height less the page header, with a floor for small windows; narrower
 #: page margins give it width. The styles folium would put in its own page's head are here too.
@@ -55,12 +48,12 @@ _MAP = st.components.v2.component(
 
 @dataclass(frozen=True)
 class MapPayload:
-    """What streamlit-folium's front end needs to draw a map, as immutable text."""
+    """What ``map_widget.js`` needs to draw a map, as immutable text.
+
+    The styles folium would put in its page's head are in :data:`MAP_CSS`.
+    """
 
     script: str
-    header: str
-    html: str
-    map_id: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
     js_hash: str
@@ -68,7 +61,7 @@ class MapPayload:
     @property
     def size(self) -> int:
         """Bytes of text sent to the browser (for benchmarks)."""
-        return len(self.script) + len(self.header) + len(self.html)
+        return len(self.script)
 
 
 def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -85,14 +78,12 @@ def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def render_payload(m: folium.Map) -> MapPayload:
-    """Render a folium map once into what the front end needs (what ``st_folium`` does on every rerun)."""
+    """Render a folium map once into what the page needs (``st_folium`` did this on every rerun)."""
     m.get_root().render()
-    html, header = _get_html(m), _get_header(m)
-    map_id = get_full_id(m)
     script = _get_map_string(m)
     css, js = _links(m)
     css, js = tuple(bundle(ROOT / "static", css, ".css")), tuple(bundle(ROOT / "static", js, ".js"))
-    return MapPayload(script, header, html, map_id, css, js, generate_js_hash(script, None, False))
+    return MapPayload(script, css, js, generate_js_hash(script, None, False))
 
 
 @st.cache_resource(max_entries=48, show_spinner="正在生成地图…")
