@@ -332,7 +332,7 @@ def behind_nginx(upstream: str):
         conf.write_text(NGINX_CONF.format(
             tmp=tmp, port=port, upstream=upstream, app_static=ROOT / "static",
             streamlit_static=Path(streamlit.__file__).parent / "static" / "static"), encoding="utf-8")
-        subprocess.run(["nginx", "-c", str(conf)], check=True)
+        subprocess.run(["nginx", "-c", str(conf)], check=True, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 10
             while not (Path(tmp) / "nginx.pid").exists() and time.monotonic() < deadline:
@@ -342,7 +342,7 @@ def behind_nginx(upstream: str):
             worker = int(subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()[0])
             yield f"http://127.0.0.1:{port}", worker
         finally:
-            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False)
+            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False, stderr=subprocess.DEVNULL)
 
 
 def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int) -> None:
