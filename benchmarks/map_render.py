@@ -104,14 +104,18 @@ def _wait_count(locator, n: int, timeout_s: float = 90) -> None:
         time.sleep(0.01)
 
 
-def time_empty(chrome, url: str) -> float:
-    context = chrome.new_context()
+def time_empty(chrome, url: str, *, context=None) -> float:
+    """Seconds from navigation to the empty page's title, in a fresh browser context, or (``context``)
+    in a new tab of that browser (a returning visitor)."""
+    own = context is None
+    if own:
+        context = chrome.new_context()
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url)
     page.get_by_text("空白页").first.wait_for(timeout=60_000)
     elapsed = time.perf_counter() - start
-    context.close()
+    (context if own else page).close()
     return elapsed
 
 
@@ -131,21 +135,7 @@ def time_app(chrome, url: str, polygons: int, *, keep: bool = False, context=Non
     elapsed = time.perf_counter() - start
     if keep:
         return elapsed, context, page
-    if own:
-        context.close()
-    else:
-        page.close()
-    return elapsed
-
-
-def time_empty_tab(context, url: str) -> float:
-    """The empty page opened as a new tab of an existing browser (a returning visitor)."""
-    page = context.new_page()
-    start = time.perf_counter()
-    page.goto(url)
-    page.get_by_text("空白页").first.wait_for(timeout=60_000)
-    elapsed = time.perf_counter() - start
-    page.close()
+    (context if own else page).close()
     return elapsed
 
 
@@ -444,9 +434,9 @@ def main() -> None:
             # Returning visitors: new tabs of one browser that has been to both pages before.
             e_ctx = chrome.new_context()
             a_ctx = chrome.new_context(viewport={"width": 1400, "height": 1000})
-            time_empty_tab(e_ctx, empty_url)
+            time_empty(chrome, empty_url, context=e_ctx)
             time_app(chrome, url, polygons, context=a_ctx)
-            cpu_empty_back, _ = cpu_per_view(lambda: time_empty_tab(e_ctx, empty_url), empty_proc.pid, views)
+            cpu_empty_back, _ = cpu_per_view(lambda: time_empty(chrome, empty_url, context=e_ctx), empty_proc.pid, views)
             cpu_app_back, _ = cpu_per_view(lambda: time_app(chrome, url, polygons, context=a_ctx), proc.pid, views)
         with streamlit_process(empty) as (empty_url, _), streamlit_process(map_only, env=env) as (map_url, _), \
                 browser() as chrome:
