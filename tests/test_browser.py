@@ -32,6 +32,11 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         zones = frame.locator('path.leaflet-interactive[fill="#1f6fd1"]')
         parks = frame.locator('path.leaflet-interactive[fill="#e67e22"]')
         zones.first.wait_for(timeout=30_000)
+        # The first view is final when the areas appear: they do not slide away from an early click.
+        where = "(() => { const p = window.map.latLngToContainerPoint([36.7, 119.1]); return [p.x, p.y]; })()"
+        first = page.evaluate(where)
+        page.wait_for_timeout(1000)
+        assert page.evaluate(where) == pytest.approx(first, abs=1)
         assert zones.count() == 10
         assert parks.count() == 8
         # Mark the live map: a click must not rebuild it (same Leaflet container afterwards).

@@ -12,7 +12,7 @@ from layers.data import Layers
 from layers.escape import html_text
 from layers.maps.basemaps import Basemap
 from layers.maps.print import STATUS_COLORS
-from layers.maps.views import STYLE, geojson_layer, layer_geojson, new_map, shift
+from layers.maps.views import STYLE, fit_first_view, geojson_layer, layer_geojson, new_map, shift
 from layers.plan.projects import STATUS_LABELS
 
 
@@ -70,6 +70,6 @@ def status_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
                    tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(m)
     if len(layers.district):
         minx, miny, maxx, maxy = shift(layers.district.geometry.iloc[0], basemap).bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        fit_first_view(m, [[miny, minx], [maxy, maxx]])
     folium.LayerControl(collapsed=True).add_to(m)
     return m

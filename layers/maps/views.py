@@ -290,13 +290,22 @@ def add_legend(m: folium.Map, rows: list[tuple[str, str]]) -> None:
     _Script(LEGEND_JS, legend_html=json.dumps(legend_html(rows), ensure_ascii=False)).add_to(m)
 
 
+def fit_first_view(m: folium.Map, bounds: list[list[float]]) -> None:
+    """Open the map on ``bounds`` ([[south, west], [north, east]]) at once, not with a zoom animation.
+
+    folium's ``fit_bounds`` animates from its start view, so for a quarter of a second after the
+    areas are drawn they slide under the pointer and an early click lands elsewhere.
+    """
+    _Script(f"map.fitBounds({json.dumps(bounds)}, {{animate: false}});").add_to(m)
+
+
 def add_district(m: folium.Map, layers: Layers, basemap: Basemap) -> None:
     """The district outline (dotted, not clickable) and a first view that fits it."""
     geojson_layer(layer_geojson(layers.district, basemap, kind="district"), "潍城区界",
                   STYLE["district"], tooltip=False).add_to(m)
     if len(layers.district) and located(layers.district.geometry.iloc[0]):
         minx, miny, maxx, maxy = shift(layers.district.geometry.iloc[0], basemap).bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
+        fit_first_view(m, [[miny, minx], [maxy, maxx]])
 
 
 def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
