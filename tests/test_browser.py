@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from urllib.parse import urlparse
 
 import pytest
@@ -122,9 +123,12 @@ def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
         cancel.wait_for(timeout=10_000)
         assert frame.locator(".leaflet-draw-actions a[title='取消绘制']").count() == 1
         container = frame.locator(".leaflet-container").bounding_box()
-        for dx in (0.1, 0.15):  # empty ground near the map's left edge
-            page.mouse.click(container["x"] + container["width"] * dx, container["y"] + container["height"] * 0.9)
+        for dx in (0.1, 0.15):  # empty ground near the map's left edge (the scale bar is lower down)
+            page.mouse.click(container["x"] + container["width"] * dx, container["y"] + container["height"] * 0.5)
             page.wait_for_timeout(400)
+        page.mouse.move(container["x"] + container["width"] * 0.3, container["y"] + container["height"] * 0.5)
+        running = frame.locator(".leaflet-draw-tooltip-subtext").inner_text()  # the length so far
+        assert re.search(r"\d 千?米$", running), running
         page.wait_for_timeout(1500)
         assert page.get_by_text("不在任何片区或园区内").count() == 0
         assert page.get_by_text("该点（经度").count() == 0

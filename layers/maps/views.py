@@ -160,6 +160,18 @@ if (L.drawLocal) {
   ed.handlers.edit.tooltip.text = '拖动节点修改图形'; ed.handlers.edit.tooltip.subtext = '单击“取消”放弃修改';
   ed.handlers.remove.tooltip.text = '单击图形将其删除';
 }
+// The running length and area while measuring, in Chinese units. All maps of a page share one L:
+// wrap its formatters once.
+if (L.GeometryUtil && L.GeometryUtil.readableDistance && !L.GeometryUtil.readableDistance.zh) {
+  var zhUnits = function (text) {
+    return String(text).replace(/ km²$/, ' 平方千米').replace(/ m²$/, ' 平方米').replace(/ ha$/, ' 公顷')
+      .replace(/ km$/, ' 千米').replace(/ m$/, ' 米');
+  };
+  var distance = L.GeometryUtil.readableDistance, area = L.GeometryUtil.readableArea;
+  L.GeometryUtil.readableDistance = function () { return zhUnits(distance.apply(this, arguments)); };
+  L.GeometryUtil.readableArea = function () { return zhUnits(area.apply(this, arguments)); };
+  L.GeometryUtil.readableDistance.zh = true;
+}
 """
 
 
