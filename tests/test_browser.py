@@ -74,6 +74,17 @@ def test_offline_first_load_asks_no_other_host(server):
         assert page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href").startswith("data:")
 
 
+def test_without_tiles_the_map_says_so_and_keeps_its_layers(server):
+    """Offline (as CI is) the OpenStreetMap tiles fail: the map drops them with a Chinese notice."""
+    with browser() as chrome:
+        page, frame = _open(chrome, server)  # the default basemap, OpenStreetMap
+        frame.locator(".tile-offline-notice, img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
+        if frame.locator(".tile-offline-notice").count():  # no tile server reachable
+            assert "已改为无底图模式" in frame.locator(".tile-offline-notice").inner_text()
+            assert frame.locator("img.leaflet-tile").count() == 0
+        assert frame.locator('path.leaflet-interactive[fill="#1f6fd1"]').count() == 10
+
+
 def test_a_mistyped_page_address_opens_the_overview_with_a_chinese_notice(server):
     with browser() as chrome:
         page = chrome.new_page(viewport={"width": 1400, "height": 1000})
