@@ -187,7 +187,6 @@ def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
     # The map draws before the widgets above it have their code: let the page settle before aiming.
     page.get_by_text("单击地图上的片区").first.wait_for(timeout=60_000)
     page.wait_for_timeout(500)
-    map_frame = page
     container = page.locator(MAP).locator(".leaflet-container").bounding_box()
     points = _inside_points()
     out: list[float] = []
@@ -195,7 +194,7 @@ def time_clicks(chrome, url: str, polygons: int, clicks: int) -> list[float]:
         if len(out) >= clicks:
             break
         _name, lat, lon = points[i % len(points)]
-        x, y, zone = map_frame.evaluate(_FEATURE_AT, [lat, lon])
+        x, y, zone = page.evaluate(_FEATURE_AT, [lat, lon])
         if zone is None or zone in page.evaluate(_HEADINGS).split("|"):
             continue  # a marker, control or road lies there, or that zone is already shown
         start = time.perf_counter()
@@ -248,9 +247,9 @@ async def _one_async(context, url: str, polygons: int) -> float:
         await page.get_by_text("空白页").first.wait_for(timeout=120_000)
     else:
         await page.goto(f"{url}/?basemap=none", timeout=120_000)
-        frame = page.locator(MAP)
+        on_map = page.locator(MAP)
         deadline = time.monotonic() + 120
-        while await frame.locator(AREA_SELECTOR).count() < polygons:
+        while await on_map.locator(AREA_SELECTOR).count() < polygons:
             if time.monotonic() > deadline:
                 raise TimeoutError("polygons were not drawn")
             await asyncio.sleep(0.02)

@@ -28,10 +28,10 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
     with browser() as chrome:
         page = chrome.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server)
-        frame = page.locator(MAP)
-        frame.locator(".leaflet-container").wait_for(timeout=60_000)
-        zones = frame.locator('path.leaflet-interactive[fill="#1f6fd1"]')
-        parks = frame.locator('path.leaflet-interactive[fill="#e67e22"]')
+        on_map = page.locator(MAP)
+        on_map.locator(".leaflet-container").wait_for(timeout=60_000)
+        zones = on_map.locator('path.leaflet-interactive[fill="#1f6fd1"]')
+        parks = on_map.locator('path.leaflet-interactive[fill="#e67e22"]')
         zones.first.wait_for(timeout=30_000)
         # The first view is final when the areas appear: they do not slide away from an early click.
         where = "(() => { const p = window.map.latLngToContainerPoint([36.7, 119.1]); return [p.x, p.y]; })()"
@@ -41,18 +41,17 @@ def test_map_draws_zones_and_parks_and_a_click_shows_details(server):
         assert zones.count() == 10
         assert parks.count() == 8
         # Mark the live map: a click must not rebuild it (same Leaflet container afterwards).
-        map_frame = page
-        map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe = 'kept'")
+        page.evaluate("document.querySelector('.leaflet-container').dataset.probe = 'kept'")
         # The largest zone, near its north-west corner: project markers sit mid-area.
         boxes = [zones.nth(i).bounding_box() for i in range(10)]
         big = max(range(10), key=lambda i: boxes[i]["width"] * boxes[i]["height"])
         zones.nth(big).click(force=True, position={"x": boxes[big]["width"] * 0.2, "y": 8})
         page.get_by_text("位置（规划原文）").wait_for(timeout=30_000)
         assert page.get_by_text("东至西环路、西至拥军路").first.is_visible()
-        frame.locator(".leaflet-container").wait_for()
-        assert map_frame.evaluate("document.querySelector('.leaflet-container').dataset.probe") == "kept"
+        on_map.locator(".leaflet-container").wait_for()
+        assert page.evaluate("document.querySelector('.leaflet-container').dataset.probe") == "kept"
         # Metric scale only, and no black focus box round the clicked area.
-        scale = frame.locator(".leaflet-control-scale").inner_text()
+        scale = on_map.locator(".leaflet-control-scale").inner_text()
         assert "km" in scale or " m" in scale
         assert "ft" not in scale and "mi" not in scale
         assert page.evaluate("(() => { const e = document.activeElement;"
@@ -77,12 +76,12 @@ def test_offline_first_load_asks_no_other_host(server):
 def test_without_tiles_the_map_says_so_and_keeps_its_layers(server):
     """Offline (as CI is) the OpenStreetMap tiles fail: the map drops them with a Chinese notice."""
     with browser() as chrome:
-        page, frame = _open(chrome, server)  # the default basemap, OpenStreetMap
-        frame.locator(".tile-offline-notice, img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
-        if frame.locator(".tile-offline-notice").count():  # no tile server reachable
-            assert "已改为无底图模式" in frame.locator(".tile-offline-notice").inner_text()
-            assert frame.locator("img.leaflet-tile").count() == 0
-        assert frame.locator('path.leaflet-interactive[fill="#1f6fd1"]').count() == 10
+        page, on_map = _open(chrome, server)  # the default basemap, OpenStreetMap
+        on_map.locator(".tile-offline-notice, img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
+        if on_map.locator(".tile-offline-notice").count():  # no tile server reachable
+            assert "已改为无底图模式" in on_map.locator(".tile-offline-notice").inner_text()
+            assert on_map.locator("img.leaflet-tile").count() == 0
+        assert on_map.locator('path.leaflet-interactive[fill="#1f6fd1"]').count() == 10
 
 
 def test_a_mistyped_page_address_opens_the_overview_with_a_chinese_notice(server):
@@ -108,15 +107,15 @@ def test_unknown_url_parameter_shows_a_message(server):
 def _open(chrome, url: str):
     page = chrome.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
-    frame = page.locator(MAP)
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    return page, frame
+    on_map = page.locator(MAP)
+    on_map.locator(".leaflet-container").wait_for(timeout=60_000)
+    return page, on_map
 
 
 def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server):
     with browser() as chrome:
-        page, frame = _open(chrome, f"{server}/projects?basemap=none")
-        markers = frame.locator('.leaflet-projects-pane path.leaflet-interactive[d*="a7,7"]')  # circle markers
+        page, on_map = _open(chrome, f"{server}/projects?basemap=none")
+        markers = on_map.locator('.leaflet-projects-pane path.leaflet-interactive[d*="a7,7"]')  # circle markers
         markers.first.wait_for(timeout=30_000)
         box = markers.first.bounding_box()
         # A real click at the marker's centre, where a zone polygon lies underneath.
@@ -126,25 +125,25 @@ def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server
 
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
-        page, frame = _open(chrome, f"{server}/?basemap=none")
-        line_tool = frame.locator("a.leaflet-draw-draw-polyline")
+        page, on_map = _open(chrome, f"{server}/?basemap=none")
+        line_tool = on_map.locator("a.leaflet-draw-draw-polyline")
         assert line_tool.get_attribute("title") == "量距离（画线）"
         line_tool.click()
-        cancel = frame.locator(".leaflet-draw-actions a", has_text="取消")
+        cancel = on_map.locator(".leaflet-draw-actions a", has_text="取消")
         cancel.wait_for(timeout=10_000)
-        assert frame.locator(".leaflet-draw-actions a[title='取消绘制']").count() == 1
-        container = frame.locator(".leaflet-container").bounding_box()
+        assert on_map.locator(".leaflet-draw-actions a[title='取消绘制']").count() == 1
+        container = on_map.locator(".leaflet-container").bounding_box()
         for dx in (0.1, 0.15):  # empty ground near the map's left edge (the scale bar is lower down)
             page.mouse.click(container["x"] + container["width"] * dx, container["y"] + container["height"] * 0.5)
             page.wait_for_timeout(400)
         page.mouse.move(container["x"] + container["width"] * 0.3, container["y"] + container["height"] * 0.5)
-        running = frame.locator(".leaflet-draw-tooltip-subtext").inner_text()  # the length so far
+        running = on_map.locator(".leaflet-draw-tooltip-subtext").inner_text()  # the length so far
         assert re.search(r"\d 千?米$", running), running
         page.wait_for_timeout(1500)
         assert page.get_by_text("不在任何片区或园区内").count() == 0
         assert page.get_by_text("该点（经度").count() == 0
         cancel.click()
-        legend = frame.locator(".plan-legend summary")
+        legend = on_map.locator(".plan-legend summary")
         assert legend.inner_text().strip() == "图例"
 
 

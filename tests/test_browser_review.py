@@ -50,15 +50,15 @@ def _sign_in(page, username: str) -> None:
 def _trace(page, line, datum: str) -> None:
     """Draw ``line`` (WGS-84) with Leaflet.draw, on screen where the basemap shows it."""
     page.locator(".leaflet-draw-draw-polyline").first.wait_for(timeout=60_000)
-    frame = page.locator(MAP, has=page.locator(".leaflet-draw-draw-polyline")).first
-    frame.scroll_into_view_if_needed()
-    box = frame.locator(".leaflet-container").bounding_box()
-    frame.locator(".leaflet-draw-draw-polyline").click()
+    on_map = page.locator(MAP, has=page.locator(".leaflet-draw-draw-polyline")).first
+    on_map.scroll_into_view_if_needed()
+    box = on_map.locator(".leaflet-container").bounding_box()
+    on_map.locator(".leaflet-draw-draw-polyline").click()
     points = []
     for lon, lat in line.coords:
         if datum == "gcj02":
             lon, lat = wgs84_to_gcj02(lon, lat)  # 高德 tiles: the road is drawn where GCJ-02 puts it
-        xy = frame.evaluate("(el, [lat, lon]) => { const p = el.leafletMap.latLngToContainerPoint([lat, lon]);"
+        xy = on_map.evaluate("(el, [lat, lon]) => { const p = el.leafletMap.latLngToContainerPoint([lat, lon]);"
                             " return [p.x, p.y]; }", [lat, lon])
         points.append((box["x"] + xy[0], box["y"] + xy[1]))
     for x, y in points:
@@ -101,9 +101,9 @@ def test_trace_submit_approve_and_see_the_new_version(tmp_path, monkeypatch, bas
         page.get_by_role("link", name="版本").click()
         page.get_by_text("当前最新：第 1 版").wait_for(timeout=60_000)
         assert page.get_by_text("审核乙").count() + page.get_by_text("approver1").count() >= 1
-        frame = page.locator(MAP).first
-        frame.locator(".leaflet-container").wait_for(timeout=60_000)
-        new_outlines = frame.locator('path.leaflet-interactive[stroke="#e74c3c"]')
+        on_map = page.locator(MAP).first
+        on_map.locator(".leaflet-container").wait_for(timeout=60_000)
+        new_outlines = on_map.locator('path.leaflet-interactive[stroke="#e74c3c"]')
         new_outlines.first.wait_for(timeout=30_000)
         assert new_outlines.count() == 3  # 站南, 宝通 and 仓南 all use the corrected road
 
