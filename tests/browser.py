@@ -27,6 +27,15 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
+def require_chromium() -> None:
+    """Skip the calling test module when Chromium is missing; in CI a missing Chromium is an error."""
+    if chromium_path() is None:
+        if os.environ.get("CI"):
+            raise RuntimeError("CI must install chromium (see .ci/run)")
+        import pytest
+        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser import MAP, browser, chromium_path, streamlit_server
+from tests.browser import MAP, browser, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-if chromium_path() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install chromium (see .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,11 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.browser import browser, chromium_path, streamlit_server
+from tests.browser import browser, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-if chromium_path() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install chromium (see .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 PARK = "高端智慧物流园"
 

@@ -4,7 +4,6 @@ traced coordinates must come back to WGS-84."""
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from shapely import affinity
@@ -16,14 +15,11 @@ from layers.review import proposals, versions
 from layers.review.rebuild import base_files, features_of
 from layers.store.engine import get_engine, upgrade
 from layers.store.users import add_user
-from tests.browser import MAP, browser, chromium_path, streamlit_server
+from tests.browser import MAP, browser, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
-if chromium_path() is None:
-    if os.environ.get("CI"):
-        raise RuntimeError("CI must install chromium (see .ci/run)")
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 PASSWORD = "a long test password"
 ROAD = "清平路"
