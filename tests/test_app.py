@@ -69,8 +69,9 @@ def fake_map(monkeypatch):
     return fake
 
 
-def app(query: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+def app(query: dict | None = None, page: str | None = None, timeout: float = 60) -> AppTest:
+    """The app after its first run (with ``query`` in the URL), switched to ``page`` if given."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params.update(query or {})
     at.run()
     if page:

@@ -8,18 +8,14 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_app import APP, maps, navigation_mode, own_database  # noqa: F401  (autouse fixtures)
+from tests.test_app import app, maps, navigation_mode, own_database  # noqa: F401  (autouse fixtures)
 
 
 
 
 def page(path: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.run()
-    at.switch_page(path)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    """The app switched to the page at ``path`` (the heavier pages get longer to run)."""
+    return app(page=path, timeout=90)
 
 
 def texts(at: AppTest) -> str:

@@ -14,7 +14,7 @@ from layers.store.audit import entries
 from layers.store.engine import get_engine, upgrade
 from tests.conftest_store import sign_in_as
 
-from tests.test_app import APP, maps, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
+from tests.test_app import app, maps, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
 WRITE_BUTTONS = {"提交审核", "批准", "驳回", "恢复（生成新版本）", "保存状态", "发表"}
 SWAP = Change("feature", area_id="zone-02", side="west", feature="西环路")
 
@@ -34,12 +34,8 @@ def engine(own_database):
 
 
 def page(path: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(path)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    """The app switched to the page at ``path``."""
+    return app(page=path)
 
 
 def _args(at: AppTest) -> str:
