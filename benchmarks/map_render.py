@@ -139,6 +139,18 @@ def time_app(chrome, url: str, polygons: int, *, keep: bool = False, context=Non
     return elapsed
 
 
+def side_by_side(chrome, empty_url: str, url: str, polygons: int, runs: int) -> tuple[list[float], list[float]]:
+    """First loads of the empty page and of ``url``, after one warm-up each (the first script run
+    fills the caches), interleaved so both see the same machine load."""
+    time_empty(chrome, empty_url)
+    time_app(chrome, url, polygons)
+    empty, app = [], []
+    for _ in range(runs):
+        empty.append(time_empty(chrome, empty_url))
+        app.append(time_app(chrome, url, polygons))
+    return empty, app
+
+
 def time_static(chrome, html: Path, polygons: int) -> float:
     context = chrome.new_context()
     page = context.new_page()
@@ -339,12 +351,7 @@ def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int) ->
     with streamlit_process(empty) as (empty_up, empty_proc), streamlit_process(env=env) as (app_up, proc), \
             behind_nginx(empty_up) as (empty_url, empty_worker), behind_nginx(app_up) as (url, worker):
         with browser() as chrome:
-            time_empty(chrome, empty_url)
-            time_app(chrome, url, polygons)
-            e_runs, a_runs = [], []
-            for _ in range(runs):
-                e_runs.append(time_empty(chrome, empty_url))
-                a_runs.append(time_app(chrome, url, polygons))
+            e_runs, a_runs = side_by_side(chrome, empty_url, url, polygons, runs)
             nginx_before = cpu_seconds(worker)
             cpu_app, _ = cpu_per_view(lambda: time_app(chrome, url, polygons), proc.pid, runs)
             nginx_app = (cpu_seconds(worker) - nginx_before) / runs * 1000
@@ -420,12 +427,7 @@ def main() -> None:
                "PYTHONPATH": str(ROOT / "benchmarks" / "script_timer")}
         with streamlit_process(empty) as (empty_url, empty_proc), streamlit_process(env=env) as (url, proc), \
                 browser() as chrome:
-            time_empty(chrome, empty_url)
-            time_app(chrome, url, polygons)  # warm-up: the first script run fills the caches
-            e_runs, a_runs = [], []
-            for _ in range(args.runs):  # interleaved, so both see the same machine load
-                e_runs.append(time_empty(chrome, empty_url))
-                a_runs.append(time_app(chrome, url, polygons))
+            e_runs, a_runs = side_by_side(chrome, empty_url, url, polygons, args.runs)
             s_runs = [time_static(chrome, html, polygons) for _ in range(args.runs)]
             clicks = time_clicks(chrome, url, polygons, max(10, args.runs * 2))
             cpu_empty, _ = cpu_per_view(lambda: time_empty(chrome, empty_url), empty_proc.pid, views)
@@ -439,12 +441,7 @@ def main() -> None:
             cpu_app_back, _ = cpu_per_view(lambda: time_app(chrome, url, polygons, context=a_ctx), proc.pid, views)
         with streamlit_process(empty) as (empty_url, _), streamlit_process(map_only, env=env) as (map_url, _), \
                 browser() as chrome:
-            time_empty(chrome, empty_url)
-            time_app(chrome, map_url, polygons)
-            e2_runs, m_runs = [], []
-            for _ in range(args.runs):
-                e2_runs.append(time_empty(chrome, empty_url))
-                m_runs.append(time_app(chrome, map_url, polygons))
+            e2_runs, m_runs = side_by_side(chrome, empty_url, map_url, polygons, args.runs)
         with streamlit_process(empty) as (empty_url, _), streamlit_process(env=env) as (url, _):
             with browser() as chrome:
                 time_empty(chrome, empty_url)
