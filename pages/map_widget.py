@@ -23,7 +23,7 @@ from pathlib import Path
 
 import folium
 import streamlit as st
-from layers.maps.assets import bundle
+from layers.maps.assets import site_bundle
 from layers.paths import ROOT
 from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
@@ -82,7 +82,7 @@ def render_payload(m: folium.Map) -> MapPayload:
     m.get_root().render()
     script = _get_map_string(m)
     css, js = _links(m)
-    css, js = tuple(bundle(ROOT / "static", css, ".css")), tuple(bundle(ROOT / "static", js, ".js"))
+    css, js = tuple(site_bundle(ROOT / "static", css, ".css")), tuple(site_bundle(ROOT / "static", js, ".js"))
     return MapPayload(script, css, js, generate_js_hash(script, None, False))
 
 

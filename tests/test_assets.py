@@ -6,7 +6,9 @@ import posixpath
 import re
 from pathlib import Path
 
-from layers.maps.assets import STATIC_URL, bundle, sync_assets
+import pytest
+
+from layers.maps.assets import STATIC_URL, bundle, site_bundle, sync_assets
 
 PREFIX = f"/{STATIC_URL}/"
 
@@ -63,3 +65,25 @@ def test_stylesheet_images_still_resolve_from_the_bundle(tmp_path):
     for ref in relative:
         assert (tmp_path / posixpath.normpath(posixpath.join(rel_dir, ref))).is_file(), ref
     assert "url(#default#VML)" in text  # fragments and data: URLs are not touched
+
+
+def test_every_map_shares_one_leaflet_bundle_whatever_plugins_it_uses(tmp_path):
+    urls = sync_assets(tmp_path)
+    if not {"leaflet", "leaflet_draw_js", "markerclusterjs"} <= set(urls):
+        pytest.skip("Leaflet.draw or markercluster is not installed")
+    measuring = site_bundle(tmp_path, [urls["leaflet"], urls["leaflet_draw_js"]], ".js")
+    clustering = site_bundle(tmp_path, [urls["leaflet"], urls["markerclusterjs"]], ".js")
+    plain = site_bundle(tmp_path, [urls["leaflet"]], ".js")
+    assert measuring == clustering == plain  # a visitor fetches Leaflet once for every page
+    text = (tmp_path / plain[0].removeprefix(PREFIX)).read_text("utf-8")
+    order = [text.index(f"/* {urls[k]} */") for k in ("leaflet", "leaflet_draw_js", "markerclusterjs")]
+    assert order[0] == 0 and sorted(order) == order  # Leaflet first, its plugins after it
+    css = site_bundle(tmp_path, [urls["leaflet_css"]], ".css")
+    assert css != plain and css[0].endswith(".css") and "leaflet.draw.css" in \
+        (tmp_path / css[0].removeprefix(PREFIX)).read_text("utf-8")
+
+
+def test_a_map_with_a_file_from_elsewhere_keeps_its_own_links(tmp_path):
+    urls = sync_assets(tmp_path)
+    cdn = "https://cdn.example.org/leaflet.fullscreen.js"
+    assert site_bundle(tmp_path, [urls["leaflet"], cdn], ".js") == [urls["leaflet"], cdn]

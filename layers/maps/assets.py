@@ -89,13 +89,50 @@ def sync_assets(static_dir: Path) -> dict[str, str]:
     """
     urls = {}
     for asset, root in _installed():
-        rel = Path("vendor") / asset.package / asset.path
+        rel = _local_path(asset)
         _copy_if_changed(root / asset.path, static_dir / rel)
         for folder in asset.extra_dirs:
             for src in sorted((root / folder).glob("*")):
                 _copy_if_changed(src, static_dir / "vendor" / asset.package / folder / src.name)
         urls[asset.key] = f"/{STATIC_URL}/{rel.as_posix()}"
     return urls
+
+
+def site_bundle(static_dir: Path, urls: list[str] | tuple[str, ...], suffix: str) -> list[str]:
+    """The one bundle every map of the app shares, when ``urls`` are all the app's Leaflet files.
+
+    Maps differ in the plugins they use (measuring, clustering), but a
+    bundle per combination would make a visitor fetch Leaflet again on every
+    page that uses another one. Every map therefore loads Leaflet with all
+    the installed plugins, in the order of :data:`ASSETS` (Leaflet first),
+    and a browser fetches that file once for the whole app. A map that needs
+    any other file (a CDN fallback) keeps its own links, as :func:`bundle`
+    decides.
+
+    Parameters
+    ----------
+    static_dir
+        The app's ``static`` folder, with the assets copied by :func:`sync_assets`.
+    urls
+        The map's script or stylesheet URLs.
+    suffix
+        ``".js"`` or ``".css"``.
+
+    Returns
+    -------
+    list of str
+        The shared bundle's URL, or what :func:`bundle` makes of ``urls``.
+    """
+    everything = [f"/{STATIC_URL}/{_local_path(asset).as_posix()}" for asset, _ in _installed()
+                  if asset.path.endswith(suffix)]
+    if urls and set(urls) <= set(everything):
+        return bundle(static_dir, everything, suffix)
+    return bundle(static_dir, urls, suffix)
+
+
+def _local_path(asset: Asset) -> Path:
+    """Where :func:`sync_assets` puts ``asset`` inside the static folder."""
+    return Path("vendor") / asset.package / asset.path
 
 
 def file_urls() -> dict[str, str]:
