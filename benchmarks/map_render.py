@@ -24,9 +24,10 @@ Leaflet, so only our stack is timed):
    median < 4 s.
 5. server memory per open session with 8,758 imported projects (RSS growth
    over ten open sessions). Target: ≤ 3 MB.
-6. when nginx is installed: 1, 3 and 4 again with both servers behind nginx
-   serving the static files, as README's office setup does ("Serving an
-   office"); nginx's own CPU is reported next to Python's.
+6. when nginx is installed: 1, 3 and 4 again with both servers behind nginx,
+   configured by README's own block ("Serving an office": the static files
+   from the folder ``python -m layers.maps.publish`` writes, sent as their
+   ready .gz twins); nginx's own CPU is reported next to Python's.
 
 Also prints the size of the map the app sends. Needs Debian's chromium.
 """
@@ -35,12 +36,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +51,9 @@ from layers.data import load_layers  # noqa: E402
 from layers.maps.assets import file_urls  # noqa: E402
 from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.maps.views import base_map  # noqa: E402
-from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, free_port, streamlit_process  # noqa: E402
+from layers.maps.publish import publish_static  # noqa: E402
+from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, streamlit_process  # noqa: E402
+from tests.office import behind_nginx, nginx_path  # noqa: E402
 
 EMPTY_PAGE = 'import streamlit as st\nst.set_page_config(layout="wide")\nst.title("空白页")\n'
 #: The overview's map and nothing else (run from a folder whose ``static`` links to the app's).
@@ -292,64 +292,15 @@ def simultaneous(url: str, polygons: int, n: int = 10, *, returning: bool = Fals
 
 # -- behind nginx (README: serving an office) ---------------------------------------------------
 
-NGINX_CONF = """worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 1024; }}
-http {{
-  include /etc/nginx/mime.types;
-  access_log off;
-  sendfile on;
-  gzip on; gzip_types text/css application/javascript; gzip_comp_level 5;
-  client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fcgi;
-  uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
-  server {{
-    listen 127.0.0.1:{port};
-    location /static/ {{ alias {streamlit_static}/; expires 1y; }}
-    location /app/static/ {{ alias {app_static}/; }}
-    location / {{
-      proxy_pass {upstream};
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_set_header Host $host;
-      proxy_read_timeout 86400;
-    }}
-  }}
-}}
-"""
-
-
-@contextlib.contextmanager
-def behind_nginx(upstream: str):
-    """Serve ``upstream`` through nginx, which serves Streamlit's and the app's static files itself.
-
-    Yields the URL and the pid of nginx's one worker (for its CPU time).
-    """
-    import streamlit
-    with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        conf = Path(tmp) / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(
-            tmp=tmp, port=port, upstream=upstream, app_static=ROOT / "static",
-            streamlit_static=Path(streamlit.__file__).parent / "static" / "static"), encoding="utf-8")
-        subprocess.run(["nginx", "-c", str(conf)], check=True, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 10
-            while not (Path(tmp) / "nginx.pid").exists() and time.monotonic() < deadline:
-                time.sleep(0.05)
-            master = (Path(tmp) / "nginx.pid").read_text().strip()
-            time.sleep(0.3)
-            worker = int(subprocess.run(["pgrep", "-P", master], capture_output=True, text=True).stdout.split()[0])
-            yield f"http://127.0.0.1:{port}", worker
-        finally:
-            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False, stderr=subprocess.DEVNULL)
-
-
-def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int) -> None:
-    """First load, CPU per first view (Python and nginx) and ten at once, both servers behind nginx."""
+def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int, public: Path) -> None:
+    """First load, CPU per first view (Python and nginx) and ten at once, both servers behind nginx
+    configured by README's own block, serving the files ``python -m layers.maps.publish`` wrote."""
+    if not nginx_path():
+        print("nginx is not installed: the figures behind nginx are skipped (apt-get install nginx-light)")
+        return
+    publish_static(public)
     with streamlit_process(empty) as (empty_up, empty_proc), streamlit_process(env=env) as (app_up, proc), \
-            behind_nginx(empty_up) as (empty_url, empty_worker), behind_nginx(app_up) as (url, worker):
+            behind_nginx(empty_up, public) as (empty_url, empty_worker), behind_nginx(app_up, public) as (url, worker):
         with browser() as chrome:
             e_runs, a_runs = side_by_side(chrome, empty_url, url, polygons, runs)
             nginx_before = cpu_seconds(worker)
@@ -362,7 +313,7 @@ def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int) ->
     print("behind nginx serving the static files (README, serving an office):")
     print(f"  empty page {med(e_runs)}; 总览 {med(a_runs)}; app − empty page {diff * 1000:+.0f} ms")
     print(f"  CPU per first view: Python app {cpu_app:.0f} ms (empty page {cpu_empty:.0f} ms), "
-          f"nginx {nginx_app:.0f} ms (gzip included)")
+          f"nginx {nginx_app:.0f} ms; together {cpu_app + nginx_app:.0f} ms (target ≤ 60 ms)")
     print(f"  10 at once: {med(together)}; empty page {med(together_empty)}")
 
 
@@ -407,6 +358,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-many", action="store_true", help="skip the 8,758-project server")
+    parser.add_argument("--nginx-only", action="store_true", help="only the figures behind nginx (part 6)")
     args = parser.parse_args()
     polygons = polygons_expected()
     views = max(5, args.runs)
@@ -425,6 +377,9 @@ def main() -> None:
         times = tmp / "script_times.txt"
         env = {"WEICHENG_MAP_DB": str(tmp / "plain.sqlite3"), "WEICHENG_SCRIPT_TIMES": str(times),
                "PYTHONPATH": str(ROOT / "benchmarks" / "script_timer")}
+        if args.nginx_only:
+            nginx_figures(empty, env, polygons, args.runs, tmp / "public")
+            return
         with streamlit_process(empty) as (empty_url, empty_proc), streamlit_process(env=env) as (url, proc), \
                 browser() as chrome:
             e_runs, a_runs = side_by_side(chrome, empty_url, url, polygons, args.runs)
@@ -482,10 +437,7 @@ def main() -> None:
             print(f"  page script CPU/view: {script_many:.0f} ms; server process CPU/view {cpu_many:.0f} ms")
             print(f"  10 simultaneous:      {med(together_many)} (target median < 4 s)")
             print(f"  memory per session:   {per_session:.2f} MB (target ≤ 3 MB)")
-        if shutil.which("nginx"):
-            nginx_figures(empty, env, polygons, args.runs)
-        else:
-            print("nginx is not installed: the figures behind nginx are skipped (apt-get install nginx-light)")
+        nginx_figures(empty, env, polygons, args.runs, tmp / "public")
     print(f"map payload:            {payload_kb():.0f} KB (rendered once per layer version and basemap)")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
