@@ -21,7 +21,9 @@ Leaflet, so only our stack is timed):
 4. ten simultaneous first loads (ten browser contexts at once), with the plan's
    projects and with 8,758 imported projects, next to ten simultaneous loads of
    the empty page; and ten returning visitors opening it at once. Target:
-   median < 4 s.
+   median < 4 s. Ten Chromium tabs fill this machine's two cores themselves,
+   so the same ten visits are also replayed without browsers (what the server
+   alone takes; ``benchmarks/server_load.py``).
 5. server memory per open session with 8,758 imported projects (RSS growth
    over ten open sessions). Target: ≤ 3 MB.
 6. when nginx is installed: 1, 3 and 4 again with both servers behind nginx,
@@ -290,6 +292,12 @@ def simultaneous(url: str, polygons: int, n: int = 10, *, returning: bool = Fals
     return asyncio.run(_simultaneous(url, polygons, n, returning))
 
 
+def server_alone(empty_url: str, url: str) -> str:
+    """Ten simultaneous first visits replayed without browsers (benchmarks/server_load.py), as one line."""
+    from server_load import measure
+    return f"  10 at once, server alone (replayed, no browsers): {measure(empty_url, url, visitors=10, rounds=3)}"
+
+
 # -- behind nginx (README: serving an office) ---------------------------------------------------
 
 def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int, public: Path) -> None:
@@ -309,12 +317,14 @@ def nginx_figures(empty: Path, env: dict[str, str], polygons: int, runs: int, pu
             cpu_empty, _ = cpu_per_view(lambda: time_empty(chrome, empty_url), empty_proc.pid, runs)
         together_empty = simultaneous(empty_url, 0)
         together = simultaneous(url, polygons)
+        alone = server_alone(empty_url, url)
     diff = statistics.median(a_runs) - statistics.median(e_runs)
     print("behind nginx serving the static files (README, serving an office):")
     print(f"  empty page {med(e_runs)}; 总览 {med(a_runs)}; app − empty page {diff * 1000:+.0f} ms")
     print(f"  CPU per first view: Python app {cpu_app:.0f} ms (empty page {cpu_empty:.0f} ms), "
           f"nginx {nginx_app:.0f} ms; together {cpu_app + nginx_app:.0f} ms (target ≤ 60 ms)")
     print(f"  10 at once: {med(together)}; empty page {med(together_empty)}")
+    print(alone)
 
 
 # -- data ---------------------------------------------------------------------------------------
@@ -404,6 +414,7 @@ def main() -> None:
             together_empty = simultaneous(empty_url, 0)
             together = simultaneous(url, polygons)
             together_back = simultaneous(url, polygons, returning=True)
+            alone = server_alone(empty_url, url)
         print(f"empty Streamlit page:   {med(e_runs)}")
         print(f"总览 first load:        {med(a_runs)}")
         diff = statistics.median(a_runs) - statistics.median(e_runs)
@@ -421,6 +432,7 @@ def main() -> None:
         print(f"10 simultaneous loads:  {med(together)} (target median < 4 s)")
         print(f"  empty page, 10 at once: {med(together_empty)}")
         print(f"  10 returning visitors at once: {med(together_back)}")
+        print(alone)
         if not args.skip_many:
             db = tmp / "many.sqlite3"
             count = many_projects_db(db)
