@@ -54,6 +54,7 @@ from layers.maps.assets import file_urls  # noqa: E402
 from layers.maps.basemaps import available_basemaps  # noqa: E402
 from layers.maps.views import base_map  # noqa: E402
 from layers.maps.publish import publish_static  # noqa: E402
+from server_load import measure as replay  # noqa: E402  (benchmarks/ is this script's folder)
 from tests.browser import CHROMIUM_ARGS, MAP, browser, chromium_path, streamlit_process  # noqa: E402
 from tests.office import behind_nginx, nginx_path  # noqa: E402
 
@@ -294,8 +295,7 @@ def simultaneous(url: str, polygons: int, n: int = 10, *, returning: bool = Fals
 
 def server_alone(empty_url: str, url: str) -> str:
     """Ten simultaneous first visits replayed without browsers (benchmarks/server_load.py), as one line."""
-    from server_load import measure
-    return f"  10 at once, server alone (replayed, no browsers): {measure(empty_url, url, visitors=10, rounds=3)}"
+    return f"  10 at once, server alone (replayed, no browsers): {replay(empty_url, url, visitors=10, rounds=3)}"
 
 
 # -- behind nginx (README: serving an office) ---------------------------------------------------
