@@ -291,19 +291,29 @@ def url_warnings() -> None:
 
 
 def current_basemap() -> Basemap:
-    """The basemap chosen in the sidebar (OpenStreetMap before any choice)."""
+    """The basemap chosen in the sidebar or the URL (OpenStreetMap before any choice)."""
     maps = basemaps()
-    return maps.get(st.session_state.get("basemap"), maps[DEFAULT_BASEMAP])
+    return maps.get(st.session_state.get(BASEMAP_CHOICE), maps[DEFAULT_BASEMAP])
+
+
+#: The session's basemap, kept apart from the chooser's own state: a widget's state can be lost when a
+#: click cuts a run short (a fresh session's first run, say), and ``?basemap=amap`` then fell back to OSM.
+BASEMAP_CHOICE = "basemap_choice"
+
+
+def _remember_basemap() -> None:
+    st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"]
 
 
 def sidebar() -> Basemap:
     """The basemap chooser; its first value comes from ``?basemap=``."""
     maps = basemaps()
-    if "basemap" not in st.session_state:
-        st.session_state["basemap"] = url_view().get("basemap") or DEFAULT_BASEMAP
-    if st.session_state["basemap"] not in maps:
-        st.session_state["basemap"] = DEFAULT_BASEMAP
-    key = st.sidebar.selectbox("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label)
+    choice = st.session_state.get(BASEMAP_CHOICE) or url_view().get("basemap") or DEFAULT_BASEMAP
+    if choice not in maps:
+        choice = DEFAULT_BASEMAP
+    st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"] = choice
+    key = st.sidebar.selectbox("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label,
+                               on_change=_remember_basemap)
     if key != DEFAULT_BASEMAP:
         st.query_params["basemap"] = key
     elif "basemap" in st.query_params:

@@ -174,6 +174,18 @@ def test_basemap_parameter_selects_amap(fake_map):
     assert "GCJ-02" in texts(at)
 
 
+def test_the_url_basemap_survives_a_run_that_lost_the_choosers_state(fake_map):
+    """A click that cut a fresh session's first run short once reset the chooser to OSM behind the user's
+    back (tests/test_browser_review.py traced on 高德 then stored a line 537 m off)."""
+    at = app({"basemap": "amap"})
+    at.session_state["basemap"] = "osm"  # the chooser's state changed, but not by the user choosing
+    at.run()
+    assert at.selectbox(key="basemap").value == "amap" and at.query_params.get("basemap") in ("amap", ["amap"])
+    at.selectbox(key="basemap").select("osm").run()  # the user's own choice is kept
+    at.run()
+    assert at.selectbox(key="basemap").value == "osm" and "basemap" not in at.query_params
+
+
 def test_search_finds_a_zone_and_zooms_to_it(fake_map):
     at = app()
     at.text_input(key="search_q").input("站南").run()
