@@ -35,8 +35,13 @@ def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | No
 def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None = None,
                       projects: gpd.GeoDataFrame | None = None, stem: str = "潍城区规划地图",
                       title: str | None = None) -> None:
-    """Paper choice and two downloads: the print PDF (selectable text) and a 300-dpi PNG."""
-    with st.expander("打印地图（PDF / 300 dpi PNG）"):
+    """Paper choice and two downloads: the print PDF (selectable text) and a 300-dpi PNG.
+
+    They are in a box that is filled only while open, so a page's first view costs nothing for them.
+    """
+    with st.expander("打印地图（PDF / 300 dpi PNG）", key=f"{key}-open", on_change="rerun") as box:
+        if not box.open:
+            return
         if find_cjk_font() is None:
             st.caption(NO_FONT)
             return

@@ -134,6 +134,8 @@ def store_banner() -> None:
 # -- accounts: sign-in widget, the signed-in user, role checks ------------------------------------
 
 USER_KEY = "signed_in_user"
+#: Session-state key of the sign-in box's open state.
+SIGN_IN_OPEN = "sign_in_open"
 
 
 def oidc_configured() -> bool:
@@ -239,7 +241,11 @@ def account_widget() -> None:
     if st.session_state.get("oidc_unmapped"):
         st.sidebar.warning(f"单位账号 {md_text(st.session_state['oidc_unmapped'])} 还没有对应的账户，只能浏览。"
                            "请联系管理员添加。")
-    with st.sidebar.expander("登录（编辑、审核、管理员）", icon=":material/login:"):
+    # Filled only while open: a closed box costs a first visit nothing (its form's code is not even fetched).
+    with st.sidebar.expander("登录（编辑、审核、管理员）", icon=":material/login:", key=SIGN_IN_OPEN,
+                             on_change="rerun") as box:
+        if not box.open:
+            return
         if oidc_configured() and not st.user.is_logged_in:
             st.button("用单位账号登录", key="oidc_sign_in", on_click=st.login)
         with st.form("sign_in_form", clear_on_submit=True):

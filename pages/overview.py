@@ -127,12 +127,8 @@ def map_and_details() -> None:
             feature_details(kind, row, data, group=group)
 
 
-map_and_details()
-print_map_buttons(data, key="print-overview", projects=data.projects, stem="潍城区规划总图",
-                  title="潍城区“十四五”规划总图（片区、园区与项目）")
-
-with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-84 坐标）"):
-    # One chooser and one button (not twenty): less to draw on every run; the file is made on click only.
+def download_layer() -> None:
+    """One chooser and one button (not twenty), shown only while the box is open; the file is made on click."""
     downloads = {label: (frame, stem) for label, frame, stem in (
         ("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),
         ("边界道路/河流", data.gazetteer, "weicheng_gazetteer"), ("潍城区界", data.district, "weicheng_district"),
@@ -144,3 +140,12 @@ with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-8
     label, mime, suffix = FORMATS[fmt]
     c3.download_button("下载", data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",
                        mime=mime, key="dl_button", width="stretch", on_click="ignore", icon=":material/download:")
+
+
+map_and_details()
+print_map_buttons(data, key="print-overview", projects=data.projects, stem="潍城区规划总图",
+                  title="潍城区“十四五”规划总图（片区、园区与项目）")
+with st.expander("下载图层（GeoJSON / KML / GeoPackage / CSV，均为 WGS-84 坐标）", key="dl_open",
+                 on_change="rerun") as box:
+    if box.open:
+        download_layer()

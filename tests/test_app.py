@@ -81,6 +81,13 @@ def app(query: dict | None = None, page: str | None = None, timeout: float = 60)
     return at
 
 
+def open_box(at: AppTest, key: str) -> AppTest:
+    """Open the expander ``key`` as a user would (boxes filled only while open, such as the sign-in box)."""
+    at.session_state[key] = True
+    at.run()
+    return at
+
+
 def project_id(at: AppTest, name: str) -> str:
     """The id of a project shown on the 项目 page, by its name."""
     from layers.data import load_layers
@@ -132,6 +139,23 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
     script = served(args["js_links"][0])
     assert "Leaflet 1.9" in script and "L.Draw" in script
     assert ".leaflet-container" in served(args["css_links"][0])
+
+
+def test_boxes_below_the_map_and_the_sign_in_box_are_filled_only_when_opened(fake_map):
+    """A first view fetches no code for controls nobody has opened (benchmarks/map_render.py, first load)."""
+    at = app()
+    assert not at.get("download_button") and not at.radio and not at.get("form")
+    open_box(at, "dl_open")
+    assert [s.label for s in at.selectbox if s.key in ("dl_layer", "dl_format")] == ["图层", "格式"]
+    assert [b.proto.label for b in at.get("download_button")] == ["下载"]
+    open_box(at, "print-overview-open")
+    assert at.radio(key="print-overview-paper").value == "A4"
+    assert [b.proto.label for b in at.get("download_button")] == ["下载打印版 PDF", "下载 PNG（300 dpi）", "下载"]
+    open_box(at, "sign_in_open")
+    assert at.text_input(key="sign_in_name") and at.get("form")
+    at.session_state["dl_open"] = False  # closing a box empties it again
+    at.run()
+    assert "下载" not in [b.proto.label for b in at.get("download_button")]
 
 
 def test_url_parameter_selects_a_zone(fake_map):

@@ -8,7 +8,7 @@ import streamlit
 from layers.store.audit import AuditFilter, entries
 from layers.store.database import Store
 from layers.store.users import add_user
-from tests.test_app import app
+from tests.test_app import app, open_box
 from tests.test_auth_pages import writing_widgets
 
 # The app tests' fixtures, kept in step with the pages: an own database per test, server-like
@@ -44,12 +44,12 @@ def with_auth(monkeypatch):
 
 
 def test_the_identity_provider_button_appears_only_when_configured(with_auth):
-    at = app(page="pages/projects.py")
+    at = open_box(app(page="pages/projects.py"), "sign_in_open")
     assert "用单位账号登录" in [b.label for b in at.button]
 
 
 def test_without_auth_in_secrets_only_the_password_form_is_offered():
-    at = app(page="pages/projects.py")
+    at = open_box(app(page="pages/projects.py"), "sign_in_open")
     labels = [b.label for b in at.button]
     assert "用单位账号登录" not in labels and "登录" in labels
 

@@ -11,7 +11,7 @@ import pytest
 from layers.store.audit import AuditFilter, entries
 from layers.store.database import Store
 from tests.conftest_store import sign_in_as
-from tests.test_app import app, texts
+from tests.test_app import app, open_box, texts
 
 # The app tests' fixtures, kept in step with the pages: an own database per test, server-like
 # navigation, and a stand-in for the map widget.
@@ -110,6 +110,8 @@ def test_signing_in_with_the_form_and_out_again(own_database):
 
     add_user(Store(own_database).engine, "alice", "editor", password="a long test password", display_name="王丽")
     at = app(page="pages/projects.py")
+    assert not at.get("form")  # the box is filled only once it is opened
+    open_box(at, "sign_in_open")
     at.text_input(key="sign_in_name").input("alice")
     at.text_input(key="sign_in_password").input("wrong password!!")
     at.get("form")[0]  # the sign-in form is there
