@@ -51,7 +51,10 @@ def _load(version: str = BASE_VERSION_KEY) -> Layers:
     return layers_for(db.engine if db is not None else None, version)
 
 
-VERSION_CHOICE = "layer_version"
+#: The layer version this session shows ("" = the latest approved), kept apart from the chooser's widget
+#: state, which Streamlit drops whenever the chooser's box is closed.
+VERSION_CHOICE = "layer_version_choice"
+VERSION_WIDGET = "layer_version"
 
 
 def version_key() -> str:
@@ -66,8 +69,16 @@ def version_key() -> str:
         return BASE_VERSION_KEY
 
 
+def _remember_version() -> None:
+    st.session_state[VERSION_CHOICE] = st.session_state[VERSION_WIDGET]
+
+
 def version_chooser() -> None:
-    """Sidebar: show the latest approved layers, or any earlier version, or a pending proposal."""
+    """Sidebar: show the latest approved layers, or any earlier version, or a pending proposal.
+
+    The chooser sits in a box filled only while open (a first view fetches no code for it); the box's
+    label always says which version the page shows.
+    """
     db = store()
     if db is None:
         return
@@ -81,7 +92,13 @@ def version_chooser() -> None:
     options.update({proposal_key(p.id, latest): f"待审核提案 #{p.id}（预览）" for p in pending})
     if st.session_state.get(VERSION_CHOICE) not in options:
         st.session_state[VERSION_CHOICE] = ""
-    st.sidebar.selectbox("图层版本", list(options), key=VERSION_CHOICE, format_func=options.get)
+    chosen = st.session_state[VERSION_CHOICE]
+    with st.sidebar.expander(f"图层版本：{md_text(options[chosen])}", icon=":material/history:",
+                             key="version_box_open", on_change="rerun") as box:
+        if box.open:
+            st.session_state[VERSION_WIDGET] = chosen
+            st.selectbox("图层版本", list(options), key=VERSION_WIDGET, format_func=options.get,
+                         on_change=_remember_version)
 
 
 def layers(*, with_imports: bool = False) -> Layers:
@@ -318,8 +335,10 @@ def sidebar() -> Basemap:
     if choice not in maps:
         choice = DEFAULT_BASEMAP
     st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"] = choice
-    key = st.sidebar.selectbox("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label,
-                               on_change=_remember_basemap)
+    # A radio, not a select box: the few basemaps are all in view, and a first view of 总览 then needs
+    # no select box's code at all (benchmarks/map_render.py, first load).
+    key = st.sidebar.radio("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label,
+                           on_change=_remember_basemap)
     if key != DEFAULT_BASEMAP:
         st.query_params["basemap"] = key
     elif "basemap" in st.query_params:

@@ -144,7 +144,7 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
 def test_boxes_below_the_map_and_the_sign_in_box_are_filled_only_when_opened(fake_map):
     """A first view fetches no code for controls nobody has opened (benchmarks/map_render.py, first load)."""
     at = app()
-    assert not at.get("download_button") and not at.radio and not at.get("form")
+    assert not at.get("download_button") and [r.key for r in at.radio] == ["basemap"] and not at.get("form")
     open_box(at, "dl_open")
     assert [s.label for s in at.selectbox if s.key in ("dl_layer", "dl_format")] == ["图层", "格式"]
     assert [b.proto.label for b in at.get("download_button")] == ["下载"]
@@ -169,7 +169,7 @@ def test_choosing_an_area_puts_it_in_the_url(fake_map):
     at = app()
     click(at, {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}})
     assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
-    at.selectbox(key="basemap").select("amap").run()
+    at.radio(key="basemap").set_value("amap").run()
     assert at.query_params.get("basemap") in ("amap", ["amap"])
 
 
@@ -194,7 +194,7 @@ def test_bad_park_parameter_is_reported_on_the_parks_page(fake_map):
 
 def test_basemap_parameter_selects_amap(fake_map):
     at = app({"basemap": "amap"})
-    assert at.selectbox(key="basemap").value == "amap"
+    assert at.radio(key="basemap").value == "amap"
     assert "GCJ-02" in texts(at)
 
 
@@ -204,10 +204,10 @@ def test_the_url_basemap_survives_a_run_that_lost_the_choosers_state(fake_map):
     at = app({"basemap": "amap"})
     at.session_state["basemap"] = "osm"  # the chooser's state changed, but not by the user choosing
     at.run()
-    assert at.selectbox(key="basemap").value == "amap" and at.query_params.get("basemap") in ("amap", ["amap"])
-    at.selectbox(key="basemap").select("osm").run()  # the user's own choice is kept
+    assert at.radio(key="basemap").value == "amap" and at.query_params.get("basemap") in ("amap", ["amap"])
+    at.radio(key="basemap").set_value("osm").run()  # the user's own choice is kept
     at.run()
-    assert at.selectbox(key="basemap").value == "osm" and "basemap" not in at.query_params
+    assert at.radio(key="basemap").value == "osm" and "basemap" not in at.query_params
 
 
 def test_search_finds_a_zone_and_zooms_to_it(fake_map):

@@ -14,7 +14,7 @@ from layers.store.audit import entries
 from layers.store.engine import get_engine, upgrade
 from tests.conftest_store import sign_in_as
 
-from tests.test_app import app, maps, navigation_mode, own_database  # noqa: F401, E402  (autouse fixtures)
+from tests.test_app import app, maps, navigation_mode, open_box, own_database, plain  # noqa: F401, E402  (autouse fixtures)
 WRITE_BUTTONS = {"提交审核", "批准", "驳回", "恢复（生成新版本）", "保存状态", "发表"}
 SWAP = Change("feature", area_id="zone-02", side="west", feature="西环路")
 
@@ -157,11 +157,18 @@ def test_editor_cannot_restore_and_marks_status_with_comments(engine, own_databa
 def test_switching_to_an_earlier_version_or_a_pending_proposal(engine):
     pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
     at = page("pages/zones.py")
+    assert [e.label for e in at.expander if e.label.startswith("图层版本")] == ["图层版本：最新已批准版本（第 0 版）"]
+    open_box(at, "version_box_open")
     choice = at.selectbox(key="layer_version")
     assert f"p{pid}-v0" in choice.options or any(f"#{pid}" in o for o in choice.options)
     at.selectbox(key="layer_version").set_value(f"p{pid}-v0").run()
     table = at.dataframe[0].value
     assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "西环路"
+    assert f"图层版本：待审核提案 #{pid}（预览）" in [plain(e.label) for e in at.expander]  # the label says it
+    at.session_state["version_box_open"] = False  # closing the box keeps the choice
+    at.run()
+    assert at.dataframe[0].value.query("片区 == '鲁台片区'")["西至"].iloc[0] == "西环路"
+    open_box(at, "version_box_open")
     at.selectbox(key="layer_version").set_value("v0").run()
     table = at.dataframe[0].value
     assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "长松路"
