@@ -98,7 +98,7 @@ def version_chooser() -> None:
         if box.open:
             st.session_state[VERSION_WIDGET] = chosen
             st.selectbox("图层版本", list(options), key=VERSION_WIDGET, format_func=options.get,
-                         on_change=_remember_version)
+                         on_change=_remember_version, label_visibility="collapsed")  # the box says it
 
 
 def layers(*, with_imports: bool = False) -> Layers:
@@ -313,15 +313,15 @@ def url_warnings() -> None:
         st.warning(md_text(message))  # it quotes the URL: links, images, :red[…] must stay text
 
 
+#: The session's basemap, kept apart from the chooser's own state: a widget's state can be lost when a
+#: click cuts a run short (a fresh session's first run, say), and ``?basemap=amap`` then fell back to OSM.
+BASEMAP_CHOICE = "basemap_choice"
+
+
 def current_basemap() -> Basemap:
     """The basemap chosen in the sidebar or the URL (OpenStreetMap before any choice)."""
     maps = basemaps()
     return maps.get(st.session_state.get(BASEMAP_CHOICE), maps[DEFAULT_BASEMAP])
-
-
-#: The session's basemap, kept apart from the chooser's own state: a widget's state can be lost when a
-#: click cuts a run short (a fresh session's first run, say), and ``?basemap=amap`` then fell back to OSM.
-BASEMAP_CHOICE = "basemap_choice"
 
 
 def _remember_basemap() -> None:
