@@ -24,8 +24,10 @@ Leaflet, so only our stack is timed):
    median < 4 s. Ten Chromium tabs fill this machine's two cores themselves,
    so the same ten visits are also replayed without browsers (what the server
    alone takes; ``benchmarks/server_load.py``).
-5. server memory per open session with 8,758 imported projects (RSS growth
-   over ten open sessions). Target: ≤ 3 MB.
+5. server memory per open session with 8,758 imported projects: the Python
+   objects the server holds per session (tracemalloc snapshots between 10 and
+   30 open sessions, in a server of its own, since tracing slows it), and the
+   slope of its RSS from 10 to 40 open sessions. Target: ≤ 3 MB.
 6. when nginx is installed: 1, 3 and 4 again with both servers behind nginx,
    configured by README's own block ("Serving an office": the static files
    from the folder ``python -m layers.maps.publish`` writes, sent as their
@@ -238,16 +240,52 @@ def cpu_per_view(load, pid: int, views: int, times: Path | None = None) -> tuple
     return process, script
 
 
-def memory_per_session(chrome, url: str, pid: int, polygons: int, sessions: int) -> float:
-    """Server RSS growth (MB) per session kept open."""
-    time.sleep(1)
-    before = rss_mb(pid)
-    opened = [time_app(chrome, url, polygons, keep=True) for _ in range(sessions)]
+def memory_per_session(chrome, url: str, pid: int, polygons: int, steps: int = 4,
+                       per_step: int = 10) -> tuple[float, list[float]]:
+    """Server RSS growth per open session (MB): the slope over ``steps`` steps of ``per_step`` sessions.
+
+    One batch of ten was too noisy to judge 3 MB (−0.6 to 6.8 MB between runs of the same code): the
+    first sessions also pay one-time costs (caches, allocator arenas) and RSS moves in big steps. The
+    slope from the first step on leaves the one-time costs out, and more points steady it.
+    Returns the slope and the RSS after each step.
+    """
+    opened = [time_app(chrome, url, polygons, keep=True) for _ in range(per_step)]  # one-time costs
     time.sleep(2)
-    after = rss_mb(pid)
+    counts, rss = [per_step], [rss_mb(pid)]
+    for _ in range(steps - 1):
+        opened += [time_app(chrome, url, polygons, keep=True) for _ in range(per_step)]
+        time.sleep(2)
+        counts.append(len(opened))
+        rss.append(rss_mb(pid))
     for _, context, _ in opened:
         context.close()
-    return (after - before) / sessions
+    return statistics.linear_regression(counts, rss).slope, rss
+
+
+def heap_per_session(chrome, url: str, pid: int, polygons: int, snapshots: Path, sessions: int = 20) -> float:
+    """Python memory (MB) the server holds per open session: traced allocations between 10 and
+    ``10 + sessions`` open sessions (server started with ``WEICHENG_HEAP_SNAPSHOTS=snapshots``)."""
+    import signal
+    import tracemalloc
+
+    def snapshot(n: int) -> tracemalloc.Snapshot:
+        os.kill(pid, signal.SIGUSR1)
+        path = Path(f"{snapshots}.{n}")
+        deadline = time.monotonic() + 60
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(2)  # the dump is written by then
+        return tracemalloc.Snapshot.load(str(path))
+
+    opened = [time_app(chrome, url, polygons, keep=True) for _ in range(10)]  # one-time costs
+    time.sleep(2)
+    before = snapshot(1)
+    opened += [time_app(chrome, url, polygons, keep=True) for _ in range(sessions)]
+    time.sleep(2)
+    after = snapshot(2)
+    for _, context, _ in opened:
+        context.close()
+    return sum(s.size_diff for s in after.compare_to(before, "filename")) / 1e6 / sessions
 
 
 # -- simultaneous loads (async Playwright) ------------------------------------------------------
@@ -444,11 +482,18 @@ def main() -> None:
                                                          times)
                 together_many = simultaneous(url, polygons)
                 with browser() as chrome:
-                    per_session = memory_per_session(chrome, url, proc.pid, polygons, 10)
+                    per_session, rss_steps = memory_per_session(chrome, url, proc.pid, polygons)
+            snapshots = tmp / "heap"
+            with streamlit_process(env={**env_many, "WEICHENG_HEAP_SNAPSHOTS": str(snapshots)},
+                                   timeout_s=180) as (url, proc), browser() as chrome:
+                time_app(chrome, url, polygons)
+                heap = heap_per_session(chrome, url, proc.pid, polygons, snapshots)
             print(f"with {count} imported projects:")
             print(f"  page script CPU/view: {script_many:.0f} ms; server process CPU/view {cpu_many:.0f} ms")
             print(f"  10 simultaneous:      {med(together_many)} (target median < 4 s)")
-            print(f"  memory per session:   {per_session:.2f} MB (target ≤ 3 MB)")
+            print(f"  memory per session:   {heap:.2f} MB of Python objects held (traced, 10 → 30 sessions; "
+                  f"target ≤ 3 MB); RSS grows {per_session:.2f} MB per session "
+                  f"({', '.join(f'{r:.0f}' for r in rss_steps)} MB at 10, 20, 30, 40 open sessions)")
         nginx_figures(empty, env, polygons, args.runs, tmp / "public")
     print(f"map payload:            {payload_kb():.0f} KB (rendered once per layer version and basemap)")
     print(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -1,12 +1,34 @@
-"""Loaded by the app server in benchmarks/map_render.py (``PYTHONPATH``): logs each script run's CPU time.
+"""Loaded by the app server in benchmarks/map_render.py (``PYTHONPATH``): benchmark probes.
 
-Every run of the page script (a full run or a fragment rerun) appends
-``thread-CPU-ms wall-ms fragment|full`` to the file named by
-``WEICHENG_SCRIPT_TIMES``. Only for benchmarks; the app never loads it.
+- ``WEICHENG_SCRIPT_TIMES``: every run of the page script (a full run or a
+  fragment rerun) appends ``thread-CPU-ms wall-ms fragment|full`` to that file.
+- ``WEICHENG_HEAP_SNAPSHOTS``: Python's allocations are traced (tracemalloc),
+  and each SIGUSR1 writes a snapshot, after a garbage collection, to
+  ``<that path>.<n>``: what the server's sessions really hold, which RSS
+  (allocator arenas, freed but kept memory) shows only roughly.
+
+Only for benchmarks; the app never loads it.
 """
 
 import os
 import time
+
+_HEAP = os.environ.get("WEICHENG_HEAP_SNAPSHOTS")
+
+if _HEAP:
+    import gc
+    import signal
+    import tracemalloc
+
+    tracemalloc.start()
+    _taken = [0]
+
+    def _snapshot(_signum, _frame):
+        gc.collect()
+        _taken[0] += 1
+        tracemalloc.take_snapshot().dump(f"{_HEAP}.{_taken[0]}")
+
+    signal.signal(signal.SIGUSR1, _snapshot)
 
 _LOG = os.environ.get("WEICHENG_SCRIPT_TIMES")
 
