@@ -5,8 +5,8 @@ React app that then fetched Leaflet, about 0.4 s of every first load before
 a polygon showed (benchmarks/map_render.py, "only the map"). It is now a
 Streamlit v2 component (``st.components.v2``, no iframe): ``map_widget.js``
 loads Leaflet once per page, runs the map's script and sends clicks and
-drawings back. Python still uses folium, and streamlit-folium's helpers to
-turn a folium map into that script.
+drawings back. Python still uses folium; ``layers/maps/script.py`` turns a
+folium map into that script.
 
 The base map only changes with the layers, the basemap and the installed
 assets, so its rendered form (:class:`MapPayload`: plain strings) is built
@@ -24,8 +24,8 @@ from pathlib import Path
 import folium
 import streamlit as st
 from layers.maps.assets import site_bundle
+from layers.maps.script import groups_script, map_script, script_hash
 from layers.paths import ROOT
-from streamlit_folium import _get_feature_group_string, _get_map_string, generate_js_hash
 
 #: The map takes the window's height less the page header, with a floor for small windows; narrower
 #: page margins give it width. The styles folium would put in its own page's head are here too.
@@ -79,11 +79,10 @@ def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def render_payload(m: folium.Map) -> MapPayload:
     """Render a folium map once into what the page needs (``st_folium`` did this on every rerun)."""
-    m.get_root().render()
-    script = _get_map_string(m)
+    script = map_script(m)
     css, js = _links(m)
     css, js = tuple(site_bundle(ROOT / "static", css, ".css")), tuple(site_bundle(ROOT / "static", js, ".js"))
-    return MapPayload(script, css, js, generate_js_hash(script, None, False))
+    return MapPayload(script, css, js, script_hash(script))
 
 
 @st.cache_resource(max_entries=48, show_spinner="正在生成地图…")
@@ -93,10 +92,7 @@ def cached_payload(cache_key: tuple, _build: Callable[[], folium.Map]) -> MapPay
 
 
 def _groups_script(groups: Iterable[folium.FeatureGroup] | None) -> str | None:
-    if groups is None:
-        return None
-    host = folium.Map(tiles=None)  # any map: its name is replaced by map_div, as st_folium does
-    return "".join(_get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
+    return None if groups is None else groups_script(groups)
 
 
 def component(*, script: str, js_hash: str, css_links: list[str], js_links: list[str], feature_group: str | None,

@@ -49,7 +49,7 @@ def review_map(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, basemap: Basema
     if trace:
         _Script(_DRAW_LOCALE_JS).add_to(m)
         draw = folium.plugins.Draw(
-            export=False, position="topleft",
+            export=False, position="topleft", show_geometry_on_click=False,
             draw_options={"polyline": {"shapeOptions": {"color": "#8e44ad", "weight": 4}}, "polygon": False,
                           "rectangle": False, "circle": False, "marker": False, "circlemarker": False},
             edit_options={"edit": True, "remove": True})

@@ -369,7 +369,7 @@ def add_measure_tool(m: folium.Map, asset_urls: dict[str, str]) -> None:
     """Leaflet.draw for lines and polygons; the app measures them in EPSG:4549."""
     _Script(_DRAW_LOCALE_JS).add_to(m)
     draw = folium.plugins.Draw(
-        export=False, position="topleft",
+        export=False, position="topleft", show_geometry_on_click=False,
         draw_options={"polyline": {"shapeOptions": {"color": "#e74c3c"}}, "polygon": {"allowIntersection": False},
                       "rectangle": True, "circle": False, "marker": False, "circlemarker": False},
         edit_options={"edit": False, "remove": True})
