@@ -50,7 +50,7 @@ def test_every_file_is_published_with_a_gzip_twin_where_it_helps(tmp_path, sourc
     assert "static/media/font.woff2" in out and "static/media/font.woff2.gz" not in out
     assert "static/js/tiny.js" in out and "static/js/tiny.js.gz" not in out
     assert "static/.hidden" not in out
-    assert done.files == sum(1 for rel in out if not rel.endswith(".gz"))
+    assert done.files == sum(1 for rel in out if not rel.endswith(".gz") and rel != publish.MARKER)
     assert done.compressed == sum(1 for rel in out if rel.endswith(".gz")) >= 5
 
 
@@ -104,3 +104,32 @@ def test_the_command_says_in_chinese_what_is_wrong(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "发布失败" in err and "不存在" in err and str(tmp_path / "missing") in err
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("case", ["empty", "dot", "foreign folder", "file"])
+def test_it_never_replaces_what_it_did_not_write(tmp_path, sources, monkeypatch, capsys, case):
+    """Publishing replaces the whole folder: ``publish ""`` once replaced the current folder."""
+    front, app_static = sources
+    work = tmp_path / "project"
+    work.mkdir()
+    (work / "canary.txt").write_text("keep")
+    monkeypatch.chdir(work)
+    dest = {"empty": "", "dot": ".", "foreign folder": str(work), "file": str(work / "canary.txt")}[case]
+    with pytest.raises(publish.PublishError):
+        publish_static(dest, frontend=front, app_static=app_static)
+    assert (work / "canary.txt").read_text() == "keep" and sorted(p.name for p in work.iterdir()) == ["canary.txt"]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert main([dest]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("发布失败：") and "Traceback" not in err and "Errno" not in err
+    assert (work / "canary.txt").read_text() == "keep"
+
+
+def test_an_empty_folder_is_published_into_and_then_replaced_again(tmp_path, sources):
+    front, app_static = sources
+    dest = tmp_path / "public"
+    dest.mkdir()
+    publish_static(dest, frontend=front, app_static=app_static)
+    assert (dest / publish.MARKER).is_file()
+    publish_static(dest, frontend=front, app_static=app_static)  # its own folder: replaced
+    assert (dest / "static" / "js" / "index.Ab12.js").is_file()

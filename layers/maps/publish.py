@@ -39,6 +39,14 @@ from layers.paths import ROOT
 COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".json", ".svg", ".txt", ".map", ".ttf", ".xml"})
 
 
+#: The file that marks a folder as written by :func:`publish_static` (only such a folder is replaced).
+MARKER = ".weicheng-publish"
+
+
+class PublishError(ValueError):
+    """The folder given cannot be published to; the message says why, in Chinese."""
+
+
 @dataclass(frozen=True)
 class Published:
     """What :func:`publish_static` wrote."""
@@ -80,14 +88,15 @@ def _copy_tree(src: Path, dest: Path) -> tuple[int, int, int, int]:
     return files, compressed, size, gz_size
 
 
-def publish_static(dest: Path, *, frontend: Path | None = None, app_static: Path | None = None) -> Published:
+def publish_static(dest: Path | str, *, frontend: Path | None = None, app_static: Path | None = None) -> Published:
     """Write Streamlit's front end and the app's static files, with gzip twins, to ``dest``.
 
     Parameters
     ----------
     dest
         The folder nginx serves as ``root`` for ``/static/`` and ``/app/static/``.
-        It is replaced as a whole; its parent must exist.
+        It is replaced as a whole, so it must be new, empty, or written by an
+        earlier run (marked by :data:`MARKER`); its parent must exist.
     frontend
         Streamlit's front-end folder (default: the installed Streamlit's).
     app_static
@@ -101,20 +110,28 @@ def publish_static(dest: Path, *, frontend: Path | None = None, app_static: Path
 
     Raises
     ------
+    PublishError
+        When ``dest`` is empty, or exists and is neither an empty folder nor
+        one this module wrote: publishing replaces the whole folder.
     FileNotFoundError
         When ``dest``'s parent or the front-end folder does not exist.
     """
+    if not str(dest).strip():
+        raise PublishError("没有给出目标文件夹，例如 /srv/weicheng/public。")
     dest = Path(dest).absolute()
     frontend = Path(frontend) if frontend is not None else streamlit_frontend()
     app_static = Path(app_static) if app_static is not None else ROOT / "static"
     if not dest.parent.is_dir():
         raise FileNotFoundError(f"目标文件夹的上级 {dest.parent} 不存在，请先创建它。")
+    _check_replaceable(dest)
     if not frontend.is_dir():
         raise FileNotFoundError(f"找不到 Streamlit 的前端文件 {frontend}：Streamlit 是否已安装？")
     prepare_app_static(app_static)
     work = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
     try:
         counts = [_copy_tree(frontend, work / "static"), _copy_tree(app_static, work / STATIC_URL)]
+        (work / MARKER).write_text("由 python -m layers.maps.publish 写入；再次发布时整个文件夹会被替换。\n",
+                                   encoding="utf-8")
         for folder in [work, *work.rglob("*")]:  # mkdtemp makes the folder private; nginx runs as another user
             os.chmod(folder, 0o755 if folder.is_dir() else 0o644)
         _swap(work, dest)
@@ -122,6 +139,17 @@ def publish_static(dest: Path, *, frontend: Path | None = None, app_static: Path
         shutil.rmtree(work, ignore_errors=True)
         raise
     return Published(*(sum(c[i] for c in counts) for i in range(4)))
+
+
+def _check_replaceable(dest: Path) -> None:
+    """Refuse to replace anything but an empty folder or one this module wrote (it holds :data:`MARKER`)."""
+    if not dest.exists() and not dest.is_symlink():
+        return
+    if not dest.is_dir() or dest.is_symlink():
+        raise PublishError(f"{dest} 已存在且不是文件夹，未作改动。请换一个文件夹。")
+    if any(dest.iterdir()) and not (dest / MARKER).is_file():
+        raise PublishError(f"{dest} 不是空文件夹，也不是本命令写过的文件夹，未作改动（发布会替换整个文件夹）。"
+                           "请指定一个新的或空的文件夹，例如 /srv/weicheng/public。")
 
 
 def _swap(new: Path, dest: Path) -> None:
@@ -141,12 +169,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m layers.maps.publish",
         description="把 Streamlit 前端文件和地图的 Leaflet 文件（附 .gz 压缩版）写入 nginx 直接提供的文件夹。")
-    parser.add_argument("dest", type=Path, help="nginx 的 root 文件夹，例如 /srv/weicheng/public")
+    parser.add_argument("dest", help="nginx 的 root 文件夹（新的、空的或本命令写过的），例如 /srv/weicheng/public")
     args = parser.parse_args(argv)
     try:
         done = publish_static(args.dest)
-    except OSError as exc:
+    except (PublishError, FileNotFoundError) as exc:
         print(f"发布失败：{exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"“{exc.filename}”" if exc.filename else "目标文件夹"
+        print(f"发布失败：无法写入或替换{where}（{exc.strerror or exc}）。请检查该文件夹及其上级的写权限。",
+              file=sys.stderr)
         return 1
     print(f"已写入 {args.dest}：{done.files} 个文件（{done.bytes / 1e6:.1f} MB），"
           f"其中 {done.compressed} 个附 .gz 压缩版（{done.gzip_bytes / 1e6:.1f} MB）。")
