@@ -43,6 +43,8 @@ def page_not_found_notice() -> None:
 
 def main() -> None:
     """Set up the page, the sidebar and the navigation, then run the chosen page."""
+    from pages.common import remember_url_basemap
+    remember_url_basemap()  # first of all: a click on another page may cut this run short (the URL is then gone)
     # An emoji icon is drawn in the page; a ":material/…:" one is fetched from fonts.gstatic.com on every visit.
     st.set_page_config(page_title="潍城区规划地图", page_icon="🗺️", layout="wide")
     from pages.common import (account_widget, may, sidebar, store_banner,  # after set_page_config: they

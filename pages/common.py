@@ -324,6 +324,16 @@ def current_basemap() -> Basemap:
     return maps.get(st.session_state.get(BASEMAP_CHOICE), maps[DEFAULT_BASEMAP])
 
 
+def remember_url_basemap() -> None:
+    """Take ``?basemap=`` into the session before the first run does anything slow.
+
+    Streamlit drops query parameters when the user opens another page, so a
+    menu click that cut a fresh server's first run short lost ``?basemap=amap``.
+    """
+    if BASEMAP_CHOICE not in st.session_state and st.query_params.get("basemap") in basemaps():
+        st.session_state[BASEMAP_CHOICE] = st.query_params.get("basemap")
+
+
 def _remember_basemap() -> None:
     st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"]
 

@@ -198,6 +198,25 @@ def test_basemap_parameter_selects_amap(fake_map):
     assert "GCJ-02" in texts(at)
 
 
+def test_the_url_basemap_is_taken_before_a_menu_click_can_cut_the_first_run_short(fake_map, monkeypatch):
+    """On a fresh server the first run is slow; a click on another page then interrupts it, and Streamlit
+    drops ?basemap= with the page change. The basemap must already be in the session by then."""
+    import pages.common
+
+    def cut_short(*_args, **_kwargs):
+        raise RuntimeError("the run was cut short here")  # the first slow step (reading the layers)
+
+    monkeypatch.setattr(pages.common, "url_view", cut_short)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["basemap"] = "amap"
+    at.run()
+    monkeypatch.undo()
+    at.query_params.clear()  # the new page's address has no ?basemap=
+    at.switch_page("pages/parks.py")
+    at.run()
+    assert at.radio(key="basemap").value == "amap"
+
+
 def test_the_url_basemap_survives_a_run_that_lost_the_choosers_state(fake_map):
     """A click that cut a fresh session's first run short once reset the chooser to OSM behind the user's
     back (tests/test_browser_review.py traced on 高德 then stored a line 537 m off)."""
