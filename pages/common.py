@@ -298,6 +298,27 @@ def url_view() -> dict:
     return st.session_state["url_view"]
 
 
+def kept_choice(label: str, options: list[str], *, key: str, default: str) -> str:
+    """A select box whose choice the session keeps, across pages and runs cut short.
+
+    Streamlit drops a widget's state when the user leaves its page, and a click
+    can cut a run short before the widget is seen (the box then showed one park
+    while the page showed another). The choice therefore lives in a session key
+    of its own, ``key + "_choice"``; ``default`` (say, the URL's) applies until
+    the user chooses.
+    """
+    kept = f"{key}_choice"
+    choice = st.session_state.get(kept) or default
+    if choice not in options:
+        choice = options[0]
+    st.session_state[kept] = st.session_state[key] = choice
+
+    def remember() -> None:
+        st.session_state[kept] = st.session_state[key]
+
+    return st.selectbox(label, options, key=key, on_change=remember)
+
+
 def follow_in_url(param: str, value: str | None) -> None:
     """Keep ``?param=value`` in the address bar in step with a choice, so a copied link opens it."""
     if value and st.query_params.get(param) != value:

@@ -10,7 +10,7 @@ from layers.escape import md_text
 from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
 from layers.maps.views import highlight_group, parks_map, view_for
 from pages._print import pitch_pack_button, print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, follow_in_url, layers, url_view
+from pages.common import asset_urls, current_basemap, ensure_frame, follow_in_url, kept_choice, layers, url_view
 from pages.map_widget import cached_payload, show_map
 from pages.panels import display_frame, linked_projects
 
@@ -22,9 +22,7 @@ district = data.district.geometry.iloc[0]
 
 st.title("十大园区")
 names = list(data.parks["name"])
-if "park_pick" not in st.session_state:
-    st.session_state["park_pick"] = view["park"] if view.get("park") in names else names[0]
-name = st.selectbox("选择园区", names, key="park_pick")
+name = kept_choice("选择园区", names, key="park_pick", default=view.get("park") or names[0])
 follow_in_url("park", name)  # the address bar follows the choice: a copied link opens this park
 park = data.parks[data.parks["name"] == name].iloc[0]
 linked = linked_projects(data, name)

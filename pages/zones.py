@@ -19,7 +19,7 @@ from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
 from pages._print import print_map_buttons
-from pages.common import (asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store,
+from pages.common import (asset_urls, current_basemap, ensure_frame, kept_choice, layers, may, show_map, sign_in_hint, store,
                           url_view, follow_in_url)
 
 ensure_frame()
@@ -34,8 +34,7 @@ table = zone_table(data.zones, data.checks)
 st.dataframe(table, hide_index=True, width="stretch")
 
 names = list(data.zones["name"])
-default = names.index(view["zone"]) if view.get("zone") in names else 0
-name = st.selectbox("选择片区", names, index=default, key="review_zone")
+name = kept_choice("选择片区", names, key="review_zone", default=view.get("zone") or names[0])
 follow_in_url("zone", name)  # the address bar follows the choice: a copied link opens this zone
 zone = data.zones[data.zones["name"] == name].iloc[0]
 edges = data.edges[data.edges["area_id"] == zone["id"]]

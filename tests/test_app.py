@@ -198,6 +198,21 @@ def test_basemap_parameter_selects_amap(fake_map):
     assert "GCJ-02" in texts(at)
 
 
+@pytest.mark.parametrize("page_path, key, chosen", [("pages/parks.py", "park_pick", "医养健康产业园"),
+                                                     ("pages/zones.py", "review_zone", "宝通片区")])
+def test_the_chosen_park_or_zone_is_kept_across_pages_and_matches_the_page(fake_map, page_path, key, chosen):
+    at = app(page=page_path)
+    at.selectbox(key=key).set_value(chosen).run()
+    at.switch_page("pages/overview.py")
+    at.run()
+    at.switch_page(page_path)  # Streamlit dropped the box's own state when its page was left
+    at.run()
+    assert at.selectbox(key=key).value == chosen and chosen in [plain(h.value) for h in at.subheader]
+    at.session_state[key] = at.selectbox(key=key).options[0]  # the box's state changed, not by a choice
+    at.run()
+    assert at.selectbox(key=key).value == chosen and chosen in [plain(h.value) for h in at.subheader]
+
+
 def test_the_url_basemap_is_taken_before_a_menu_click_can_cut_the_first_run_short(fake_map, monkeypatch):
     """On a fresh server the first run is slow; a click on another page then interrupts it, and Streamlit
     drops ?basemap= with the page change. The basemap must already be in the session by then."""
