@@ -15,6 +15,7 @@ from layers.data import Layers
 from layers.maps.pitch import pitch_pack
 from layers.maps.print import PrintError, print_map
 from layers.maps.profile import find_cjk_font
+from layers.review.versions import version_label
 
 NO_FONT = "本机没有中文字体，无法生成打印地图和推介资料：请安装 Debian 软件包 fonts-noto-cjk。"
 
@@ -27,7 +28,7 @@ def _safe_name(text: str) -> str:
 def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None) -> bytes:
     try:
         return print_map(data, focus=focus, projects=projects, paper=paper, fmt=fmt, title=title,
-                         version=str(getattr(data, "version_key", "v0")), when=date.today()).data
+                         version=version_label(str(getattr(data, "version_key", "v0"))), when=date.today()).data
     except PrintError as exc:  # the button cannot show a message: the file says it instead
         return f"无法生成打印地图：{exc}".encode()
 
@@ -59,7 +60,7 @@ def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None =
 
 def _pack(data: Layers, park: str) -> bytes:
     try:
-        return pitch_pack(data, park, version=str(getattr(data, "version_key", "v0")), when=date.today())
+        return pitch_pack(data, park, version=version_label(str(getattr(data, "version_key", "v0"))), when=date.today())
     except PrintError as exc:
         return f"无法生成推介资料：{exc}".encode()
 

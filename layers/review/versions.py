@@ -239,6 +239,22 @@ def proposal_key(proposal_id: int, base: int) -> str:
     return f"p{proposal_id}-v{base}"
 
 
+def version_label(key: str) -> str:
+    """How a layer version key reads on paper: ``v3`` → 第 3 版, ``p2-v3`` → 待审核提案 #2（基于第 3 版）.
+
+    A key that also names imported projects (``v3+<digest>``; ``+none`` when
+    there are none) says so; a key of another form is shown as it is.
+    """
+    base, _, imports = key.partition("+")
+    if re.fullmatch(r"v\d+", base):
+        text = f"第 {base[1:]} 版"
+    elif match := re.fullmatch(r"p(\d+)-v(\d+)", base):
+        text = f"待审核提案 #{match.group(1)}（基于第 {match.group(2)} 版）"
+    else:
+        text = base
+    return text + ("，含导入的项目" if imports and imports != "none" else "")
+
+
 def files_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> dict[str, str]:
     """The files a version key names: ``v0`` (geodata/), ``vN`` or a proposal preview ``pID-vN``.
 
