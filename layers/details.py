@@ -143,4 +143,6 @@ def source_text(source) -> str:
             f"：{detail}" if detail else "")
     if text.lower().startswith(("osm", "openstreetmap")):
         return "OpenStreetMap 道路（© OpenStreetMap 贡献者，ODbL 许可）"
+    if text.startswith("review:"):  # a line corrected through a proposal: "review: 提案 #3，<how it was made>"
+        return "审核修正线：" + text.removeprefix("review:").strip()
     return "未注明" if not text else "其他来源"

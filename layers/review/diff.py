@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from shapely.geometry import shape
 
+from layers.details import source_text
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU, to_metric
 from layers.plan.bounds import SIDE_NAMES, SIDES
 from layers.review.rebuild import area_features, features_of
@@ -154,6 +155,6 @@ def changes_frame(changes: list[AreaChange]) -> pd.DataFrame:
 
 def lines_frame(changes: list[LineChange]) -> pd.DataFrame:
     """The table of moved lines (Chinese headers)."""
-    return pd.DataFrame([{"地物": c.name, "最大位移（米）": round(c.shift_m, 1), "原来源": c.source_before,
-                          "新来源": c.source_after} for c in changes],
+    return pd.DataFrame([{"地物": c.name, "最大位移（米）": round(c.shift_m, 1), "原来源": source_text(c.source_before),
+                          "新来源": source_text(c.source_after)} for c in changes],
                         columns=["地物", "最大位移（米）", "原来源", "新来源"])
