@@ -27,13 +27,18 @@ def chromium_path() -> str | None:
     return CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
 
 
+def require_tool(found: str | None, package: str) -> None:
+    """Skip the calling test module when a program is missing (``found`` is None); in CI that is an error."""
+    if found is None:
+        if os.environ.get("CI"):
+            raise RuntimeError(f"CI must install {package} (see .ci/run)")
+        import pytest
+        pytest.skip(f"{package} is not installed (apt-get install {package})", allow_module_level=True)
+
+
 def require_chromium() -> None:
     """Skip the calling test module when Chromium is missing; in CI a missing Chromium is an error."""
-    if chromium_path() is None:
-        if os.environ.get("CI"):
-            raise RuntimeError("CI must install chromium (see .ci/run)")
-        import pytest
-        pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
+    require_tool(chromium_path(), "chromium")
 
 
 def free_port() -> int:
