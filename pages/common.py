@@ -51,10 +51,10 @@ def _load(version: str = BASE_VERSION_KEY) -> Layers:
     return layers_for(db.engine if db is not None else None, version)
 
 
-#: The layer version this session shows ("" = the latest approved), kept apart from the chooser's widget
-#: state, which Streamlit drops whenever the chooser's box is closed.
-VERSION_CHOICE = "layer_version_choice"
 VERSION_WIDGET = "layer_version"
+#: The layer version this session shows ("" = the latest approved), kept apart from the chooser's widget
+#: state (:func:`kept_choice`), which Streamlit drops whenever the chooser's box is closed.
+VERSION_CHOICE = f"{VERSION_WIDGET}_choice"
 
 
 def version_key() -> str:
@@ -67,10 +67,6 @@ def version_key() -> str:
         return version_key_of(latest_version(db.engine)) if db is not None else BASE_VERSION_KEY
     except StoreError:
         return BASE_VERSION_KEY
-
-
-def _remember_version() -> None:
-    st.session_state[VERSION_CHOICE] = st.session_state[VERSION_WIDGET]
 
 
 def version_chooser() -> None:
@@ -96,9 +92,8 @@ def version_chooser() -> None:
     with st.sidebar.expander(f"图层版本：{md_text(options[chosen])}", icon=":material/history:",
                              key="version_box_open", on_change="rerun") as box:
         if box.open:
-            st.session_state[VERSION_WIDGET] = chosen
-            st.selectbox("图层版本", list(options), key=VERSION_WIDGET, format_func=options.get,
-                         on_change=_remember_version, label_visibility="collapsed")  # the box says it
+            kept_choice("图层版本", list(options), key=VERSION_WIDGET, default=chosen, format_func=options.get,
+                        label_visibility="collapsed")  # the box says it
 
 
 def layers(*, with_imports: bool = False) -> Layers:
@@ -298,25 +293,26 @@ def url_view() -> dict:
     return st.session_state["url_view"]
 
 
-def kept_choice(label: str, options: list[str], *, key: str, default: str) -> str:
-    """A select box whose choice the session keeps, across pages and runs cut short.
+def kept_choice(label: str, options: list[str], *, key: str, default: str, widget=st.selectbox, **kwargs) -> str:
+    """A chooser (``widget``: a select box by default) whose choice the session keeps, across pages and
+    runs cut short.
 
     Streamlit drops a widget's state when the user leaves its page, and a click
     can cut a run short before the widget is seen (the box then showed one park
-    while the page showed another). The choice therefore lives in a session key
-    of its own, ``key + "_choice"``; ``default`` (say, the URL's) applies until
-    the user chooses.
+    while the page showed another, and ``?basemap=amap`` fell back to OSM). The
+    choice therefore lives in a session key of its own, ``key + "_choice"``;
+    ``default`` (say, the URL's) applies until the user chooses.
     """
     kept = f"{key}_choice"
     choice = st.session_state.get(kept) or default
     if choice not in options:
-        choice = options[0]
+        choice = default if default in options else options[0]
     st.session_state[kept] = st.session_state[key] = choice
 
     def remember() -> None:
         st.session_state[kept] = st.session_state[key]
 
-    return st.selectbox(label, options, key=key, on_change=remember)
+    return widget(label, options, key=key, on_change=remember, **kwargs)
 
 
 def follow_in_url(param: str, value: str | None) -> None:
@@ -334,8 +330,7 @@ def url_warnings() -> None:
         st.warning(md_text(message))  # it quotes the URL: links, images, :red[…] must stay text
 
 
-#: The session's basemap, kept apart from the chooser's own state: a widget's state can be lost when a
-#: click cuts a run short (a fresh session's first run, say), and ``?basemap=amap`` then fell back to OSM.
+#: The session's basemap, kept apart from the chooser's own state (:func:`kept_choice`).
 BASEMAP_CHOICE = "basemap_choice"
 
 
@@ -355,21 +350,13 @@ def remember_url_basemap() -> None:
         st.session_state[BASEMAP_CHOICE] = st.query_params.get("basemap")
 
 
-def _remember_basemap() -> None:
-    st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"]
-
-
 def sidebar() -> Basemap:
     """The basemap chooser; its first value comes from ``?basemap=``."""
     maps = basemaps()
-    choice = st.session_state.get(BASEMAP_CHOICE) or url_view().get("basemap") or DEFAULT_BASEMAP
-    if choice not in maps:
-        choice = DEFAULT_BASEMAP
-    st.session_state[BASEMAP_CHOICE] = st.session_state["basemap"] = choice
     # A radio, not a select box: the few basemaps are all in view, and a first view of 总览 then needs
     # no select box's code at all (benchmarks/map_render.py, first load).
-    key = st.sidebar.radio("底图", list(maps), key="basemap", format_func=lambda k: maps[k].label,
-                           on_change=_remember_basemap)
+    key = kept_choice("底图", list(maps), key="basemap", default=url_view().get("basemap") or DEFAULT_BASEMAP,
+                      widget=st.sidebar.radio, format_func=lambda k: maps[k].label)
     if key != DEFAULT_BASEMAP:
         st.query_params["basemap"] = key
     elif "basemap" in st.query_params:
