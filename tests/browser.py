@@ -103,3 +103,38 @@ def browser():
             yield chrome
         finally:
             chrome.close()
+
+
+def wait_until_idle(page, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's script has finished its run (Streamlit marks the page's root)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout_ms)
+
+
+def click_download(page, button, timeout_ms: float = 60_000):
+    """Click a download button once the run that drew it has finished; return Playwright's download.
+
+    A button drawn mid-run may still move, and each run gives its file a new id. A failed
+    download shows an error under the button instead of a download event, so waiting for the
+    event alone would only time out: this fails at once with the error shown.
+    """
+    wait_until_idle(page)
+    downloads = []
+
+    def arrived(download) -> None:
+        downloads.append(download)
+
+    page.on("download", arrived)
+    try:
+        button.click()
+        error = button.locator("xpath=ancestor::*[@data-testid='stDownloadButton'][1]").get_by_test_id(
+            "stDownloadButtonError")
+        deadline = time.monotonic() + timeout_ms / 1000
+        while not downloads:
+            if error.count():
+                raise AssertionError(f"the download failed; under the button: {error.first.inner_text()!r}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no download and no error within {timeout_ms / 1000:.0f} s")
+            page.wait_for_timeout(100)
+        return downloads[0]
+    finally:
+        page.remove_listener("download", arrived)

@@ -9,7 +9,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from tests.browser import browser, require_chromium, streamlit_server
+from tests.browser import browser, click_download, require_chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -45,11 +45,10 @@ def test_park_card_downloads_the_pitch_pack_and_a_print_map(server, tmp_path):
         page.goto(f"{server}/parks?park={PARK}")
         button = page.get_by_role("button", name="下载招商推介资料（中英文 PDF）")
         button.wait_for(timeout=60_000)
-        with page.expect_download(timeout=60_000) as info:
-            button.click()
+        download = click_download(page, button)
         pack = tmp_path / "pack.pdf"
-        info.value.save_as(pack)
-        assert info.value.suggested_filename == f"{PARK}-招商推介资料.pdf"
+        download.save_as(pack)
+        assert download.suggested_filename == f"{PARK}-招商推介资料.pdf"
         text = pdf_text(pack)
         assert PARK in text and "High-end Smart Logistics Park" in text
         assert "公顷" in text and "hectares" in text and "电商物流" in text and "e-commerce logistics" in text
@@ -57,10 +56,8 @@ def test_park_card_downloads_the_pitch_pack_and_a_print_map(server, tmp_path):
         page.get_by_text("打印地图（PDF / 300 dpi PNG）").first.click()
         pdf_button = page.get_by_role("button", name="下载打印版 PDF")
         pdf_button.wait_for(timeout=30_000)
-        with page.expect_download(timeout=60_000) as info:
-            pdf_button.click()
         sheet = tmp_path / "sheet.pdf"
-        info.value.save_as(sheet)
+        click_download(page, pdf_button).save_as(sheet)
         text = pdf_text(sheet)
         assert f"{PARK}（园区）位置图" in text
         assert "图例" in text and "北 N" in text and "比例尺 1:" in text and "千米" in text
