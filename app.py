@@ -47,8 +47,8 @@ def main() -> None:
     remember_url_basemap()  # first of all: a click on another page may cut this run short (the URL is then gone)
     # An emoji icon is drawn in the page; a ":material/…:" one is fetched from fonts.gstatic.com on every visit.
     st.set_page_config(page_title="潍城区规划地图", page_icon="🗺️", layout="wide")
-    from pages.common import (account_widget, may, sidebar, store_banner,  # after set_page_config: they
-                              url_warnings, version_chooser)  # write to the page
+    from pages.common import (account_widget, chrome_in_chinese, may, sidebar, store_banner,  # after set_page_config:
+                              url_warnings, version_chooser)  # they write to the page
 
     pages = [st.Page(path, title=title, icon=icon, default=i == 0) for i, (path, title, icon) in enumerate(PAGES)]
     # Only admins see the page in the menu; a deep link from anyone else reaches the page's
@@ -56,6 +56,7 @@ def main() -> None:
     pages.append(st.Page(ADMIN_PAGE[0], title=ADMIN_PAGE[1], icon=ADMIN_PAGE[2],
                          visibility="visible" if may("manage_users") else "hidden"))
     nav = st.navigation(pages)
+    chrome_in_chinese()
 
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")

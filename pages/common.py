@@ -57,6 +57,19 @@ VERSION_WIDGET = "layer_version"
 VERSION_CHOICE = f"{VERSION_WIDGET}_choice"
 
 
+@st.cache_resource
+def _chinese_chrome() -> str:
+    return "<style>\n" + (Path(__file__).with_name("streamlit_zh.css")).read_text(encoding="utf-8") + "</style>"
+
+
+def chrome_in_chinese() -> None:
+    """Put Streamlit's own widget words (press Enter, no results, upload, stop) in Chinese.
+
+    A style-only ``st.html`` takes no room on the page; the rules are in ``streamlit_zh.css``.
+    """
+    st.html(_chinese_chrome())
+
+
 def version_key() -> str:
     """The layer version this session shows: the one chosen in the sidebar, else the latest approved."""
     chosen = st.session_state.get(VERSION_CHOICE)

@@ -199,15 +199,3 @@ def import_preview(valid: pd.DataFrame) -> pd.DataFrame:
         table[col] = table[col].map(lambda v: f"{v:.6f}" if isinstance(v, float) and v == v else v)
     columns = [c for c in (*TEMPLATE_COLUMNS, "location_precision") if c in table]
     return display_frame(table[columns].rename(columns=COLUMN_LABELS))
-
-
-def uploader_in_chinese(max_megabytes: int) -> None:
-    """Streamlit's upload box says "Upload" and "8MB per file • CSV, XLSX": replace them with Chinese (CSS only)."""
-    st.markdown(f"""<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
-  content: "选择文件"; font-size: 0.875rem; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: "拖放文件到此处，或单击“选择文件”· 每个文件不超过 {int(max_megabytes)} MB · CSV、XLSX"; font-size: 0.875rem; }}
-</style>""", unsafe_allow_html=True)

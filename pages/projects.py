@@ -15,7 +15,7 @@ from layers.store.database import DuplicateProjectsError, InputError, StoreError
 from pages._print import print_map_buttons
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, may, sign_in_hint, store
 from pages.map_widget import cached_payload, map_value, show_map
-from pages.panels import import_preview, project_group_details, project_table, uploader_in_chinese
+from pages.panels import import_preview, project_group_details, project_table
 from pages.shared_data import imports_changed
 
 
@@ -124,8 +124,6 @@ with import_tab:
     importer = may("import") if db is not None else None
     if importer is None:
         sign_in_hint("导入项目清单")
-    if importer is not None:
-        uploader_in_chinese(MAX_MEGABYTES)
     upload = None if importer is None else st.file_uploader(
         f"项目清单（CSV 或 XLSX，不超过 {MAX_MEGABYTES} MB）", type=["csv", "xlsx"], key="project_upload")
     datum = st.radio("坐标系", ["wgs84", "gcj02"], horizontal=True, key="import_datum",

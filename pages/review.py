@@ -16,7 +16,8 @@ from layers.review import proposals
 from layers.review.diff import changes_frame, lines_frame
 from layers.review.effect import effect
 from layers.review.rebuild import KINDS, Change, ChangeError, area_features, features_of
-from layers.review.uploads import DEFAULT_CRS, SUFFIXES, UploadError, crs_choices, dxf_layers, line_from_drawings, read_line
+from layers.review.uploads import (DEFAULT_CRS, MAX_UPLOAD_BYTES, SUFFIXES, UploadError, crs_choices, dxf_layers,
+                                   line_from_drawings, read_line)
 from layers.review.versions import ReviewError, latest
 from layers.store.database import StoreError
 from pages.shared_data import version_files
@@ -89,7 +90,9 @@ def _line_source(feature: str, area: dict) -> tuple[dict | None, str]:
             return None, ""
         line = line_from_drawings(drawings, basemap.datum, basemap.label)
         return _mapping(line.geometry), line.how
-    upload = st.file_uploader("上传线文件（8 MB 以内）", type=[s.lstrip(".") for s in SUFFIXES], key="line_upload")
+    formats = "、".join(dict.fromkeys(SUFFIXES.values()))
+    upload = st.file_uploader(f"上传线文件（{formats}，{MAX_UPLOAD_BYTES // (1024 * 1024)} MB 以内）",
+                              type=[s.lstrip(".") for s in SUFFIXES], key="line_upload")
     crs = st.selectbox("文件没有坐标系信息时（DXF、缺 .prj 的 Shapefile）按此读取", list(crs_choices()),
                        index=list(crs_choices()).index(DEFAULT_CRS), format_func=crs_choices().get, key="line_crs")
     if upload is None:

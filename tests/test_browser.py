@@ -175,20 +175,70 @@ def test_url_parameters_show_text_not_links_images_or_colours(server, payload):
         assert not fetched
 
 
-def test_the_upload_box_speaks_chinese_and_names_the_real_limit(tmp_path):
-    from layers.store.imports import MAX_MEGABYTES
-    from tests.browser import ROOT, streamlit_process
-    script = tmp_path / "upload_page.py"
-    script.write_text(f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nimport streamlit as st\n"
-                      "from pages.panels import uploader_in_chinese\n"
-                      f"uploader_in_chinese({MAX_MEGABYTES})\nst.file_uploader('项目清单', type=['csv', 'xlsx'])\n")
+#: What a user reads in an element: its text, or the Chinese drawn over it when the text is hidden
+#: (pages/streamlit_zh.css sets the text's size to 0 and draws the replacement in ::after). Icons are
+#: written as their names ("upload") and drawn by the icon font.
+_READ = """root => [...root.querySelectorAll('*')]
+    .filter(e => !e.children.length && e.textContent.trim() && !e.matches('[data-testid=stIconMaterial]'))
+    .map(e => getComputedStyle(e).fontSize === '0px'
+        ? getComputedStyle(e, '::after').content.replace(/^"|"$/g, '').replace(/^none$/, '') : e.innerText)
+    .join(' | ')"""
+
+#: One of each widget whose own words Streamlit writes in English, and a run slow enough to show "Stop".
+_WIDGETS = """
+import sys, time
+sys.path.insert(0, {root!r})
+import streamlit as st
+from pages.common import chrome_in_chinese
+chrome_in_chinese()
+st.text_input("名称")
+st.text_area("理由", max_chars=50)
+with st.form("f"):
+    st.text_input("用户名")
+    st.form_submit_button("登录")
+st.selectbox("道路", ["清平路", "北宫街"])
+st.multiselect("类别", ["工业", "商贸"], placeholder="全部", select_all=False)  # as every page has it
+st.file_uploader("项目清单（CSV 或 XLSX，不超过 8 MB）", type=["csv", "xlsx"])
+if st.button("慢"):
+    time.sleep(4)
+"""
+
+
+def test_streamlits_own_words_are_chinese(tmp_path):
+    """Streamlit writes "Press Enter to apply", "No results", "Upload", "Stop" … itself, in English."""
+    from tests.browser import ROOT, streamlit_process, wait_until_idle
+    script = tmp_path / "widgets.py"
+    script.write_text(_WIDGETS.format(root=str(ROOT)), encoding="utf-8")
+    seen = {}
     with streamlit_process(script) as (url, _), browser() as chrome:
         page = chrome.new_page()
         page.goto(url)
-        box = page.locator('[data-testid="stFileUploaderDropzone"]')
-        box.wait_for(timeout=60_000)
-        shown = box.evaluate("""b => [...b.querySelectorAll('p, span')].filter(e => !e.children.length)
-            .map(e => getComputedStyle(e).fontSize === '0px' ? getComputedStyle(e, '::after').content : e.innerText)
-            .join(' ')""")
-        assert "选择文件" in shown and f"{MAX_MEGABYTES} MB" in shown, shown
-        assert "Upload" not in shown and "per file" not in shown and "200MB" not in shown, shown
+        page.get_by_label("名称").wait_for(timeout=60_000)
+        wait_until_idle(page)
+        for label in ("名称", "理由", "用户名"):
+            page.get_by_label(label).fill("站南")
+            seen[label] = page.get_by_label(label).locator(
+                "xpath=ancestor::*[@data-testid='stTextInput' or @data-testid='stTextArea'][1]").evaluate(_READ)
+        for label in ("道路", "类别"):
+            page.get_by_label(label).click()
+            page.keyboard.type("zzzz")
+            # the empty list's note: its English stays in the page, hidden under the Chinese
+            seen[label] = page.get_by_text("No results").locator("xpath=..").evaluate(_READ)
+            page.keyboard.press("Escape")
+            page.mouse.click(5, 5)  # closes the list
+        seen["upload"] = page.get_by_test_id("stFileUploaderDropzone").evaluate(_READ)
+        page.get_by_role("button", name="慢").click()
+        status = page.get_by_test_id("stStatusWidget")
+        status.locator("button").wait_for(timeout=10_000)
+        seen["status"] = status.evaluate(_READ)
+        page.keyboard.press("Tab")
+        seen["skip"] = page.get_by_test_id("stSkipToContent").evaluate("e => getComputedStyle(e).fontSize === '0px'"
+                                                                       " ? getComputedStyle(e, '::after').content : ''")
+    assert "按回车键确认" in seen["名称"] and "按 Ctrl（Mac：⌘）+回车键确认" in seen["理由"] and "2/50" in seen["理由"], seen
+    assert "按回车键提交" in seen["用户名"], seen
+    assert "没有匹配的选项" in seen["道路"] and "没有匹配的选项" in seen["类别"], seen
+    assert "选择文件" in seen["upload"] and "拖放文件到此处" in seen["upload"], seen
+    assert "停止" in seen["status"] and "跳到主要内容" in seen["skip"], seen
+    english = {k: re.findall(r"[A-Za-z]{3,}", v.replace("CSV", "").replace("XLSX", "").replace("Ctrl", "")
+                             .replace("Mac", "")) for k, v in seen.items()}
+    assert not any(english.values()), english
