@@ -199,6 +199,7 @@ with st.form("f"):
 st.selectbox("道路", ["清平路", "北宫街"])
 st.multiselect("类别", ["工业", "商贸"], placeholder="全部", select_all=False)  # as every page has it
 st.file_uploader("项目清单（CSV 或 XLSX，不超过 8 MB）", type=["csv", "xlsx"])
+st.download_button("下载", lambda: 1 / 0, file_name="x.txt", on_click="ignore")
 if st.button("慢"):
     time.sleep(4)
 """
@@ -227,6 +228,10 @@ def test_streamlits_own_words_are_chinese(tmp_path):
             page.keyboard.press("Escape")
             page.mouse.click(5, 5)  # closes the list
         seen["upload"] = page.get_by_test_id("stFileUploaderDropzone").evaluate(_READ)
+        page.get_by_role("button", name="下载").click()
+        error = page.get_by_test_id("stDownloadButtonError")
+        error.wait_for(timeout=10_000)
+        seen["download"] = error.locator("xpath=..").evaluate(_READ)
         page.get_by_role("button", name="慢").click()
         status = page.get_by_test_id("stStatusWidget")
         status.locator("button").wait_for(timeout=10_000)
@@ -238,6 +243,7 @@ def test_streamlits_own_words_are_chinese(tmp_path):
     assert "按回车键提交" in seen["用户名"], seen
     assert "没有匹配的选项" in seen["道路"] and "没有匹配的选项" in seen["类别"], seen
     assert "选择文件" in seen["upload"] and "拖放文件到此处" in seen["upload"], seen
+    assert "文件未能生成" in seen["download"], seen
     assert "停止" in seen["status"] and "跳到主要内容" in seen["skip"], seen
     english = {k: re.findall(r"[A-Za-z]{3,}", v.replace("CSV", "").replace("XLSX", "").replace("Ctrl", "")
                              .replace("Mac", "")) for k, v in seen.items()}
