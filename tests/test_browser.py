@@ -216,6 +216,8 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         page.goto(url)
         page.get_by_label("名称").wait_for(timeout=60_000)
         wait_until_idle(page)
+        page.wait_for_function("() => [...document.styleSheets].some(s => [...s.cssRules]"
+                               ".some(r => r.cssText.includes('InputInstructions')))", timeout=10_000)
         for label in ("名称", "理由", "用户名"):
             page.get_by_label(label).fill("站南")
             seen[label] = page.get_by_label(label).locator(
