@@ -56,13 +56,13 @@ def main() -> None:
     pages.append(st.Page(ADMIN_PAGE[0], title=ADMIN_PAGE[1], icon=ADMIN_PAGE[2],
                          visibility="visible" if may("manage_users") else "hidden"))
     nav = st.navigation(pages)
-    chrome_in_chinese()
 
     st.sidebar.title("潍城区规划地图")
     st.sidebar.caption("依据《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）")
     sidebar()
     version_chooser()
     account_widget()
+    chrome_in_chinese()
     url_warnings()
     page_not_found_notice()
     store_banner()
