@@ -10,7 +10,7 @@ from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from layers.maps.exports import FORMATS, export_layer
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, measurements, url_view
+from pages.common import asset_urls, current_basemap, ensure_frame, kept_choice, layers, measurements, url_view
 from pages._print import print_map_buttons
 from pages.map_widget import cached_payload, map_value, show_map
 from pages.panels import feature_details
@@ -134,8 +134,11 @@ def download_layer() -> None:
         ("边界道路/河流", data.gazetteer, "weicheng_gazetteer"), ("潍城区界", data.district, "weicheng_district"),
         ("项目", data.projects, "weicheng_projects")) if frame is not None}
     c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
-    layer = c1.selectbox("图层", list(downloads), key="dl_layer")
-    fmt = c2.selectbox("格式", list(FORMATS), key="dl_format", format_func=lambda f: FORMATS[f][0])
+    with c1:  # kept: the box forgets its widgets while closed
+        layer = kept_choice("图层", list(downloads), key="dl_layer", default=next(iter(downloads)))
+    with c2:
+        fmt = kept_choice("格式", list(FORMATS), key="dl_format", default=next(iter(FORMATS)),
+                          format_func=lambda f: FORMATS[f][0])
     frame, stem = downloads[layer]
     label, mime, suffix = FORMATS[fmt]
     c3.download_button("下载", data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",

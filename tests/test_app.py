@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import pages.map_widget
+from layers.maps.exports import FORMATS
 from tests.conftest_store import sign_in_as
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -156,6 +157,24 @@ def test_boxes_below_the_map_and_the_sign_in_box_are_filled_only_when_opened(fak
     at.session_state["dl_open"] = False  # closing a box empties it again
     at.run()
     assert "下载" not in [b.proto.label for b in at.get("download_button")]
+
+
+def test_choices_in_a_box_survive_closing_it(fake_map):
+    """Closing a box drops its widgets: the paper, layer and format chosen in it must come back."""
+    at = app()
+    open_box(at, "dl_open")
+    at.selectbox(key="dl_layer").set_value("十大园区").run()
+    at.selectbox(key="dl_format").set_value(list(FORMATS)[1]).run()
+    open_box(at, "print-overview-open")
+    at.radio(key="print-overview-paper").set_value("A3").run()
+    for box in ("dl_open", "print-overview-open"):
+        at.session_state[box] = False
+    at.run()
+    for box in ("dl_open", "print-overview-open"):
+        open_box(at, box)
+    assert at.selectbox(key="dl_layer").value == "十大园区"
+    assert at.selectbox(key="dl_format").value == list(FORMATS)[1]
+    assert at.radio(key="print-overview-paper").value == "A3"
 
 
 def test_url_parameter_selects_a_zone(fake_map):
