@@ -55,6 +55,8 @@ VERSION_WIDGET = "layer_version"
 #: The layer version this session shows ("" = the latest approved), kept apart from the chooser's widget
 #: state (:func:`kept_choice`), which Streamlit drops whenever the chooser's box is closed.
 VERSION_CHOICE = f"{VERSION_WIDGET}_choice"
+#: What the chooser offered on the last run, to name a choice that has gone since.
+VERSION_LABELS = f"{VERSION_WIDGET}_labels"
 
 
 @st.cache_resource
@@ -101,8 +103,13 @@ def version_chooser() -> None:
     options = {"": f"最新已批准版本（第 {latest} 版）"}
     options.update({version_key_of(v.number): f"第 {v.number} 版 · {v.note[:24]}" for v in history})
     options.update({proposal_key(p.id, latest): f"待审核提案 #{p.id}（预览）" for p in pending})
-    if st.session_state.get(VERSION_CHOICE) not in options:
+    gone = st.session_state.get(VERSION_CHOICE)
+    if gone not in options:
+        if gone:  # the proposal being previewed was approved, rejected or withdrawn meanwhile
+            was = st.session_state.get(VERSION_LABELS, {}).get(gone, "所选版本")
+            st.sidebar.warning(f"{md_text(was)}已不能预览（提案已审核或已撤回），现显示{md_text(options[''])}。")
         st.session_state[VERSION_CHOICE] = ""
+    st.session_state[VERSION_LABELS] = options
     chosen = st.session_state[VERSION_CHOICE]
     with st.sidebar.expander(f"图层版本：{md_text(options[chosen])}", icon=":material/history:",
                              key="version_box_open", on_change="rerun") as box:

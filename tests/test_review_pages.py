@@ -174,6 +174,20 @@ def test_switching_to_an_earlier_version_or_a_pending_proposal(engine):
     assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "长松路"
 
 
+def test_a_previewed_proposal_that_was_decided_meanwhile_is_announced(engine):
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    at = page("pages/zones.py")
+    open_box(at, "version_box_open")
+    at.selectbox(key="layer_version").set_value(f"p{pid}-v0").run()
+    proposals.reject(engine, pid, actor="li", role="approver", reason="西环路不对")
+    at.run()  # the next click of this user, after the approver's decision
+    assert [plain(w.value) for w in at.sidebar.warning] == [
+        f"待审核提案 #{pid}（预览）已不能预览（提案已审核或已撤回），现显示最新已批准版本（第 0 版）。"]
+    assert at.dataframe[0].value.query("片区 == '鲁台片区'")["西至"].iloc[0] == "长松路"
+    at.run()
+    assert not at.sidebar.warning  # said once
+
+
 def _road_dxf(crs: str = "EPSG:4549", dx: float = 150.0) -> bytes:
     """清平路 moved ``dx`` metres east, as a planning institute's DXF drawing in ``crs``."""
     import io
