@@ -59,19 +59,19 @@ VERSION_CHOICE = f"{VERSION_WIDGET}_choice"
 VERSION_LABELS = f"{VERSION_WIDGET}_labels"
 
 
-@st.cache_resource
-def _chinese_chrome() -> str:
-    return "<style>\n" + (Path(__file__).with_name("streamlit_zh.css")).read_text(encoding="utf-8") + "</style>"
+_CHINESE = st.components.v2.component(
+    "weicheng_chinese", html="<span hidden></span>",
+    js=Path(__file__).with_name("streamlit_zh.js").read_text(encoding="utf-8"))
 
 
 def chrome_in_chinese() -> None:
-    """Put Streamlit's own widget words (press Enter, no results, upload, stop) in Chinese.
+    """Put Streamlit's own words (press Enter, no results, upload, stop, table menus) in Chinese.
 
-    The rules are in ``streamlit_zh.css``. They go in as Markdown, whose code every page loads
-    anyway (``st.html`` would fetch two more scripts on a first visit), at the foot of the
-    sidebar, where the empty line a style-only Markdown leaves is not seen.
+    ``streamlit_zh.js`` watches the page and replaces them. The component is drawn at the foot
+    of the sidebar, where the empty line it leaves is not seen.
     """
-    st.sidebar.markdown(_chinese_chrome(), unsafe_allow_html=True)
+    with st.sidebar:
+        _CHINESE(key="chinese_chrome")
 
 
 def version_key() -> str:

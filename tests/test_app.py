@@ -121,9 +121,14 @@ def test_overview_renders_map_with_zones_and_parks():
     assert "L.control.layers" in args["script"]
 
 
+def map_elements(at: AppTest) -> list:
+    """The page's map components (every page also has the component that puts Streamlit's words in Chinese)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name.endswith("weicheng_map")]
+
+
 def maps(at: AppTest) -> list[dict]:
     """What each map on the page was sent (pages/map_widget.py: script, links, feature groups, view)."""
-    return [json.loads(e.proto.json) for e in at.get("bidi_component")]
+    return [json.loads(e.proto.json) for e in map_elements(at)]
 
 
 def served(url: str) -> str:

@@ -175,19 +175,28 @@ def test_url_parameters_show_text_not_links_images_or_colours(server, payload):
         assert not fetched
 
 
-#: What a user reads in an element: its text, or the Chinese drawn over it when the text is hidden
-#: (pages/streamlit_zh.css sets the text's size to 0 and draws the replacement in ::after). Icons are
-#: written as their names ("upload") and drawn by the icon font.
-_READ = """root => [...root.querySelectorAll('*')]
-    .filter(e => !e.children.length && e.textContent.trim() && !e.matches('[data-testid=stIconMaterial]'))
-    .map(e => getComputedStyle(e).fontSize === '0px'
-        ? getComputedStyle(e, '::after').content.replace(/^"|"$/g, '').replace(/^none$/, '') : e.innerText)
-    .join(' | ')"""
+#: Everything a user or a screen reader meets in the page: its texts (an icon is written as its name,
+#: "upload", and drawn by the icon font), tooltips, placeholders and the buttons' accessible names.
+_READ = """root => {
+    const out = [];
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.nodeValue.trim() && !n.parentElement.closest('[data-testid=stIconMaterial], script, style, noscript'))
+            out.push(n.nodeValue.trim());
+    }
+    for (const e of root.querySelectorAll('[aria-label], [title], [placeholder]'))
+        for (const a of ['aria-label', 'title', 'placeholder']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+    return out.join(' | ');
+}"""
+#: Latin a Chinese user reads as it is: file formats, units, keys, and the test page's own names.
+_LATIN = {"CSV", "XLSX", "Ctrl", "txt"}
 
-#: One of each widget whose own words Streamlit writes in English, and a run slow enough to show "Stop".
+#: One of each widget whose own words Streamlit writes in English, a table, and a run slow enough
+#: to show "Stop".
 _WIDGETS = """
 import sys, time
 sys.path.insert(0, {root!r})
+import pandas as pd
 import streamlit as st
 from pages.common import chrome_in_chinese
 chrome_in_chinese()
@@ -200,53 +209,71 @@ st.selectbox("道路", ["清平路", "北宫街"])
 st.multiselect("类别", ["工业", "商贸"], placeholder="全部", select_all=False)  # as every page has it
 st.file_uploader("项目清单（CSV 或 XLSX，不超过 8 MB）", type=["csv", "xlsx"])
 st.download_button("下载", lambda: 1 / 0, file_name="x.txt", on_click="ignore")
+st.dataframe(pd.DataFrame({{"名称": ["甲", "乙"], "面积": [1.5, 2.0]}}), hide_index=True, width=700)
 if st.button("慢"):
     time.sleep(4)
 """
 
 
 def test_streamlits_own_words_are_chinese(tmp_path):
-    """Streamlit writes "Press Enter to apply", "No results", "Upload", "Stop" … itself, in English."""
+    """Streamlit writes "Press Enter to apply", "No results", "Upload", "Stop", "Sort ascending" … itself."""
     from tests.browser import ROOT, streamlit_process, wait_until_idle
     script = tmp_path / "widgets.py"
     script.write_text(_WIDGETS.format(root=str(ROOT)), encoding="utf-8")
     seen = {}
     with streamlit_process(script) as (url, _), browser() as chrome:
-        page = chrome.new_page()
+        page = chrome.new_page(viewport={"width": 1200, "height": 1400})
         page.goto(url)
         page.get_by_label("名称").wait_for(timeout=60_000)
         wait_until_idle(page)
-        page.wait_for_function("() => [...document.styleSheets].some(s => [...s.cssRules]"
-                               ".some(r => r.cssText.includes('InputInstructions')))", timeout=10_000)
+
+        def read(state: str) -> None:
+            page.wait_for_timeout(300)  # what the page watcher replaces, it replaces before the next frame
+            seen[state] = page.locator("body").evaluate(_READ)
+
+        page.keyboard.press("Tab")
+        read("first Tab stop")
         for label in ("名称", "理由", "用户名"):
             page.get_by_label(label).fill("站南")
-            seen[label] = page.get_by_label(label).locator(
-                "xpath=ancestor::*[@data-testid='stTextInput' or @data-testid='stTextArea'][1]").evaluate(_READ)
+            read(f"typing in {label}")
         for label in ("道路", "类别"):
             page.get_by_label(label).click()
             page.keyboard.type("zzzz")
-            # the empty list's note: its English stays in the page, hidden under the Chinese
-            seen[label] = page.get_by_text("No results").locator("xpath=..").evaluate(_READ)
+            read(f"nothing matches in {label}")
             page.keyboard.press("Escape")
             page.mouse.click(5, 5)  # closes the list
-        seen["upload"] = page.get_by_test_id("stFileUploaderDropzone").evaluate(_READ)
         page.get_by_role("button", name="下载").click()
-        error = page.get_by_test_id("stDownloadButtonError")
-        error.wait_for(timeout=10_000)
-        seen["download"] = error.locator("xpath=..").evaluate(_READ)
+        page.get_by_test_id("stDownloadButtonError").wait_for(timeout=10_000)
+        read("a failed download")
+        table = page.get_by_test_id("stDataFrame")
+        table.hover()
+        page.get_by_test_id("stElementToolbarButton").nth(1).hover()
+        page.get_by_test_id("stTooltipContent").wait_for(timeout=5_000)
+        read("a table tool's tooltip")
+        page.get_by_test_id("stElementToolbarButton").nth(1).click()
+        read("searching a table")
+        page.keyboard.press("Escape")
+        table.hover()
+        page.get_by_test_id("stElementToolbarButton").first.click()
+        read("the table's column list")
+        page.keyboard.press("Escape")
+        page.mouse.click(5, 5)
+        box = table.bounding_box()
+        page.mouse.move(box["x"] + 100, box["y"] + 17)  # the first column's header shows its menu button
+        page.mouse.click(box["x"] + box["width"] / 2 - 15, box["y"] + 17)
+        page.get_by_test_id("stDataFrameColumnMenu").wait_for(timeout=5_000)
+        read("a column's menu")
+        page.get_by_role("menuitem").nth(2).hover()  # sort up, sort down, statistics
+        read("a column's statistics")
+        page.keyboard.press("Escape")
+        page.mouse.click(5, 5)
         page.get_by_role("button", name="慢").click()
-        status = page.get_by_test_id("stStatusWidget")
-        status.locator("button").wait_for(timeout=10_000)
-        seen["status"] = status.evaluate(_READ)
-        page.keyboard.press("Tab")
-        seen["skip"] = page.get_by_test_id("stSkipToContent").evaluate("e => getComputedStyle(e).fontSize === '0px'"
-                                                                       " ? getComputedStyle(e, '::after').content : ''")
-    assert "按回车键确认" in seen["名称"] and "按 Ctrl（Mac：⌘）+回车键确认" in seen["理由"] and "2/50" in seen["理由"], seen
-    assert "按回车键提交" in seen["用户名"], seen
-    assert "没有匹配的选项" in seen["道路"] and "没有匹配的选项" in seen["类别"], seen
-    assert "选择文件" in seen["upload"] and "拖放文件到此处" in seen["upload"], seen
-    assert "文件未能生成" in seen["download"], seen
-    assert "停止" in seen["status"] and "跳到主要内容" in seen["skip"], seen
-    english = {k: re.findall(r"[A-Za-z]{3,}", v.replace("CSV", "").replace("XLSX", "").replace("Ctrl", "")
-                             .replace("Mac", "")) for k, v in seen.items()}
-    assert not any(english.values()), english
+        page.get_by_test_id("stStatusWidget").locator("button").wait_for(timeout=10_000)
+        read("a slow run")
+    everything = " ".join(seen.values())
+    for chinese in ("跳到主要内容", "按回车键确认", "按 Ctrl+回车键确认", "2/50", "按回车键提交", "没有匹配的选项",
+                    "选择文件", "每个文件不超过 8 MB", "文件未能生成", "搜索", "输入以搜索",
+                    "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止"):
+        assert chinese in everything, (chinese, "\n".join(f"{k}: {v}" for k, v in seen.items()))
+    english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN) for state, text in seen.items()}
+    assert not any(english.values()), {state: words for state, words in english.items() if words}

@@ -13,7 +13,7 @@ import pytest
 
 from layers.data import load_layers
 from layers.escape import md_text
-from tests.test_app import APP, click, plain, project_id, search_results, texts  # noqa: F401
+from tests.test_app import APP, click, map_elements, plain, project_id, search_results, texts  # noqa: F401
 from tests.test_app import app, fake_map, navigation_mode, own_database  # noqa: F401  (fixtures)
 
 #: Markdown that must never become active (link, image, colour directive) anywhere a URL or a user's text shows.
@@ -209,7 +209,7 @@ def test_maps_fit_the_district_have_a_collapsible_legend_and_chinese_drawing_too
 
 def test_the_map_takes_the_window_height_and_sends_clicks_at_once_but_not_while_measuring():
     # What it does in a browser: tests/test_browser.py (measuring, clicks, details).
-    element = app().get("bidi_component")[0].proto
+    element = map_elements(app())[0].proto
     assert "calc(100vh" in element.css_content, "the map must take the window's height"
     assert "inst.drawing || Date.now() < inst.quietUntil" in element.js_content  # no point query while measuring
     assert "debounce" not in element.js_content.lower()  # streamlit-folium waited 250 ms before sending a click

@@ -1,0 +1,188 @@
+// Streamlit's own words in Chinese.
+//
+// Streamlit has no translations (streamlit/streamlit#1353): its widgets, tables and status
+// write English themselves ("Press Enter to apply", "No results", "Sort ascending", "Stop").
+// This watches the page and replaces those exact texts, and the same words in placeholder,
+// title and aria-label attributes, so screen readers and tooltips say them in Chinese too.
+// The app's own text is left alone: Markdown (labels, messages, names from data) and the
+// maps are skipped, except Streamlit's tooltips and upload box, which it writes as Markdown.
+// tests/test_browser.py reads every replaced word in Chromium, so a Streamlit upgrade that
+// changes one fails there instead of bringing the English back unnoticed.
+
+const WORDS = {
+  // text and number boxes, forms
+  "Press Enter to apply": "按回车键确认",
+  "Press Enter to submit form": "按回车键提交",
+  "Press Ctrl+Enter to apply": "按 Ctrl+回车键确认",
+  "Press ⌘+Enter to apply": "按 ⌘+回车键确认",
+  "Press Ctrl+Enter to submit form": "按 Ctrl+回车键提交",
+  "Press ⌘+Enter to submit form": "按 ⌘+回车键提交",
+  // select boxes
+  "No results": "没有匹配的选项",
+  "No options to select": "没有可选的选项",
+  "Choose an option": "请选择",
+  "Choose options": "请选择",
+  "Select all": "全选",
+  "Clear all": "全部清除",
+  "Clear value": "清除",
+  // upload box
+  "Upload": "选择文件",
+  "file upload": "上传文件",
+  "Drag and drop file here": "拖放文件到此处",
+  "Drag and drop files here": "拖放文件到此处",
+  // downloads made on click
+  "Failed to generate file for download": "文件未能生成，请再单击一次。",
+  "Request timed out": "请求超时，请再单击一次。",
+  "Connection closed": "连接已断开，请刷新页面后再试。",
+  // the running figure, the connection, the keyboard's first stop
+  "Running...": "正在运行…",
+  "Stop": "停止",
+  "Stopping...": "正在停止…",
+  "Connecting": "正在连接",
+  "Connection error": "连接错误",
+  "Skip to main content": "跳到主要内容",
+  "Sidebar": "侧边栏",
+  "Collapse sidebar": "收起侧边栏",
+  "Expand sidebar": "展开侧边栏",
+  "Main menu": "主菜单",
+  "Open": "展开",
+  "Close": "关闭",
+  "Dismiss": "关闭",
+  // tables: toolbar, search, columns menu
+  "Show/hide columns": "显示/隐藏列",
+  "Search": "搜索",
+  "Type to search": "输入以搜索",
+  "Close Search": "关闭搜索",
+  "Next Result": "下一个结果",
+  "Previous Result": "上一个结果",
+  "Dataframe column menu": "列菜单",
+  "text": "文本",
+  "number": "数字",
+  "Fullscreen": "全屏",
+  "Close fullscreen": "退出全屏",
+  "(index)": "（序号）",
+  "Copy column name": "复制列名",
+  "Sort ascending": "升序排列",
+  "Sort descending": "降序排列",
+  "Statistics": "统计",
+  "Autosize": "自动列宽",
+  "Pin column": "固定此列",
+  "Unpin column": "取消固定",
+  "Hide column": "隐藏此列",
+  "Format": "数字格式",
+  "Automatic": "自动",
+  "Localized": "本地格式",
+  "Plain": "原样",
+  "Compact": "简写",
+  "Scientific": "科学计数法",
+  "Percent": "百分比",
+  "Accounting": "会计格式",
+  "Values": "数值个数",
+  "Empty": "空值个数",
+  "Distinct": "不同值个数",
+  "Count": "计数",
+  "Sum": "合计",
+  "Average": "平均值",
+  "Median": "中位数",
+  "Minimum": "最小值",
+  "Maximum": "最大值",
+  "Range": "范围",
+  "Standard deviation": "标准差",
+  "Minimum length": "最短长度",
+  "Maximum length": "最长长度",
+  "Average length": "平均长度",
+  "Date range": "日期范围",
+  "Choose date": "选择日期",
+  "Choose date range": "选择日期范围",
+  "Clear date": "清除日期",
+  "Clear dates": "清除日期",
+};
+
+// Texts with numbers or data in them; only the matched beginning is replaced.
+const PATTERNS = [
+  [/^(?:Limit )?(\d+(?:\.\d+)?)\s*([KMG]B) per file/, (m, size, unit) => `每个文件不超过 ${size} ${unit}`],
+  [/^(\d+) options? available\.$/, (m, n) => `共 ${n} 个选项。`],
+  // a column's statistics chart, named with its values
+  [/^Top values frequency chart: /, () => "最常见值的频数图："],
+  [/^Distribution histogram: /, () => "分布直方图："],
+  [/^True\/false distribution chart: /, () => "是/否分布图："],
+];
+
+const ATTRIBUTES = ["placeholder", "title", "aria-label"];
+// Where the app's own words are: Markdown, the maps, and the options of a select box (names
+// from data). Streamlit's tooltips, upload box and status are Markdown too, and are translated.
+const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag']";
+const STREAMLITS = "[data-testid='stTooltipContent'], [data-testid='stFileUploaderDropzone'], "
+  + "[data-testid='stStatusWidget']";
+
+function chinese(text) {
+  const core = text.trim();
+  if (!core) { return null; }
+  let out = Object.hasOwn(WORDS, core) ? WORDS[core] : undefined;  // not "constructor" and the like
+  if (out === undefined) {
+    for (const [pattern, make] of PATTERNS) {
+      if (pattern.test(core)) { out = core.replace(pattern, make); break; }
+    }
+  }
+  return out === undefined ? null : text.replace(core, out);
+}
+
+function appsOwn(element) {
+  const own = element && element.closest(OWN);
+  return Boolean(own) && !own.closest(STREAMLITS);
+}
+
+// The notes of an empty list, which Streamlit writes as one of the list's options.
+const EMPTY_LIST = new Set(["No results", "No options to select"]);
+
+function translateText(node) {
+  if (appsOwn(node.parentElement) && !EMPTY_LIST.has(node.nodeValue.trim())) { return; }
+  const out = chinese(node.nodeValue);
+  if (out !== null) { node.nodeValue = out; }
+}
+
+function translateAttributes(element) {
+  if (element.closest(".wc-map")) { return; }
+  for (const name of ATTRIBUTES) {
+    const value = element.getAttribute(name);
+    const out = value && chinese(value);
+    if (out) { element.setAttribute(name, out); }
+  }
+}
+
+function translateTree(root) {
+  if (root.nodeType === Node.TEXT_NODE) { translateText(root); return; }
+  if (root.nodeType !== Node.ELEMENT_NODE || root.closest(".wc-map")) { return; }
+  translateAttributes(root);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.nodeType === Node.ELEMENT_NODE && n.matches(".wc-map")
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.nodeType === Node.TEXT_NODE) { translateText(n); } else { translateAttributes(n); }
+  }
+}
+
+function watch() {
+  translateTree(document.body);
+  new MutationObserver((changes) => {
+    for (const change of changes) {
+      if (change.type === "childList") {
+        change.addedNodes.forEach(translateTree);
+      } else if (change.type === "characterData") {
+        translateText(change.target);
+      } else {
+        translateAttributes(change.target);
+      }
+    }
+  }).observe(document.body, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ATTRIBUTES,
+  });
+}
+
+export default function () {
+  if (!window.__weichengChinese) {  // once per page: the component is drawn on every run
+    window.__weichengChinese = true;
+    watch();
+  }
+}
