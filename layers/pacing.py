@@ -227,11 +227,15 @@ def chart_data(row, records: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {"path": path_df, "goal": goal, "records": recs.sort_values("date"), "baseline": base}
 
 
+#: Dates in tooltips as 2020-12-31 (Vega's default is "Dec 31, 2020").
+DAY = "%Y-%m-%d"
+
+
 def pacing_chart(parts: dict[str, pd.DataFrame], unit: str) -> alt.LayerChart:
     """Time on the x axis: the straight path (dashed), the target as a goal line, the recorded values as points."""
     layers = []
-    y = alt.Y("value:Q", title=unit or "数值")
-    x = alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m"))
+    y = alt.Y("value:Q", title=unit or "数值", axis=alt.Axis(description=f"数值轴（{unit or '数值'}）"))
+    x = alt.X("date:T", title="日期", axis=alt.Axis(format="%Y-%m", description="时间轴"))
     if len(parts["goal"]):
         goal = parts["goal"].assign(series="目标")
         layers.append(alt.Chart(goal).mark_line(color="#d73027", strokeWidth=2).encode(
@@ -242,8 +246,8 @@ def pacing_chart(parts: dict[str, pd.DataFrame], unit: str) -> alt.LayerChart:
     if len(parts["baseline"]):
         layers.append(alt.Chart(parts["baseline"]).mark_point(shape="square", size=80, color="#555555",
                                                               filled=True).encode(
-            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="基数日期"), alt.Tooltip("value:Q", title="2020 年基数")]))
+            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="基数日期", format=DAY), alt.Tooltip("value:Q", title="2020 年基数")]))
     if len(parts["records"]):
         layers.append(alt.Chart(parts["records"]).mark_line(point=True, color="#2c7fb8").encode(
-            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="记录日期"), alt.Tooltip("value:Q", title="记录值")]))
-    return alt.layer(*layers).properties(height=320)
+            x=x, y=y, tooltip=[alt.Tooltip("date:T", title="记录日期", format=DAY), alt.Tooltip("value:Q", title="记录值")]))
+    return alt.layer(*layers).properties(height=320, description="指标进度：目标线、直线路径与记录值")

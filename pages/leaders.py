@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
+from layers.charts import count_bars
 from layers.maps.print import STATUS_COLORS
 from layers.maps.status_map import status_counts, status_map
 from layers.pacing import STATUSES, pacing_table, status_summary, tolerance_text
@@ -75,8 +76,9 @@ else:
     tcols = st.columns(len(STATUSES))
     for col, status in zip(tcols, STATUSES):
         col.metric(status, int(totals[status]))
-    st.bar_chart(summary, horizontal=True, stack=True, x_label="指标数", y_label="类别",
-                 color=["#1a9850", "#2c7fb8", "#d73027", "#bdbdbd"])
+    st.altair_chart(count_bars(summary, row="类别", value="指标数", stack="进度", horizontal=True,
+                               colors=dict(zip(STATUSES, ["#1a9850", "#2c7fb8", "#d73027", "#bdbdbd"]))),
+                    width="stretch")
     st.caption(tolerance_text() + " 来源：[指标页](targets)（规划目标及各部门记录的当前值）。")
 
 # -- latest recorded changes --------------------------------------------------------------------------

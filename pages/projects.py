@@ -6,6 +6,7 @@ import uuid
 
 import streamlit as st
 
+from layers.charts import count_bars
 from layers.escape import md_text
 from layers.maps.legend import category_colors
 from layers.maps.views import highlight_group, projects_map
@@ -115,7 +116,8 @@ with map_tab:
         st.markdown("#### 各片区/园区项目数量（按类别）")
         counts = counts_by_area(shown)
         palette = category_colors(counts.columns)
-        st.bar_chart(counts, color=[palette.get(c, "#555555") for c in counts.columns])
+        st.altair_chart(count_bars(counts, row="片区/园区", value="项目数", stack="类别", colors=palette),
+                        width="stretch")
 
 with import_tab:
     st.markdown("上传 CSV 或 XLSX。列：`name`（名称，必填）、`category`、`status`、`investment_10k_yuan`（万元）、"

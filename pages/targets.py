@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from layers.charts import count_bars
 from layers.maps.exports import table_csv
 from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
 from layers.progress import target_table
@@ -48,7 +49,7 @@ st.dataframe(summary.reset_index(), hide_index=True, width="stretch")
 st.caption("进度按 2020 年基数到 2025 年目标的直线路径判断（累计类从 0 起算，每年类按当年计）。" + tolerance_text())
 
 counts = table["category_label"].value_counts()
-st.bar_chart(counts, horizontal=True, x_label="类别", y_label="指标数")
+st.altair_chart(count_bars(counts, row="类别", value="指标数", horizontal=True), width="stretch")
 labels = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in counts.index]
 for tab, label in zip(st.tabs(labels), labels):
     with tab:
