@@ -157,6 +157,11 @@ def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
         cancel.click()
         legend = on_map.locator(".plan-legend summary")
         assert legend.inner_text().strip() == "图例"
+        # Leaflet's own buttons ("Zoom in", "Layers") and links, the layer control's included
+        names = on_map.evaluate("""m => [...m.querySelectorAll('[title], [aria-label]')]
+            .flatMap(e => [e.getAttribute('title'), e.getAttribute('aria-label')]).filter(Boolean)""")
+        assert {"放大", "缩小", "图层", "开源的交互地图 JavaScript 库"} <= set(names), names
+        assert not [n for n in names if re.search(r"[A-Za-z]{3,}", n.replace("JavaScript", ""))], names
 
 
 @pytest.mark.parametrize("payload", ["[重新登录](http://evil.example/login)", "![](http://evil.example/x.png)",

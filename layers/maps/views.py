@@ -160,6 +160,28 @@ if (L.drawLocal) {
   ed.handlers.edit.tooltip.text = '拖动节点修改图形'; ed.handlers.edit.tooltip.subtext = '单击“取消”放弃修改';
   ed.handlers.remove.tooltip.text = '单击图形将其删除';
 }
+// Leaflet's own controls: "Zoom in", "Zoom out", "Layers" and the attribution link's title.
+L.Control.Zoom.prototype.options.zoomInTitle = '放大';
+L.Control.Zoom.prototype.options.zoomOutTitle = '缩小';
+if (map.zoomControl) {
+  [[map.zoomControl._zoomInButton, '放大'], [map.zoomControl._zoomOutButton, '缩小']].forEach(function (b) {
+    if (b[0]) { b[0].title = b[1]; b[0].setAttribute('aria-label', b[1]); }
+  });
+}
+if (map.attributionControl) {
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" title="开源的交互地图 JavaScript 库">Leaflet</a>');
+}
+map.getContainer().querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+  a.title = '图层'; a.setAttribute('aria-label', '图层');
+});
+if (!L.Control.Layers.prototype._initLayout.zh) {  // or added after this script
+  var initLayout = L.Control.Layers.prototype._initLayout;
+  L.Control.Layers.prototype._initLayout = function () {
+    initLayout.apply(this, arguments);
+    if (this._layersLink) { this._layersLink.title = '图层'; this._layersLink.setAttribute('aria-label', '图层'); }
+  };
+  L.Control.Layers.prototype._initLayout.zh = true;
+}
 // The running length and area while measuring, in Chinese units. All maps of a page share one L:
 // wrap its formatters once.
 if (L.GeometryUtil && L.GeometryUtil.readableDistance && !L.GeometryUtil.readableDistance.zh) {
