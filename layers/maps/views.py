@@ -160,6 +160,22 @@ if (L.drawLocal) {
   ed.handlers.edit.tooltip.text = '拖动节点修改图形'; ed.handlers.edit.tooltip.subtext = '单击“取消”放弃修改';
   ed.handlers.remove.tooltip.text = '单击图形将其删除';
 }
+// The running length and area while measuring, in Chinese units. All maps of a page share one L:
+// wrap its formatters once.
+if (L.GeometryUtil && L.GeometryUtil.readableDistance && !L.GeometryUtil.readableDistance.zh) {
+  var zhUnits = function (text) {
+    return String(text).replace(/ km²$/, ' 平方千米').replace(/ m²$/, ' 平方米').replace(/ ha$/, ' 公顷')
+      .replace(/ km$/, ' 千米').replace(/ m$/, ' 米');
+  };
+  var distance = L.GeometryUtil.readableDistance, area = L.GeometryUtil.readableArea;
+  L.GeometryUtil.readableDistance = function () { return zhUnits(distance.apply(this, arguments)); };
+  L.GeometryUtil.readableArea = function () { return zhUnits(area.apply(this, arguments)); };
+  L.GeometryUtil.readableDistance.zh = true;
+}
+"""
+
+
+_LEAFLET_LOCALE_JS = """
 // Leaflet's own controls: "Zoom in", "Zoom out", "Layers" and the attribution link's title.
 L.Control.Zoom.prototype.options.zoomInTitle = '放大';
 L.Control.Zoom.prototype.options.zoomOutTitle = '缩小';
@@ -181,18 +197,6 @@ if (!L.Control.Layers.prototype._initLayout.zh) {  // or added after this script
     if (this._layersLink) { this._layersLink.title = '图层'; this._layersLink.setAttribute('aria-label', '图层'); }
   };
   L.Control.Layers.prototype._initLayout.zh = true;
-}
-// The running length and area while measuring, in Chinese units. All maps of a page share one L:
-// wrap its formatters once.
-if (L.GeometryUtil && L.GeometryUtil.readableDistance && !L.GeometryUtil.readableDistance.zh) {
-  var zhUnits = function (text) {
-    return String(text).replace(/ km²$/, ' 平方千米').replace(/ m²$/, ' 平方米').replace(/ ha$/, ' 公顷')
-      .replace(/ km$/, ' 千米').replace(/ m$/, ' 米');
-  };
-  var distance = L.GeometryUtil.readableDistance, area = L.GeometryUtil.readableArea;
-  L.GeometryUtil.readableDistance = function () { return zhUnits(distance.apply(this, arguments)); };
-  L.GeometryUtil.readableArea = function () { return zhUnits(area.apply(this, arguments)); };
-  L.GeometryUtil.readableDistance.zh = true;
 }
 """
 
@@ -228,6 +232,7 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     # Metric only: folium's scale bar also shows feet and miles.
     _Script("L.control.scale({imperial: false}).addTo(map);").add_to(m)
     _Script("map.attributionControl.addAttribution(" + json.dumps(DATA_ATTRIBUTION, ensure_ascii=False) + ");").add_to(m)
+    _Script(_LEAFLET_LOCALE_JS).add_to(m)
     if basemap.tiles:
         _Script(_TILE_FALLBACK_JS).add_to(m)
     return m
