@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import streamlit as st
 
 from layers.store.audit import ACTION_LABELS, AuditFilter, actions, actors, entries, to_csv
+from layers.store.audit_text import actor_label, state_text, target_label
 from layers.store.database import StoreError
 from layers.store.schema import ROLES
 from layers.store.users import ROLE_LABELS, UserError, add_user, list_users, update_user
@@ -88,7 +89,8 @@ with log_tab:
         st.error(str(exc))
         st.stop()
     c1, c2, c3, c4 = st.columns(4)
-    actor = c1.selectbox("操作人", [""] + logged_actors, format_func=lambda a: a or "全部", key="log_actor")
+    actor = c1.selectbox("操作人", [""] + logged_actors, format_func=lambda a: actor_label(a) if a else "全部",
+                         key="log_actor")
     known = dict(ACTION_LABELS)
     options = [""] + list(known) + [a for a in logged_actions if a not in known]
     action = c2.selectbox("操作", options, format_func=lambda a: known.get(a, a) if a else "全部", key="log_action")
@@ -106,7 +108,9 @@ with log_tab:
         st.stop()
     st.markdown(f"共 {len(log)} 条（最多显示 5000 条，最新在前）。")
     shown = log.assign(at=log["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S")),
-                       action=log["action"].map(lambda a: known.get(a, a)))
+                       action=log["action"].map(lambda a: known.get(a, a)), target=log["target"].map(target_label),
+                       actor=log["actor"].map(actor_label),
+                       before_json=log["before_json"].map(state_text), after_json=log["after_json"].map(state_text))
     st.dataframe(shown[["at", "actor", "action", "target", "detail", "before_json", "after_json"]],
                  column_config={"at": "时间（UTC）", "actor": "操作人", "action": "操作", "target": "对象",
                                 "detail": "说明", "before_json": "修改前", "after_json": "修改后"},
