@@ -25,6 +25,8 @@ const WORDS = {
   "Select all": "全选",
   "Clear all": "全部清除",
   "Clear value": "清除",
+  "Show password": "显示密码",
+  "Hide password": "隐藏密码",
   // upload box
   "Upload": "选择文件",
   "file upload": "上传文件",
@@ -41,6 +43,8 @@ const WORDS = {
   "Connecting": "正在连接",
   "Connection error": "连接错误",
   "Skip to main content": "跳到主要内容",
+  "App pages": "页面导航",
+  "Link to heading": "链接到此标题",
   "Sidebar": "侧边栏",
   "Collapse sidebar": "收起侧边栏",
   "Expand sidebar": "展开侧边栏",
@@ -59,6 +63,12 @@ const WORDS = {
   "text": "文本",
   "number": "数字",
   "Fullscreen": "全屏",
+  "Download as PNG": "下载为 PNG 图片",
+  "Download as SVG": "下载为 SVG 图片",
+  "Show data": "显示数据",
+  "Hide data": "隐藏数据",
+  "Show chart": "显示图表",
+  "Copy Vega-Lite spec": "复制图表定义",
   "Close fullscreen": "退出全屏",
   "(index)": "（序号）",
   "Copy column name": "复制列名",
@@ -91,6 +101,21 @@ const WORDS = {
   "Minimum length": "最短长度",
   "Maximum length": "最长长度",
   "Average length": "平均长度",
+  // what Vega tells a screen reader each part of a chart is
+  "group mark container": "图形组",
+  "rect mark container": "条形",
+  "line mark container": "折线",
+  "symbol mark container": "符号",
+  "text mark container": "文字",
+  "rule mark container": "线段",
+  "visualization": "图表",
+  "bar": "条形",
+  "line mark": "折线",
+  "point": "数据点",
+  "area mark": "面积",
+  "axis": "坐标轴",
+  "legend": "图例",
+  "title": "标题",
   "Date range": "日期范围",
   "Choose date": "选择日期",
   "Choose date range": "选择日期范围",
@@ -98,7 +123,9 @@ const WORDS = {
   "Clear dates": "清除日期",
 };
 
-// Texts with numbers or data in them; only the matched beginning is replaced.
+// Texts with numbers or data in them; only the matched part is replaced.
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+  "October", "November", "December"];
 const PATTERNS = [
   [/^(?:Limit )?(\d+(?:\.\d+)?)\s*([KMG]B) per file/, (m, size, unit) => `每个文件不超过 ${size} ${unit}`],
   [/^(\d+) options? available\.$/, (m, n) => `共 ${n} 个选项。`],
@@ -106,9 +133,17 @@ const PATTERNS = [
   [/^Top values frequency chart: /, () => "最常见值的频数图："],
   [/^Distribution histogram: /, () => "分布直方图："],
   [/^True\/false distribution chart: /, () => "是/否分布图："],
+  // a date box: what a screen reader says of its parts ("year, 日期范围 start date", "10 – October")
+  [/^(year|month|day), /, (m, part) => ({ year: "年，", month: "月，", day: "日，" })[part]],
+  [/ (start|end) date$/, (m, end) => (end === "start" ? " 开始日期" : " 结束日期")],
+  [/^(\d+) – [A-Z][a-z]+$/, (m, n) => `${n} 月`],
+  [/^Selected (Date|Range): /, (m, what) => (what === "Date" ? "已选日期：" : "已选日期范围：")],
+  [new RegExp(`\\b(${MONTHS.join("|")}) (\\d{1,2}), (\\d{4})`, "g"),
+    (m, month, day, year) => `${year}年${MONTHS.indexOf(month) + 1}月${day}日`],
+  [/日 to (\d{4}年)/g, (m, year) => `日至${year}`],
 ];
 
-const ATTRIBUTES = ["placeholder", "title", "aria-label"];
+const ATTRIBUTES = ["placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext"];
 // Where the app's own words are: Markdown, the maps, and the options of a select box (names
 // from data). Streamlit's tooltips, upload box and status are Markdown too, and are translated.
 const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag']";
@@ -119,10 +154,13 @@ function chinese(text) {
   const core = text.trim();
   if (!core) { return null; }
   let out = Object.hasOwn(WORDS, core) ? WORDS[core] : undefined;  // not "constructor" and the like
-  if (out === undefined) {
+  if (out === undefined) {  // each pattern in turn: a date box's label can have two
+    let changed = core;
     for (const [pattern, make] of PATTERNS) {
-      if (pattern.test(core)) { out = core.replace(pattern, make); break; }
+      pattern.lastIndex = 0;
+      if (pattern.test(changed)) { pattern.lastIndex = 0; changed = changed.replace(pattern, make); }
     }
+    out = changed === core ? undefined : changed;
   }
   return out === undefined ? null : text.replace(core, out);
 }

@@ -138,3 +138,19 @@ def click_download(page, button, timeout_ms: float = 60_000):
         return downloads[0]
     finally:
         page.remove_listener("download", arrived)
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the sidebar as a person does: each click once the page has finished the run the
+    last one started (a click into a box drawn mid-run can reach a run that no longer shows it; CI timed
+    out here once)."""
+    box = page.get_by_text("登录（编辑、审核、管理员）")
+    box.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    box.click()
+    page.get_by_label("用户名", exact=True).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_label("用户名", exact=True).fill(username)
+    page.get_by_label("密码", exact=True).fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_text("已登录").wait_for(timeout=60_000)

@@ -186,11 +186,12 @@ _READ = """root => {
     const out = [];
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        if (n.nodeValue.trim() && !n.parentElement.closest('[data-testid=stIconMaterial], script, style, noscript'))
+        if (n.nodeValue.trim()
+            && !n.parentElement.closest('[data-testid=stIconMaterial], [data-testid=stExpanderIcon], script, style, noscript'))
             out.push(n.nodeValue.trim());
     }
-    for (const e of root.querySelectorAll('[aria-label], [title], [placeholder]'))
-        for (const a of ['aria-label', 'title', 'placeholder']) if (e.getAttribute(a)) out.push(e.getAttribute(a));
+    for (const e of root.querySelectorAll("[aria-label], [title], [placeholder], [aria-roledescription]"))
+        for (const a of ["aria-label", "title", "placeholder", "aria-roledescription"]) if (e.getAttribute(a)) out.push(e.getAttribute(a));
     return out.join(' | ');
 }"""
 #: Latin a Chinese user reads as it is: file formats, units, keys, and the test page's own names.
@@ -282,3 +283,46 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         assert chinese in everything, (chinese, "\n".join(f"{k}: {v}" for k, v in seen.items()))
     english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN) for state, text in seen.items()}
     assert not any(english.values()), {state: words for state, words in english.items() if words}
+
+
+def _code_words(page) -> set[str]:
+    """Words in code spans: names a user must type as they are (an import file's column names)."""
+    return set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", " ".join(page.locator("code").all_inner_texts())))
+
+
+#: Every page by its menu entry (app.py's PAGES, and the admin page an admin sees).
+PAGE_TITLES = ("总览", "片区审查", "边界提案", "版本", "园区", "园区选址", "项目", "指标", "领导总览", "管理")
+
+
+def test_no_page_shows_english_to_a_signed_in_admin(tmp_path, monkeypatch):
+    """Issue 10: no page may show an English fragment: texts, tooltips, placeholders, accessible names."""
+    from layers.store.engine import get_engine, upgrade
+    from layers.store.users import add_user
+    from tests.browser import sign_in, wait_until_idle
+    from tests.test_defects_pages import ALLOWED_WORDS
+    db = tmp_path / "pages.sqlite3"
+    monkeypatch.setenv("WEICHENG_MAP_DB", str(db))
+    engine = get_engine(str(db))
+    upgrade(engine)
+    add_user(engine, "admin1", "admin", password="a long test password", display_name="管理员甲")
+    found = {}
+    with streamlit_server() as url, browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        sign_in(page, "admin1", "a long test password")  # every page shows all it can
+        for title in PAGE_TITLES:  # through the menu: a new address would start a new, signed-out session
+            page.get_by_test_id("stSidebarNav").get_by_role("link", name=title, exact=True).click()
+            page.wait_for_timeout(500)
+            wait_until_idle(page)
+            texts = []
+            for tab in [None, *page.get_by_role("tab").all()]:
+                if tab is not None:
+                    tab.click()
+                    wait_until_idle(page)
+                page.wait_for_timeout(500)  # charts and the page watcher finish drawing
+                texts.append(page.locator("body").evaluate(_READ))
+            # not words: links (./?park=…) and the column names an import file must use (in code spans)
+            shown = re.sub(r"https?://\S+|\./\S*", "", " ".join(texts))
+            words = set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", shown)) - _code_words(page)
+            found[title] = sorted(words - ALLOWED_WORDS - _LATIN - {"JavaScript", "Leaflet", "admin"})  # admin1: a name
+    assert not any(found.values()), {title: words for title, words in found.items() if words}

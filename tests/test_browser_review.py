@@ -15,7 +15,7 @@ from layers.review import proposals, versions
 from layers.review.rebuild import base_files, features_of
 from layers.store.engine import get_engine, upgrade
 from layers.store.users import add_user
-from tests.browser import MAP, browser, require_chromium, streamlit_server, wait_until_idle
+from tests.browser import MAP, browser, require_chromium, sign_in, streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -36,20 +36,7 @@ def _intended():
 
 
 def _sign_in(page, username: str) -> None:
-    """Sign in as a person does: each click once the page has finished the run the last one started.
-
-    A click into a box drawn mid-run can reach a run that no longer shows it (CI timed out here once).
-    """
-    box = page.get_by_text("登录（编辑、审核、管理员）")
-    box.wait_for(timeout=60_000)
-    wait_until_idle(page)
-    box.click()
-    page.get_by_label("用户名").wait_for(timeout=60_000)
-    wait_until_idle(page)
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录", exact=True).click()
-    page.get_by_text("已登录").wait_for(timeout=60_000)
+    sign_in(page, username, PASSWORD)
 
 
 def _trace(page, line, datum: str) -> None:
