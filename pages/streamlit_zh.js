@@ -144,9 +144,10 @@ const PATTERNS = [
 ];
 
 const ATTRIBUTES = ["placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext"];
-// Where the app's own words are: Markdown, the maps, and the options of a select box (names
-// from data). Streamlit's tooltips, upload box and status are Markdown too, and are translated.
-const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag']";
+// Where the app's own words are: Markdown, the maps, and names from data: the options of a select
+// box, the chips of a multiselect, a table's cells (the table behind a data grid's canvas).
+// Streamlit's tooltips, upload box and status are Markdown too, and are translated.
+const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag'], table";
 const STREAMLITS = "[data-testid='stTooltipContent'], [data-testid='stFileUploaderDropzone'], "
   + "[data-testid='stStatusWidget']";
 
