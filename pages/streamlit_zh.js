@@ -60,8 +60,6 @@ const WORDS = {
   "Next Result": "下一个结果",
   "Previous Result": "上一个结果",
   "Dataframe column menu": "列菜单",
-  "text": "文本",
-  "number": "数字",
   "Fullscreen": "全屏",
   "Download as PNG": "下载为 PNG 图片",
   "Download as SVG": "下载为 SVG 图片",
@@ -101,26 +99,33 @@ const WORDS = {
   "Minimum length": "最短长度",
   "Maximum length": "最长长度",
   "Average length": "平均长度",
-  // what Vega tells a screen reader each part of a chart is
-  "group mark container": "图形组",
-  "rect mark container": "条形",
-  "line mark container": "折线",
-  "symbol mark container": "符号",
-  "text mark container": "文字",
-  "rule mark container": "线段",
-  "visualization": "图表",
-  "bar": "条形",
-  "line mark": "折线",
-  "point": "数据点",
-  "area mark": "面积",
-  "axis": "坐标轴",
-  "legend": "图例",
-  "title": "标题",
   "Date range": "日期范围",
   "Choose date": "选择日期",
   "Choose date range": "选择日期范围",
   "Clear date": "清除日期",
   "Clear dates": "清除日期",
+};
+
+// Words too plain to replace in any text, replaced only in one attribute: what Vega tells a screen
+// reader each part of a chart is, and the type a table column's icon names in its title.
+const ATTRIBUTE_WORDS = {
+  "aria-roledescription": {
+    "group mark container": "图形组",
+    "rect mark container": "条形",
+    "line mark container": "折线",
+    "symbol mark container": "符号",
+    "text mark container": "文字",
+    "rule mark container": "线段",
+    "visualization": "图表",
+    "bar": "条形",
+    "line mark": "折线",
+    "point": "数据点",
+    "area mark": "面积",
+    "axis": "坐标轴",
+    "legend": "图例",
+    "title": "标题",
+  },
+  "title": { "text": "文本", "number": "数字" },
 };
 
 // Texts with numbers or data in them; only the matched part is replaced.
@@ -146,15 +151,16 @@ const PATTERNS = [
 const ATTRIBUTES = ["placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext"];
 // Where the app's own words are: Markdown, the maps, and names from data: the options of a select
 // box, the chips of a multiselect, a table's cells (the table behind a data grid's canvas).
-// Streamlit's tooltips, upload box and status are Markdown too, and are translated.
+// Streamlit's tooltips, upload box, status and a heading's link are Markdown too, and are translated.
 const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag'], table";
 const STREAMLITS = "[data-testid='stTooltipContent'], [data-testid='stFileUploaderDropzone'], "
-  + "[data-testid='stStatusWidget']";
+  + "[data-testid='stStatusWidget'], [data-testid='stHeaderActionElements']";
 
-function chinese(text) {
+function chinese(text, words = WORDS) {
   const core = text.trim();
   if (!core) { return null; }
-  let out = Object.hasOwn(WORDS, core) ? WORDS[core] : undefined;  // not "constructor" and the like
+  let out = Object.hasOwn(words, core) ? words[core] : undefined;  // not "constructor" and the like
+  if (out === undefined && words !== WORDS && Object.hasOwn(WORDS, core)) { out = WORDS[core]; }
   if (out === undefined) {  // each pattern in turn: a date box's label can have two
     let changed = core;
     for (const [pattern, make] of PATTERNS) {
@@ -167,8 +173,7 @@ function chinese(text) {
 }
 
 function appsOwn(element) {
-  const own = element && element.closest(OWN);
-  return Boolean(own) && !own.closest(STREAMLITS);
+  return Boolean(element && element.closest(OWN)) && !element.closest(STREAMLITS);
 }
 
 // The notes of an empty list, which Streamlit writes as one of the list's options.
@@ -181,10 +186,10 @@ function translateText(node) {
 }
 
 function translateAttributes(element) {
-  if (element.closest(".wc-map")) { return; }
+  if (appsOwn(element)) { return; }
   for (const name of ATTRIBUTES) {
     const value = element.getAttribute(name);
-    const out = value && chinese(value);
+    const out = value && chinese(value, ATTRIBUTE_WORDS[name] || WORDS);
     if (out) { element.setAttribute(name, out); }
   }
 }
