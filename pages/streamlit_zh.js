@@ -23,12 +23,15 @@ const WORDS = {
   "Choose an option": "请选择",
   "Choose options": "请选择",
   "Select all": "全选",
+  "Selected values": "已选的值",
   "Clear all": "全部清除",
   "Clear value": "清除",
   "Show password": "显示密码",
   "Hide password": "隐藏密码",
   // upload box
   "Upload": "选择文件",
+  "Add files": "添加文件",
+  "add icon": "添加",
   "file upload": "上传文件",
   "Drag and drop file here": "拖放文件到此处",
   "Drag and drop files here": "拖放文件到此处",
@@ -134,6 +137,8 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 const PATTERNS = [
   [/^(?:Limit )?(\d+(?:\.\d+)?)\s*([KMG]B) per file/, (m, size, unit) => `每个文件不超过 ${size} ${unit}`],
   [/^(\d+) options? available\.$/, (m, n) => `共 ${n} 个选项。`],
+  [/^(\d+) results?$/, (m, n) => `${n} 个结果`],  // a table's search
+  [/^Remove (?=.)/, () => "移除 "],  // a chosen value's or an uploaded file's cross: "Remove 商贸"
   // a column's statistics chart, named with its values
   [/^Top values frequency chart: /, () => "最常见值的频数图："],
   [/^Distribution histogram: /, () => "分布直方图："],
@@ -150,11 +155,13 @@ const PATTERNS = [
 
 const ATTRIBUTES = ["placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext"];
 // Where the app's own words are: Markdown, the maps, and names from data: the options of a select
-// box, the chips of a multiselect, a table's cells (the table behind a data grid's canvas).
-// Streamlit's tooltips, upload box, status and a heading's link are Markdown too, and are translated.
-const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-baseweb='tag'], table";
+// box, the chosen values of a multiselect ([data-tag]), a table's cells (the table behind a data
+// grid's canvas, and Vega's tooltip) and a chart's labels. Within them, Streamlit's tooltips, upload
+// box, status, a heading's link and a chosen value's cross are Streamlit's, and are translated.
+const OWN = ".wc-map, [data-testid='stMarkdownContainer'], [role='option'], [data-tag], table, "
+  + "[data-testid='stVegaLiteChart'] text";
 const STREAMLITS = "[data-testid='stTooltipContent'], [data-testid='stFileUploaderDropzone'], "
-  + "[data-testid='stStatusWidget'], [data-testid='stHeaderActionElements']";
+  + "[data-testid='stStatusWidget'], [data-testid='stHeaderActionElements'], [data-tag] > button";
 
 function chinese(text, words = WORDS) {
   const core = text.trim();

@@ -195,7 +195,7 @@ _READ = """root => {
     return out.join(' | ');
 }"""
 #: Latin a Chinese user reads as it is: file formats, units, keys, and the test page's own names.
-_LATIN = {"CSV", "XLSX", "Ctrl", "txt"}
+_LATIN = {"CSV", "XLSX", "PNG", "Ctrl", "txt", "csv"}
 
 #: One of each widget whose own words Streamlit writes in English, a table, and a run slow enough
 #: to show "Stop".
@@ -216,10 +216,20 @@ st.multiselect("类别", ["工业", "商贸"], placeholder="全部", select_all=
 st.file_uploader("项目清单（CSV 或 XLSX，不超过 8 MB）", type=["csv", "xlsx"])
 st.download_button("下载", lambda: 1 / 0, file_name="x.txt", on_click="ignore")
 st.dataframe(pd.DataFrame({{"名称": ["甲", "Median"], "面积": [1.5, 2.0]}}), hide_index=True, width=700)
-st.selectbox("导入的项目", ["Sum", "乙项目"])  # names from data that are also Streamlit's words (not shown here)
+# names from data that are also Streamlit's words (not shown as Streamlit's here): an option, a chosen
+# value, a table cell, a chart's legend
+st.selectbox("导入的项目", ["Sum", "乙项目"])
+st.multiselect("导入的类别", ["Format", "工业"], default=["Format"], select_all=False)
+from layers.charts import count_bars
+st.altair_chart(count_bars(pd.DataFrame({{"Format": [2], "工业": [1]}}, index=["站南片区"]), row="片区/园区",
+                           value="项目数", stack="类别"))
 if st.button("慢"):
     time.sleep(4)
 """
+
+
+def everything_of(seen: dict[str, str]) -> str:
+    return " ".join(seen.values())
 
 
 def test_streamlits_own_words_are_chinese(tmp_path):
@@ -231,7 +241,7 @@ def test_streamlits_own_words_are_chinese(tmp_path):
     with streamlit_process(script) as (url, _), browser() as chrome:
         page = chrome.new_page(viewport={"width": 1200, "height": 1400})
         page.goto(url)
-        page.get_by_label("名称").wait_for(timeout=60_000)
+        page.get_by_label("名称", exact=True).wait_for(timeout=60_000)
         wait_until_idle(page)
 
         def read(state: str) -> None:
@@ -241,19 +251,25 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         page.keyboard.press("Tab")
         read("first Tab stop")
         for label in ("名称", "理由", "用户名"):
-            page.get_by_label(label).fill("站南")
+            page.get_by_label(label, exact=True).fill("站南")
             read(f"typing in {label}")
         for label in ("道路", "类别"):
-            page.get_by_label(label).click()
+            page.get_by_label(label, exact=True).click()
             page.keyboard.type("zzzz")
             read(f"nothing matches in {label}")
             page.keyboard.press("Escape")
             page.mouse.click(5, 5)  # closes the list
-        page.get_by_label("导入的项目").click()
+        page.get_by_label("导入的项目", exact=True).click()
         options = page.get_by_role("option").all_inner_texts()
         page.keyboard.press("Escape")
         page.mouse.click(5, 5)
-        page.get_by_role("button", name="下载").click()
+        chips = page.locator("[data-tag]").all_inner_texts()
+        legend = page.get_by_test_id("stVegaLiteChart").locator("text").all_text_contents()
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "清单.csv", "mimeType": "text/csv", "buffer": "name\n甲\n".encode()}])
+        page.get_by_text("清单.csv").wait_for(timeout=10_000)
+        read("an uploaded file")
+        page.get_by_role("button", name="下载", exact=True).click()
         page.get_by_test_id("stDownloadButtonError").wait_for(timeout=10_000)
         read("a failed download")
         table = page.get_by_test_id("stDataFrame")
@@ -263,6 +279,8 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         read("a table tool's tooltip")
         page.get_by_test_id("stElementToolbarButton").nth(1).click()
         read("searching a table")
+        page.keyboard.type("甲")
+        read("a table search's results")
         page.keyboard.press("Escape")
         table.hover()
         page.get_by_test_id("stElementToolbarButton").first.click()
@@ -278,17 +296,19 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         read("a column's statistics")
         page.keyboard.press("Escape")
         page.mouse.click(5, 5)
-        page.get_by_role("button", name="慢").click()
+        page.get_by_role("button", name="慢", exact=True).click()
         page.get_by_test_id("stStatusWidget").locator("button").wait_for(timeout=10_000)
         read("a slow run")
-    assert options == ["Sum", "乙项目"], options
+    assert options == ["Sum", "乙项目"] and chips == ["Format"] and "Format" in legend, (options, chips, legend)
+    assert "移除 Format" in everything_of(seen) and "移除 清单.csv" in everything_of(seen)
     assert "| Median |" in seen["a slow run"], seen["a slow run"]  # the table's cell, as written
     everything = " ".join(seen.values())
     for chinese in ("跳到主要内容", "按回车键确认", "按 Ctrl+回车键确认", "2/50", "按回车键提交", "没有匹配的选项",
                     "选择文件", "每个文件不超过 8 MB", "文件未能生成", "搜索", "输入以搜索",
-                    "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止"):
+                    "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止", "1 个结果", "添加文件",
+                    "已选的值"):
         assert chinese in everything, (chinese, "\n".join(f"{k}: {v}" for k, v in seen.items()))
-    english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN - {"Sum", "Median"})  # the data above
+    english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN - {"Sum", "Median", "Format"})  # the data
                for state, text in seen.items()}
     assert not any(english.values()), {state: words for state, words in english.items() if words}
 
