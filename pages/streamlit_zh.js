@@ -44,7 +44,17 @@ const WORDS = {
   "Stop": "停止",
   "Stopping...": "正在停止…",
   "Connecting": "正在连接",
+  "Connecting to Streamlit server": "正在连接地图服务",
+  "Error": "错误",
+  "Unable to connect to Streamlit server": "无法连接地图服务",
   "Connection error": "连接错误",
+  "Connection timed out.": "连接超时。",
+  "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+    "地图服务没有响应，可能正在重新启动。请稍候再刷新页面；若一直如此，请联系管理员。",
+  "Streamlit server is not responding. Are you connected to the internet?":
+    "地图服务没有响应。请检查网络连接，稍候再刷新页面。",
+  "streamlit run yourscript.py": "（管理员：请在服务器上重新启动应用）",
+  "Copy to clipboard": "复制",
   "Skip to main content": "跳到主要内容",
   "App pages": "页面导航",
   "Link to heading": "链接到此标题",

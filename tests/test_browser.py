@@ -354,3 +354,21 @@ def test_no_page_shows_english_to_a_signed_in_admin(tmp_path, monkeypatch):
             words = set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", shown)) - _code_words(page)
             found[title] = sorted(words - ALLOWED_WORDS - _LATIN - {"JavaScript", "Leaflet", "admin"})  # admin1: a name
     assert not any(found.values()), {title: words for title, words in found.items() if words}
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])  # Streamlit words the two differently
+def test_a_stopped_server_is_announced_in_chinese(host):
+    """Restarting the server (an update) shows Streamlit's connection dialog and status, in Chinese."""
+    from tests.browser import streamlit_process, wait_until_idle
+    with streamlit_process() as (url, proc), browser() as chrome:
+        page = chrome.new_page()
+        page.goto(url.replace("127.0.0.1", host))
+        page.locator(MAP).locator(".leaflet-interactive").first.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        proc.terminate()
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        shown = dialog.evaluate(_READ) + " | " + page.get_by_test_id("stConnectionStatus").evaluate(_READ)
+    assert "连接错误" in shown and "地图服务没有响应" in shown and "正在连接" in shown, shown
+    assert not re.findall(r"[A-Za-z]{3,}", shown), shown
