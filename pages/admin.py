@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import streamlit as st
 
-from layers.store.audit import ACTION_LABELS, AuditFilter, actions, actors, entries, to_csv
-from layers.store.audit_text import actor_label, state_text, target_label
+from layers.store.audit import ACTION_LABELS, AuditFilter, actions, actors, to_csv
+from layers.store.audit_text import actor_label, readable, search
 from layers.store.database import StoreError
 from layers.store.schema import ROLES
 from layers.store.users import ROLE_LABELS, UserError, add_user, list_users, update_user
@@ -101,16 +101,14 @@ with log_tab:
         since = datetime.combine(days[0], time.min, tzinfo=timezone.utc)
         until = datetime.combine(days[1] + timedelta(days=1), time.min, tzinfo=timezone.utc)
     try:
-        log = entries(db.engine, AuditFilter(actor=actor or None, action=action or None, since=since, until=until,
-                                             text=text.strip() or None))
+        log = search(db.engine, AuditFilter(actor=actor or None, action=action or None, since=since, until=until,
+                                            text=text.strip() or None))
     except StoreError as exc:
         st.error(str(exc))
         st.stop()
     st.markdown(f"共 {len(log)} 条（最多显示 5000 条，最新在前）。")
-    shown = log.assign(at=log["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S")),
-                       action=log["action"].map(lambda a: known.get(a, a)), target=log["target"].map(target_label),
-                       actor=log["actor"].map(actor_label),
-                       before_json=log["before_json"].map(state_text), after_json=log["after_json"].map(state_text))
+    shown = readable(log).assign(at=log["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S")),
+                                 action=log["action"].map(lambda a: known.get(a, a)))
     st.dataframe(shown[["at", "actor", "action", "target", "detail", "before_json", "after_json"]],
                  column_config={"at": "时间（UTC）", "actor": "操作人", "action": "操作", "target": "对象",
                                 "detail": "说明", "before_json": "修改前", "after_json": "修改后"},

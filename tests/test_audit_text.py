@@ -43,3 +43,20 @@ def test_no_english_field_of_a_store_write_is_left():
                "projects", "id", "name", "value", "recorded_by", "recorded_on", "note", "target_id", "created_by"}
     assert written <= set(FIELDS)
     assert not [v for v in FIELDS.values() if re.search(r"[A-Za-z]", v)]
+
+
+def test_the_log_is_searched_in_the_words_it_is_shown_in(tmp_path):
+    from layers.store.audit import AuditFilter
+    from layers.store.audit_text import search
+    from layers.store.engine import get_engine, upgrade
+    from layers.store.users import add_user
+    engine = get_engine(str(tmp_path / "log.sqlite3"))
+    upgrade(engine)
+    add_user(engine, "li", "approver", password="a long test password", display_name="李审核", actor="admin1")
+    add_user(engine, "wang", "editor", password="a long test password", display_name="王编辑", actor="admin1")
+    assert list(search(engine, AuditFilter(text="审核"))["target"]) == ["user li"]  # "角色：审核" and 李审核
+    assert list(search(engine, AuditFilter(text="用户 wang"))["target"]) == ["user wang"]  # shown, not stored
+    assert list(search(engine, AuditFilter(text="editor"))["target"]) == ["user wang"]  # stored, not shown
+    found = search(engine, AuditFilter(text="角色：编辑"))
+    assert list(found["target"]) == ["user wang"] and found["after_json"].iloc[0].startswith("{")  # as stored
+    assert search(engine, AuditFilter(text="没有这样的字")).empty

@@ -186,6 +186,20 @@ def test_an_admin_adds_a_user_disables_one_and_exports_the_log(own_database):
     assert [b.label for b in at.get("download_button")] == ["导出 CSV"]
 
 
+def test_the_admin_reads_and_searches_the_log_in_chinese(own_database):
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "admin", "root")
+    from layers.store.users import add_user
+    add_user(Store(own_database).engine, "wang", "editor", password="a long test password", display_name="王编辑",
+             actor="root")
+    at.switch_page("pages/admin.py")
+    at.run()
+    at.text_input(key="log_text").input("角色：编辑").run()  # what the table shows, not what is stored
+    table = at.dataframe[-1].value  # the log, in the last tab
+    assert list(table["target"]) == ["用户 wang"], table
+    assert table["after_json"].iloc[0].startswith("启用：是；显示名：王编辑；邮箱：—；角色：编辑")
+    assert table["actor"].iloc[0] == "root"
+
+
 def test_an_unusable_database_leaves_the_map_working_with_a_banner(tmp_path, monkeypatch):
     folder = tmp_path / "a-folder"
     folder.mkdir()

@@ -7,9 +7,14 @@ The log itself keeps machine-readable keys ("user admin1") and JSON (``{"active"
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+import pandas as pd
+from sqlalchemy import Engine
+
 from layers.plan.bounds import ALL_SIDE_NAMES
+from layers.store.audit import AuditFilter, entries
 from layers.store.users import ROLE_LABELS
 
 #: The object an entry is about: "<kind> <id>".
@@ -80,3 +85,25 @@ def state_text(state: str | None) -> str:
     if isinstance(value, dict):
         return "；".join(f"{FIELDS.get(k, k)}：{_value(v, k)}" for k, v in value.items())
     return _value(value)
+
+
+def readable(log: pd.DataFrame) -> pd.DataFrame:
+    """The log's actor, object and states in words (the columns keep their names)."""
+    return log.assign(actor=log["actor"].map(actor_label), target=log["target"].map(target_label),
+                      before_json=log["before_json"].map(state_text), after_json=log["after_json"].map(state_text))
+
+
+def search(engine: Engine, flt: AuditFilter) -> pd.DataFrame:
+    """Entries matching ``flt``, newest first, as stored; ``flt.text`` matches what is stored or what is shown.
+
+    An admin reads "角色：管理员" and searches for 管理员, which the stored JSON writes as "admin":
+    the newest ``flt.limit`` entries that match the other fields are searched in words as well.
+    """
+    stored = entries(engine, flt)
+    if not flt.text:
+        return stored
+    recent = entries(engine, replace(flt, text=None))
+    shown = readable(recent)[["actor", "target", "detail", "before_json", "after_json"]].fillna("").astype(str)
+    in_words = recent[shown.apply(lambda col: col.str.contains(flt.text, case=False, regex=False)).any(axis=1)]
+    both = pd.concat([stored, in_words[~in_words["id"].isin(stored["id"])]])
+    return both.sort_values(["at", "id"], ascending=False).head(flt.limit).reset_index(drop=True)
