@@ -228,10 +228,6 @@ if st.button("慢"):
 """
 
 
-def everything_of(seen: dict[str, str]) -> str:
-    return " ".join(seen.values())
-
-
 def test_streamlits_own_words_are_chinese(tmp_path):
     """Streamlit writes "Press Enter to apply", "No results", "Upload", "Stop", "Sort ascending" … itself."""
     from tests.browser import ROOT, streamlit_process, wait_until_idle
@@ -299,10 +295,10 @@ def test_streamlits_own_words_are_chinese(tmp_path):
         page.get_by_role("button", name="慢", exact=True).click()
         page.get_by_test_id("stStatusWidget").locator("button").wait_for(timeout=10_000)
         read("a slow run")
-    assert options == ["Sum", "乙项目"] and chips == ["Format"] and "Format" in legend, (options, chips, legend)
-    assert "移除 Format" in everything_of(seen) and "移除 清单.csv" in everything_of(seen)
-    assert "| Median |" in seen["a slow run"], seen["a slow run"]  # the table's cell, as written
     everything = " ".join(seen.values())
+    assert options == ["Sum", "乙项目"] and chips == ["Format"] and "Format" in legend, (options, chips, legend)
+    assert "移除 Format" in everything and "移除 清单.csv" in everything
+    assert "| Median |" in seen["a slow run"], seen["a slow run"]  # the table's cell, as written
     for chinese in ("跳到主要内容", "按回车键确认", "按 Ctrl+回车键确认", "2/50", "按回车键提交", "没有匹配的选项",
                     "选择文件", "每个文件不超过 8 MB", "文件未能生成", "搜索", "输入以搜索",
                     "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止", "1 个结果", "添加文件",
