@@ -19,8 +19,8 @@ from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
 from pages._print import print_map_buttons
-from pages.common import (asset_urls, current_basemap, ensure_frame, kept_choice, layers, may, show_map, sign_in_hint, store,
-                          url_view, follow_in_url)
+from pages.common import (asset_urls, current_basemap, ensure_frame, follow_in_url, kept_choice, layers, may, show_map,
+                          sign_in_hint, store, url_view)
 
 ensure_frame()
 data = layers()

@@ -32,7 +32,7 @@ ALLOWED_WORDS = {
 ALLOWED_WORDS |= set(re.findall(r"[A-Za-z][A-Za-z_]{2,}", (Path(APP).parent / "geodata" / "inputs"
                                                           / "weicheng-14th-five-year-plan.txt").read_text(encoding="utf-8")))
 #: Not read as words: HTML markup, link targets, page links, a user's own file names.
-_NOT_TEXT = re.compile(r"(?s)<style>.*?</style>|<[^>]+>|&\w+;|\]\([^)]*\)|\./\?\S+|\./[a-z_]+\b|[^\s，、：（）]+\.(?:csv|xlsx|txt|html|png|zip|geojson|kml|gpkg)\b")
+_NOT_TEXT = re.compile(r"<[^>]+>|&\w+;|\]\([^)]*\)|\./\?\S+|\./[a-z_]+\b|[^\s，、：（）]+\.(?:csv|xlsx|txt|html|png|zip|geojson|kml|gpkg)\b")
 _BAD = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|<NA>|Traceback|Error:|Exception")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]{2,}")
 _FIELDS = ("body", "label", "options", "placeholder", "help", "value", "caption", "text")
