@@ -45,13 +45,11 @@ def test_no_english_field_of_a_store_write_is_left():
     assert not [v for v in FIELDS.values() if re.search(r"[A-Za-z]", v)]
 
 
-def test_the_log_is_searched_in_the_words_it_is_shown_in(tmp_path):
+def test_the_log_is_searched_in_the_words_it_is_shown_in(db):  # SQLite and PostgreSQL (tests/conftest_store.py)
     from layers.store.audit import AuditFilter
     from layers.store.audit_text import search
-    from layers.store.engine import get_engine, upgrade
     from layers.store.users import add_user
-    engine = get_engine(str(tmp_path / "log.sqlite3"))
-    upgrade(engine)
+    engine = db
     add_user(engine, "li", "approver", password="a long test password", display_name="李审核", actor="admin1")
     add_user(engine, "wang", "editor", password="a long test password", display_name="王编辑", actor="admin1")
     assert list(search(engine, AuditFilter(text="审核"))["target"]) == ["user li"]  # "角色：审核" and 李审核
