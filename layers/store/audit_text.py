@@ -88,8 +88,9 @@ def state_text(state: str | None) -> str:
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
-    """The log's actor, object and states in words (the columns keep their names)."""
+    """The log's actor, object, note and states in words (the columns keep their names)."""
     return log.assign(actor=log["actor"].map(actor_label), target=log["target"].map(target_label),
+                      detail=log["detail"].fillna(""),  # a table shows a missing note as "None"
                       before_json=log["before_json"].map(state_text), after_json=log["after_json"].map(state_text))
 
 
