@@ -1,6 +1,8 @@
-"""潍城区“十四五”规划地图 — entry point: the shared frame and the page router.
+"""潍城区“十四五”规划地图 — entry point: the shared frame and the page router, and the server.
 
-Run with ``streamlit run app.py``.
+Run with ``streamlit run app.py``. Streamlit then imports this file once to
+find ``app``, the server (``st.App``), and runs it as the script of every
+session, where ``__name__`` is ``"__main__"``.
 """
 
 from __future__ import annotations
@@ -69,4 +71,12 @@ def main() -> None:
     nav.run()
 
 
-main()
+if __name__ == "__main__":
+    main()
+else:
+    from starlette.middleware import Middleware
+
+    from layers.frontend import FrontEnd
+
+    # Streamlit's front end from memory, compressed once, and its page shell in Chinese (layers/frontend.py).
+    app = st.App(__file__, middleware=[Middleware(FrontEnd)])

@@ -85,6 +85,20 @@ def test_offline_first_load_asks_no_other_host(server):
         assert page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href").startswith("data:")
 
 
+def test_the_page_says_it_is_chinese(server):
+    """Screen readers choose their voice by <html lang>: Streamlit's shell said "en" (layers/frontend.py)."""
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+        response = page.goto(f"{server}/parks?basemap=none")
+        assert '<html lang="zh-CN">' in response.text() and "<title>潍城区规划地图</title>" in response.text()
+        page.get_by_text("十大园区").first.wait_for(timeout=60_000)
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        assert "潍城区规划地图" in page.title()
+        without_js = chrome.new_context(java_script_enabled=False).new_page()
+        without_js.goto(server)
+        assert "需要 JavaScript" in without_js.inner_text("body")
+
+
 def test_without_tiles_the_map_says_so_and_keeps_its_layers(server):
     """Offline (as CI is) the OpenStreetMap tiles fail: the map drops them with a Chinese notice."""
     with browser() as chrome:

@@ -1,0 +1,206 @@
+"""Streamlit's front end, sent from memory with gzip, and its page shell in Chinese.
+
+``streamlit run app.py`` finds the ``st.App`` in ``app.py`` and runs it with
+:class:`FrontEnd` as its outermost ASGI middleware. It does two jobs:
+
+- **Front-end files from memory.** A first visit fetches about 100 of
+  Streamlit's files (``/static/…``, hashed names that never change).
+  Streamlit reads each from disk and compresses it again, at gzip level 9,
+  for every visitor: about 100 ms of server CPU per first visit, more than
+  everything else the visit costs (``benchmarks/map_render.py``). Here each
+  file is read and compressed once per process and then sent as it is.
+- **The page shell in Chinese.** Streamlit's ``index.html`` says
+  ``lang="en"``, is titled "Streamlit" until the first run sets the title,
+  and tells a browser without JavaScript "You need to enable JavaScript to
+  run this app." A screen reader picks its voice from ``lang``, so it read
+  the whole Chinese app with an English voice. The shell is rewritten once:
+  ``lang="zh-CN"``, the app's title, and the notice in Chinese.
+
+Behind README's nginx ("Serving an office") nginx sends ``/static/`` itself;
+this module then only rewrites the shell. Everything else passes through to
+Streamlit untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import mimetypes
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Shown in the browser's tab before the first run sets it, and read by screen readers.
+TITLE = "潍城区规划地图"
+#: What a browser without JavaScript shows.
+NOSCRIPT = "潍城区规划地图需要 JavaScript。请在浏览器设置中启用 JavaScript 后刷新本页。"
+#: Suffixes worth compressing (fonts in woff2 and images already are compressed).
+COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".json", ".svg", ".txt", ".map", ".ttf", ".xml"})
+#: Streamlit's own routes: never the page shell.
+_NOT_SHELL = ("_stcore/", "static/", "app/static/", "media/", "component/")
+_IMMUTABLE = b"public, immutable, max-age=31536000"
+
+
+def streamlit_static_dir() -> Path:
+    """The installed Streamlit's web root (``index.html`` and the ``static/`` folder)."""
+    import streamlit  # only for its location: this module runs no Streamlit command
+
+    return Path(streamlit.__file__).parent / "static"
+
+
+def shell_html(html: str) -> str:
+    """Streamlit's ``index.html`` with a Chinese language, title and no-JavaScript notice.
+
+    Parameters
+    ----------
+    html
+        The page Streamlit sends for every app address.
+
+    Returns
+    -------
+    str
+        The same page; a part that is not found (another Streamlit version)
+        stays as it was, so the page always works.
+    """
+    html = html.replace('<html lang="en">', '<html lang="zh-CN">', 1)
+    html = html.replace("<title>Streamlit</title>", f"<title>{TITLE}</title>", 1)
+    start, end = html.find("<noscript>"), html.find("</noscript>")
+    if 0 <= start < end:
+        html = f"{html[:start]}<noscript>{NOSCRIPT}{html[end:]}"
+    return html
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """One front-end file as sent: its bytes, its gzip twin when smaller, its media type."""
+
+    body: bytes
+    packed: bytes | None
+    media_type: str
+
+    @classmethod
+    def read(cls, path: Path) -> StaticFile:
+        """Read ``path`` and compress it once (level 9, no time stamp: the same file gives the same bytes)."""
+        body = path.read_bytes()
+        packed = gzip.compress(body, compresslevel=9, mtime=0) if path.suffix.lower() in COMPRESSIBLE else None
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media_type.startswith("text/") or media_type.endswith(("javascript", "json", "+xml")):
+            media_type += "; charset=utf-8"
+        return cls(body, packed if packed is not None and len(packed) < len(body) else None, media_type)
+
+
+class StaticFiles:
+    """Streamlit's ``static/`` folder, each file read on its first request and kept.
+
+    Only files that are in the folder when the server starts are served: a
+    request names a key of that listing, never a path on disk.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._paths = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+        self._files: dict[str, StaticFile] = {}
+        self._lock = asyncio.Lock()
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._paths
+
+    async def get(self, name: str) -> StaticFile:
+        """The file ``name`` (a key of the listing), compressed in a worker thread the first time."""
+        found = self._files.get(name)
+        if found is None:
+            async with self._lock:  # one compression per file, however many visitors ask at once
+                found = self._files.get(name)
+                if found is None:
+                    found = await asyncio.to_thread(StaticFile.read, self._paths[name])
+                    self._files[name] = found
+        return found
+
+
+def _path_in_app(scope: Scope) -> str:
+    """The request's path below the app's root (``server.baseUrlPath``, as ``root_path``), without '/'."""
+    path, root = scope.get("path", ""), scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root):]
+    return path.lstrip("/")
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    return any(k == b"accept-encoding" and b"gzip" in v for k, v in scope.get("headers", []))
+
+
+class FrontEnd:
+    """ASGI middleware: Streamlit's front-end files from memory, and the Chinese page shell.
+
+    Parameters
+    ----------
+    app
+        The Streamlit application (``st.App``'s Starlette app) it wraps.
+    web_root
+        Streamlit's web root (default: the installed Streamlit's).
+    """
+
+    def __init__(self, app: ASGIApp, web_root: Path | None = None) -> None:
+        self.app = app
+        root = web_root or streamlit_static_dir()
+        self.files = StaticFiles(root / "static")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        path = _path_in_app(scope)
+        name = path.removeprefix("static/") if path.startswith("static/") else None
+        if name is not None and name in self.files and not _has_header(scope, b"range"):
+            await self._send_file(await self.files.get(name), _accepts_gzip(scope), send)
+        elif path.startswith(_NOT_SHELL) or "." in path.rsplit("/", 1)[-1]:
+            await self.app(scope, receive, send)
+        else:
+            await self._send_shell(scope, receive, send)
+
+    @staticmethod
+    async def _send_file(file: StaticFile, gzip_ok: bool, send: Send) -> None:
+        headers = [(b"content-type", file.media_type.encode()), (b"cache-control", _IMMUTABLE)]
+        body = file.body
+        if file.packed is not None:
+            headers.append((b"vary", b"Accept-Encoding"))
+            if gzip_ok:
+                body = file.packed
+                headers.append((b"content-encoding", b"gzip"))
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _send_shell(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Let Streamlit answer (uncompressed), and rewrite its answer when it is the page shell."""
+        plain = dict(scope, headers=[(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"])
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(plain, receive, keep)
+        body = b"".join(chunks)
+        headers = list(start.get("headers", []))
+        if start.get("status") == 200 and any(k.lower() == b"content-type" and v.startswith(b"text/html")
+                                              for k, v in headers):
+            body = shell_html(body.decode("utf-8")).encode("utf-8")
+            headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"etag",
+                                                                       b"last-modified")]
+            headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": start.get("status", 500), "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _has_header(scope: Scope, name: bytes) -> bool:
+    return any(k == name for k, _ in scope.get("headers", []))
