@@ -4,7 +4,8 @@
 :class:`FrontEnd` as its outermost ASGI middleware. It does two jobs:
 
 - **Front-end files from memory.** A first visit fetches about 100 of
-  Streamlit's files (``/static/…``, hashed names that never change).
+  Streamlit's files (``/static/…``, hashed names that never change) and the
+  maps' Leaflet bundle (``/app/static/vendor/bundle/<content hash>.js``).
   Streamlit reads each from disk and compresses it again, at gzip level 9,
   for every visitor: about 100 ms of server CPU per first visit, more than
   everything else the visit costs (``benchmarks/map_render.py``). Here each
@@ -26,10 +27,13 @@ from __future__ import annotations
 import asyncio
 import gzip
 import mimetypes
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from layers.paths import ROOT
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +47,10 @@ TITLE = "潍城区规划地图"
 NOSCRIPT = "潍城区规划地图需要 JavaScript。请在浏览器设置中启用 JavaScript 后刷新本页。"
 #: Suffixes worth compressing (fonts in woff2 and images already are compressed).
 COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".json", ".svg", ".txt", ".map", ".ttf", ".xml"})
+#: Where the maps' Leaflet bundles are served, and their names (content hashes: a name never changes
+#: its content; ``layers/maps/assets.bundle``).
+BUNDLE_URL = "app/static/vendor/bundle/"
+BUNDLE_NAME = re.compile(r"[0-9a-f]{16}\.(?:js|css)")
 #: Streamlit's own routes: never the page shell.
 _NOT_SHELL = ("_stcore/", "static/", "app/static/", "media/", "component/")
 _IMMUTABLE = b"public, immutable, max-age=31536000"
@@ -97,18 +105,30 @@ class StaticFile:
 
 
 class StaticFiles:
-    """Streamlit's ``static/`` folder, each file read on its first request and kept.
+    """A folder of files that never change, each read on its first request and kept.
 
-    Only files that are in the folder when the server starts are served: a
-    request names a key of that listing, never a path on disk.
+    Parameters
+    ----------
+    root
+        The folder.
+    names
+        Without it, the files in ``root`` (and below) when the server starts:
+        a request names a key of that listing, never a path on disk. With it,
+        files directly in ``root`` whose name matches it, looked up when first
+        asked for (the maps' bundles are written while the app runs).
     """
 
-    def __init__(self, root: Path) -> None:
-        self._paths = {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
+    def __init__(self, root: Path, names: re.Pattern[str] | None = None) -> None:
+        self._root, self._names = root, names
+        self._paths = {} if names is not None else {
+            p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()}
         self._files: dict[str, StaticFile] = {}
         self._lock = asyncio.Lock()
 
     def __contains__(self, name: str) -> bool:
+        if name not in self._paths and self._names is not None and self._names.fullmatch(name):
+            if (self._root / name).is_file():
+                self._paths[name] = self._root / name
         return name in self._paths
 
     async def get(self, name: str) -> StaticFile:
@@ -144,25 +164,34 @@ class FrontEnd:
         The Streamlit application (``st.App``'s Starlette app) it wraps.
     web_root
         Streamlit's web root (default: the installed Streamlit's).
+    app_static
+        The app's ``static`` folder, served at ``/app/static/`` (default: the project's).
     """
 
-    def __init__(self, app: ASGIApp, web_root: Path | None = None) -> None:
+    def __init__(self, app: ASGIApp, web_root: Path | None = None, app_static: Path | None = None) -> None:
         self.app = app
-        root = web_root or streamlit_static_dir()
-        self.files = StaticFiles(root / "static")
+        self.files = StaticFiles((web_root or streamlit_static_dir()) / "static")
+        self.bundles = StaticFiles((app_static or ROOT / "static") / "vendor" / "bundle", BUNDLE_NAME)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
         path = _path_in_app(scope)
-        name = path.removeprefix("static/") if path.startswith("static/") else None
-        if name is not None and name in self.files and not _has_header(scope, b"range"):
-            await self._send_file(await self.files.get(name), _accepts_gzip(scope), send)
+        files = self._files_for(path)
+        if files is not None and not _has_header(scope, b"range"):
+            await self._send_file(await files[0].get(files[1]), _accepts_gzip(scope), send)
         elif path.startswith(_NOT_SHELL) or "." in path.rsplit("/", 1)[-1]:
             await self.app(scope, receive, send)
         else:
             await self._send_shell(scope, receive, send)
+
+    def _files_for(self, path: str) -> tuple[StaticFiles, str] | None:
+        """The kept folder and file name a path asks for, if it names one."""
+        for prefix, files in ((BUNDLE_URL, self.bundles), ("static/", self.files)):
+            if path.startswith(prefix) and path[len(prefix):] in files:
+                return files, path[len(prefix):]
+        return None
 
     @staticmethod
     async def _send_file(file: StaticFile, gzip_ok: bool, send: Send) -> None:

@@ -47,7 +47,12 @@ def web_root(tmp_path):
     (tmp_path / "static" / "js" / "tiny.js").write_text("1", encoding="utf-8")
     (tmp_path / "static" / "font.woff2").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "secret.txt").write_text("server file", encoding="utf-8")
+    (tmp_path / "app_static" / "vendor" / "bundle").mkdir(parents=True)
     return tmp_path
+
+
+def front_end(inner, web_root):
+    return FrontEnd(inner, web_root, app_static=web_root / "app_static")
 
 
 def request(app, path: str, *, method: str = "GET", gzip_ok: bool = True, root_path: str = "",
@@ -92,7 +97,7 @@ def test_installed_streamlits_shell_is_rewritten():
 
 def test_front_end_file_is_sent_compressed_from_memory(web_root):
     inner = FakeStreamlit()
-    app = FrontEnd(inner, web_root)
+    app = front_end(inner, web_root)
     for _ in range(2):
         status, headers, body = request(app, "/static/js/main.abc123.js")
         assert status == 200 and headers[b"content-encoding"] == b"gzip"
@@ -104,30 +109,52 @@ def test_front_end_file_is_sent_compressed_from_memory(web_root):
 
 
 def test_front_end_file_without_gzip_is_sent_plain(web_root):
-    status, headers, body = request(FrontEnd(FakeStreamlit(), web_root), "/static/js/main.abc123.js", gzip_ok=False)
+    status, headers, body = request(front_end(FakeStreamlit(), web_root), "/static/js/main.abc123.js", gzip_ok=False)
     assert status == 200 and b"content-encoding" not in headers and body.decode() == BUNDLE
     assert headers[b"vary"] == b"Accept-Encoding"
 
 
 @pytest.mark.parametrize("name", ["js/tiny.js", "font.woff2"])
 def test_file_that_does_not_shrink_is_sent_as_it_is(web_root, name):
-    status, headers, body = request(FrontEnd(FakeStreamlit(), web_root), f"/static/{name}")
+    status, headers, body = request(front_end(FakeStreamlit(), web_root), f"/static/{name}")
     assert status == 200 and b"content-encoding" not in headers
     assert body == (web_root / "static" / name).read_bytes()
+
+
+def test_map_bundle_written_after_start_is_sent_from_memory(web_root):
+    """The maps' Leaflet bundle is written while the app runs, under its content hash."""
+    inner = FakeStreamlit()
+    app = front_end(inner, web_root)
+    bundle = web_root / "app_static" / "vendor" / "bundle" / "0123456789abcdef.js"
+    assert request(app, "/app/static/vendor/bundle/0123456789abcdef.js")[0] == 200 and len(inner.calls) == 1
+    bundle.write_text(BUNDLE, encoding="utf-8")
+    status, headers, body = request(app, "/app/static/vendor/bundle/0123456789abcdef.js")
+    assert status == 200 and gzip.decompress(body).decode() == BUNDLE and b"immutable" in headers[b"cache-control"]
+    assert len(inner.calls) == 1
+
+
+@pytest.mark.parametrize("name", ["leaflet.js", "0123456789ABCDEF.js", "0123456789abcdef.py", "../../secret.txt",
+                                  "0123456789abcdef.js/../../../secret.txt"])
+def test_other_app_static_files_go_to_streamlit(web_root, name):
+    """Only content-hashed bundle names are kept: Streamlit serves the rest (Leaflet's images, say)."""
+    (web_root / "app_static" / "vendor" / "bundle" / "leaflet.js").write_text("var L;", encoding="utf-8")
+    inner = FakeStreamlit()
+    request(front_end(inner, web_root), f"/app/static/vendor/bundle/{name}")
+    assert len(inner.calls) == 1
 
 
 @pytest.mark.parametrize("path", ["/static/js/missing.js", "/static/../secret.txt", "/static/js/../../secret.txt",
                                   "/static//etc/passwd", "/secret.txt"])
 def test_anything_not_in_the_listing_goes_to_streamlit(web_root, path):
     inner = FakeStreamlit()
-    status, _, body = request(FrontEnd(inner, web_root), path)
+    status, _, body = request(front_end(inner, web_root), path)
     assert len(inner.calls) == 1
     assert b"server file" not in body
 
 
 def test_range_and_post_go_to_streamlit(web_root):
     inner = FakeStreamlit()
-    app = FrontEnd(inner, web_root)
+    app = front_end(inner, web_root)
     request(app, "/static/js/main.abc123.js", extra=[(b"range", b"bytes=0-9")])
     request(app, "/static/js/main.abc123.js", method="POST")
     assert len(inner.calls) == 2
@@ -136,7 +163,7 @@ def test_range_and_post_go_to_streamlit(web_root):
 @pytest.mark.parametrize("path", ["/", "/zones", "/parks/"])
 def test_every_app_address_gets_the_chinese_shell(web_root, path):
     inner = FakeStreamlit()
-    status, headers, body = request(FrontEnd(inner, web_root), path)
+    status, headers, body = request(front_end(inner, web_root), path)
     page = body.decode("utf-8")
     assert status == 200 and '<html lang="zh-CN">' in page and TITLE in page
     assert b"content-encoding" not in headers and b"etag" not in headers  # the rewritten page, not Streamlit's
@@ -145,14 +172,14 @@ def test_every_app_address_gets_the_chinese_shell(web_root, path):
 
 
 def test_other_answers_pass_untouched(web_root):
-    status, headers, body = request(FrontEnd(FakeStreamlit(), web_root), "/favicon.png")
+    status, headers, body = request(front_end(FakeStreamlit(), web_root), "/favicon.png")
     assert status == 200 and headers[b"content-encoding"] == b"gzip" and gzip.decompress(body) == b"png"
 
 
 def test_app_under_a_base_path(web_root):
     """``server.baseUrlPath`` reaches the middleware as ASGI's root_path."""
     inner = FakeStreamlit()
-    app = FrontEnd(inner, web_root)
+    app = front_end(inner, web_root)
     status, headers, body = request(app, "/static/js/main.abc123.js", root_path="/plan")
     assert status == 200 and gzip.decompress(body).decode() == BUNDLE and inner.calls == []
     status, _, body = request(app, "/zones", root_path="/plan")
