@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,12 +111,18 @@ def wait_until_idle(page, timeout_ms: float = 60_000) -> None:
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout_ms)
 
 
-def click_download(page, button, timeout_ms: float = 60_000):
+def click_download(page, button, timeout_ms: float = 60_000, lost_after_ms: float = 15_000):
     """Click a download button once the run that drew it has finished; return Playwright's download.
 
     A button drawn mid-run may still move, and each run gives its file a new id. A failed
     download shows an error under the button instead of a download event, so waiting for the
     event alone would only time out: this fails at once with the error shown.
+
+    Streamlit asks the server for a deferred file over the WebSocket and starts the download
+    when the answer comes; meanwhile the button is disabled. A click after which the button is
+    ready again ``lost_after_ms`` later, with neither a download nor an error, was lost (seen
+    twice in full runs, never when run alone): it is clicked once more, with a warning. A second
+    loss fails, saying what the button and the script were doing.
     """
     wait_until_idle(page)
     downloads = []
@@ -124,18 +131,31 @@ def click_download(page, button, timeout_ms: float = 60_000):
         downloads.append(download)
 
     page.on("download", arrived)
+    error = button.locator("xpath=ancestor::*[@data-testid='stDownloadButton'][1]").get_by_test_id(
+        "stDownloadButtonError")
     try:
-        button.click()
-        error = button.locator("xpath=ancestor::*[@data-testid='stDownloadButton'][1]").get_by_test_id(
-            "stDownloadButtonError")
-        deadline = time.monotonic() + timeout_ms / 1000
-        while not downloads:
-            if error.count():
-                raise AssertionError(f"the download failed; under the button: {error.first.inner_text()!r}")
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no download and no error within {timeout_ms / 1000:.0f} s")
-            page.wait_for_timeout(100)
-        return downloads[0]
+        for attempt in (1, 2):
+            button.click()
+            clicked = time.monotonic()
+            while not downloads:
+                if error.count():
+                    raise AssertionError(f"the download failed; under the button: {error.first.inner_text()!r}")
+                waited = time.monotonic() - clicked
+                if attempt == 1 and waited > lost_after_ms / 1000 and button.is_enabled():
+                    warnings.warn(f"a download click was lost (no download, no error, button ready after "
+                                  f"{waited:.0f} s); clicking again")
+                    wait_until_idle(page)
+                    break
+                if waited > timeout_ms / 1000:
+                    state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+                    raise AssertionError(
+                        f"no download and no error within {timeout_ms / 1000:.0f} s (click {attempt}); the button "
+                        f"is {'disabled (still waiting for the file)' if button.is_disabled() else 'ready'}; "
+                        f"script state {state!r}")
+                page.wait_for_timeout(100)
+            if downloads:
+                return downloads[0]
+        raise AssertionError("unreachable: the second click either downloads or fails")
     finally:
         page.remove_listener("download", arrived)
 
