@@ -63,6 +63,15 @@ def streamlit_static_dir() -> Path:
     return Path(streamlit.__file__).parent / "static"
 
 
+def gzip_twin(body: bytes, suffix: str) -> bytes | None:
+    """``body`` compressed at gzip level 9 without a time stamp (the same file gives the same bytes), or
+    None when its kind does not compress (``suffix`` not in :data:`COMPRESSIBLE`) or it did not shrink."""
+    if suffix.lower() not in COMPRESSIBLE:
+        return None
+    packed = gzip.compress(body, compresslevel=9, mtime=0)
+    return packed if len(packed) < len(body) else None
+
+
 def shell_html(html: str) -> str:
     """Streamlit's ``index.html`` with a Chinese language, title and no-JavaScript notice.
 
@@ -95,13 +104,12 @@ class StaticFile:
 
     @classmethod
     def read(cls, path: Path) -> StaticFile:
-        """Read ``path`` and compress it once (level 9, no time stamp: the same file gives the same bytes)."""
+        """Read ``path`` and compress it once (:func:`gzip_twin`)."""
         body = path.read_bytes()
-        packed = gzip.compress(body, compresslevel=9, mtime=0) if path.suffix.lower() in COMPRESSIBLE else None
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if media_type.startswith("text/") or media_type.endswith(("javascript", "json", "+xml")):
             media_type += "; charset=utf-8"
-        return cls(body, packed if packed is not None and len(packed) < len(body) else None, media_type)
+        return cls(body, gzip_twin(body, path.suffix), media_type)
 
 
 class StaticFiles:

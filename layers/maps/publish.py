@@ -24,7 +24,6 @@ atomically: a failed run leaves the previous folder as it was.
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import shutil
 import sys
@@ -32,12 +31,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from layers.frontend import gzip_twin, streamlit_static_dir
 from layers.maps.assets import ASSETS, STATIC_URL, site_bundle, sync_assets
 from layers.paths import ROOT
-
-#: Suffixes worth compressing (fonts in woff2, images and archives already are compressed).
-COMPRESSIBLE = frozenset({".js", ".mjs", ".css", ".html", ".json", ".svg", ".txt", ".map", ".ttf", ".xml"})
-
 
 #: The file that marks a folder as written by :func:`publish_static` (only such a folder is replaced).
 MARKER = ".weicheng-publish"
@@ -59,9 +55,7 @@ class Published:
 
 def streamlit_frontend() -> Path:
     """The installed Streamlit's front-end files (served at ``/static/``)."""
-    import streamlit
-
-    return Path(streamlit.__file__).parent / "static" / "static"
+    return streamlit_static_dir() / "static"
 
 
 def prepare_app_static(static_dir: Path) -> None:
@@ -80,11 +74,10 @@ def _copy_tree(src: Path, dest: Path) -> tuple[int, int, int, int]:
         body = path.read_bytes()
         target.write_bytes(body)
         files, size = files + 1, size + len(body)
-        if path.suffix.lower() in COMPRESSIBLE:
-            packed = gzip.compress(body, compresslevel=9, mtime=0)  # no time stamp: same input, same bytes
-            if len(packed) < len(body):
-                target.with_name(target.name + ".gz").write_bytes(packed)
-                compressed, gz_size = compressed + 1, gz_size + len(packed)
+        packed = gzip_twin(body, path.suffix)
+        if packed is not None:
+            target.with_name(target.name + ".gz").write_bytes(packed)
+            compressed, gz_size = compressed + 1, gz_size + len(packed)
     return files, compressed, size, gz_size
 
 
