@@ -151,12 +151,26 @@ class StaticFiles:
         return found
 
 
-def _path_in_app(scope: Scope) -> str:
-    """The request's path below the app's root (``server.baseUrlPath``, as ``root_path``), without '/'."""
+def _path_in_app(scope: Scope, base: str) -> str:
+    """The request's path below the app's root, without the leading '/'.
+
+    The root is ``base`` (``server.baseUrlPath``, which Streamlit's own
+    routes carry in the path) below the ASGI ``root_path`` (a mount).
+    """
     path, root = scope.get("path", ""), scope.get("root_path", "")
     if root and path.startswith(root):
         path = path[len(root):]
-    return path.lstrip("/")
+    path = path.lstrip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].lstrip("/")
+    return path
+
+
+def configured_base_path() -> str:
+    """Streamlit's ``server.baseUrlPath`` (say ``plan`` for https://host/plan/), without slashes."""
+    from streamlit import config  # only the setting: this module runs no Streamlit command
+
+    return (config.get_option("server.baseUrlPath") or "").strip("/")
 
 
 def _accepts_gzip(scope: Scope) -> bool:
@@ -174,10 +188,14 @@ class FrontEnd:
         Streamlit's web root (default: the installed Streamlit's).
     app_static
         The app's ``static`` folder, served at ``/app/static/`` (default: the project's).
+    base_path
+        The app's address below the host (default: Streamlit's ``server.baseUrlPath``).
     """
 
-    def __init__(self, app: ASGIApp, web_root: Path | None = None, app_static: Path | None = None) -> None:
+    def __init__(self, app: ASGIApp, web_root: Path | None = None, app_static: Path | None = None,
+                 base_path: str | None = None) -> None:
         self.app = app
+        self.base = (configured_base_path() if base_path is None else base_path).strip("/")
         self.files = StaticFiles((web_root or streamlit_static_dir()) / "static")
         self.bundles = StaticFiles((app_static or ROOT / "static") / "vendor" / "bundle", BUNDLE_NAME)
 
@@ -185,7 +203,7 @@ class FrontEnd:
         if scope["type"] != "http" or scope.get("method") != "GET":
             await self.app(scope, receive, send)
             return
-        path = _path_in_app(scope)
+        path = _path_in_app(scope, self.base)
         files = self._files_for(path)
         if files is not None and not _has_header(scope, b"range"):
             await self._send_file(await files[0].get(files[1]), _accepts_gzip(scope), send)

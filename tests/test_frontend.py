@@ -51,8 +51,8 @@ def web_root(tmp_path):
     return tmp_path
 
 
-def front_end(inner, web_root):
-    return FrontEnd(inner, web_root, app_static=web_root / "app_static")
+def front_end(inner, web_root, base_path: str = ""):
+    return FrontEnd(inner, web_root, app_static=web_root / "app_static", base_path=base_path)
 
 
 def request(app, path: str, *, method: str = "GET", gzip_ok: bool = True, root_path: str = "",
@@ -176,14 +176,28 @@ def test_other_answers_pass_untouched(web_root):
     assert status == 200 and headers[b"content-encoding"] == b"gzip" and gzip.decompress(body) == b"png"
 
 
-def test_app_under_a_base_path(web_root):
-    """``server.baseUrlPath`` reaches the middleware as ASGI's root_path."""
+def test_app_mounted_below_a_root_path(web_root):
+    """Mounted in another ASGI app, the app's root reaches the middleware as ASGI's root_path."""
     inner = FakeStreamlit()
     app = front_end(inner, web_root)
     status, headers, body = request(app, "/static/js/main.abc123.js", root_path="/plan")
     assert status == 200 and gzip.decompress(body).decode() == BUNDLE and inner.calls == []
     status, _, body = request(app, "/zones", root_path="/plan")
     assert '<html lang="zh-CN">' in body.decode("utf-8")
+
+
+@pytest.mark.parametrize("base", ["plan", "/plan/", "city/plan"])
+def test_app_under_a_base_url_path(web_root, base):
+    """``server.baseUrlPath``: Streamlit's routes carry it in the path itself."""
+    inner = FakeStreamlit()
+    app = front_end(inner, web_root, base_path=base)
+    prefix = "/" + base.strip("/")
+    status, headers, body = request(app, f"{prefix}/static/js/main.abc123.js")
+    assert status == 200 and gzip.decompress(body).decode() == BUNDLE and inner.calls == []
+    for page in (f"{prefix}/", f"{prefix}/zones", prefix):
+        assert '<html lang="zh-CN">' in request(app, page)[2].decode("utf-8")
+    request(app, "/planning/static/js/main.abc123.js")  # another app's path, not ours
+    assert len(inner.calls) == 4
 
 
 def test_running_app_sends_the_shell_and_compressed_front_end():
