@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from layers.data import Layers
 from layers.plan.text import to_simplified
 
@@ -29,6 +31,17 @@ def _norm(text: str) -> str:
     return to_simplified(str(text)).strip().lower()
 
 
+def _names(row) -> list[str]:
+    """A row's name and aliases. Imported projects have no aliases: after joining the plan's projects
+    their cell is NaN, and a name list must not assume a list there."""
+    aliases = getattr(row, "aliases", None)
+    if isinstance(aliases, str):
+        aliases = [aliases]
+    elif not isinstance(aliases, (list, tuple, np.ndarray)):
+        aliases = []
+    return [str(row.name), *(a for a in aliases if isinstance(a, str) and a)]
+
+
 def search(layers: Layers, query: str, *, limit: int = 20) -> list[Hit]:
     """Everything whose name (or alias) contains ``query``; exact matches first."""
     q = _norm(query or "")
@@ -40,8 +53,7 @@ def search(layers: Layers, query: str, *, limit: int = 20) -> list[Hit]:
     hits = []
     for kind, frame in sources:
         for row in frame.itertuples():
-            names = [row.name, *(getattr(row, "aliases", None) or [])]
-            if not any(q in _norm(n) for n in names):
+            if not any(q in _norm(n) for n in _names(row)):
                 continue
             geom = row.geometry
             bounds = tuple(geom.bounds) if geom is not None and not geom.is_empty else None

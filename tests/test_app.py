@@ -276,6 +276,17 @@ def test_search_finds_a_zone_and_zooms_to_it(fake_map):
     assert fake_map.calls[-1]["zoom"] > 11
 
 
+def test_search_works_once_projects_are_imported(fake_map, own_database):
+    """Any search crashed 总览 once a project list had been imported (found by a hostile sweep)."""
+    from layers.store.database import Store
+    Store(own_database).add_projects([{"name": "站南导入项目", "category": "industry", "lon": 119.09, "lat": 36.682,
+                                       "location_precision": "exact"}], batch_id="b1", source_file="a.csv")
+    at = app()
+    at.text_input(key="search_q").input("站南").run()
+    assert not at.exception
+    assert {"站南片区（片区）", "站南导入项目（项目）"} <= set(search_results(at).options)
+
+
 def test_search_without_result_says_so(fake_map):
     at = app()
     at.text_input(key="search_q").input("不存在的地方").run()
