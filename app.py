@@ -77,6 +77,8 @@ else:
     from starlette.middleware import Middleware
 
     from layers.frontend import FrontEnd
+    from pages.failure import show_script_error
 
-    # Streamlit's front end from memory, compressed once, and its page shell in Chinese (layers/frontend.py).
-    app = st.App(__file__, middleware=[Middleware(FrontEnd)])
+    # Streamlit's front end from memory, compressed once, and its page shell in Chinese (layers/frontend.py);
+    # a page that fails unforeseen says so in Chinese (pages/failure.py).
+    app = st.App(__file__, middleware=[Middleware(FrontEnd)], on_script_error=show_script_error)

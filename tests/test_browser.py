@@ -382,3 +382,49 @@ def test_a_stopped_server_is_announced_in_chinese(host):
         shown = dialog.evaluate(_READ) + " | " + page.get_by_test_id("stConnectionStatus").evaluate(_READ)
     assert "连接错误" in shown and "地图服务没有响应" in shown and "正在连接" in shown, shown
     assert not re.findall(r"[A-Za-z]{3,}", shown), shown
+
+
+FAILING_APP = '''
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+
+if __name__ == "__main__":
+    def fail_in_callback():
+        raise RuntimeError("callback boom /srv/secret/path.py")
+
+    @st.fragment
+    def part():
+        if st.button("片段出错"):
+            raise KeyError("fragment boom /srv/secret/path.py")
+
+    st.title("会出错的页面")
+    st.button("回调出错", on_click=fail_in_callback)
+    part()
+    if st.query_params.get("fail") == "run":
+        raise ValueError("run boom /srv/secret/path.py")
+else:
+    from pages.failure import show_script_error
+    app = st.App(__file__, on_script_error=show_script_error)
+'''
+
+
+@pytest.mark.parametrize("how", ["run", "callback", "fragment"])
+def test_an_unforeseen_failure_is_explained_in_chinese(tmp_path, how):
+    """A page run, a widget callback or a fragment that raises: a Chinese notice, no English, no details."""
+    from pages.failure import SCRIPT_ERROR
+    from tests.browser import ROOT, streamlit_process, wait_until_idle
+
+    script = tmp_path / "failing_app.py"
+    script.write_text(FAILING_APP.format(root=str(ROOT)), encoding="utf-8")
+    with streamlit_process(script) as (url, _proc), browser() as chrome:
+        page = chrome.new_page()
+        page.goto(f"{url}/?fail=run" if how == "run" else url)
+        page.get_by_text("会出错的页面").wait_for(timeout=60_000)
+        if how != "run":
+            wait_until_idle(page)
+            page.get_by_role("button", name={"callback": "回调出错", "fragment": "片段出错"}[how]).click()
+        page.get_by_text(SCRIPT_ERROR[:12]).first.wait_for(timeout=30_000)
+        body = page.inner_text("body")
+        assert "encountered an error" not in body and "boom" not in body and "/srv/secret" not in body
+        assert page.get_by_test_id("stException").count() == 0

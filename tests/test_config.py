@@ -46,3 +46,16 @@ def test_pages_are_not_compiled_with_magic_and_need_none():
     root = Path(__file__).resolve().parents[1]
     for script in [root / "app.py", *sorted((root / "pages").glob("*.py"))]:
         assert bare_expressions(script.read_text(encoding="utf-8")) == [], f"{script.name} relies on magic"
+
+
+def test_the_server_in_app_py_has_the_front_end_and_the_chinese_failure_notice():
+    """``streamlit run app.py`` serves the ``st.App`` assigned to ``app`` there (Streamlit finds it by
+    reading the file); it must carry layers/frontend.py and pages/failure.py, which tests/test_frontend.py
+    and tests/test_browser.py exercise on servers of their own."""
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8"))
+    calls = [node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+             and [t.id for t in node.targets if isinstance(t, ast.Name)] == ["app"] and isinstance(node.value, ast.Call)]
+    assert len(calls) == 1 and ast.unparse(calls[0].func) == "st.App"
+    keywords = {k.arg: ast.unparse(k.value) for k in calls[0].keywords}
+    assert keywords["on_script_error"] == "show_script_error"
+    assert keywords["middleware"] == "[Middleware(FrontEnd)]"
