@@ -35,6 +35,9 @@ MAP_CSS = """
 .wc-map .leaflet-container { font-size: 1rem; }
 .wc-map .leaflet-interactive:focus { outline: none; }  /* no black box round a clicked area */
 .wc-map-error { padding: 1rem; color: #b42318; }
+/* Leaflet keeps a tooltip on one line: a long imported name made one 32,000 px wide. */
+.wc-map .leaflet-tooltip:not(.leaflet-tooltip-permanent) { white-space: normal; width: max-content;
+  max-width: min(420px, 80vw); overflow-wrap: anywhere; }
 .foliumtooltip table { margin: auto; }
 .foliumtooltip tr { text-align: left; }
 .foliumtooltip th { padding: 2px; padding-right: 8px; }

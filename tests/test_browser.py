@@ -149,6 +149,42 @@ def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server
         page.get_by_text("所在片区/园区", exact=True).first.wait_for(timeout=20_000)  # not the legend
 
 
+def test_a_clustered_project_marker_shows_its_name_on_hover(server):
+    """总览 clusters its projects: their tooltips were bound to a layer that is never on the map, so
+    hovering a marker showed nothing and threw "Cannot read properties of undefined" (hostile sweep)."""
+    with browser() as chrome:
+        page, on_map = _open(chrome, f"{server}/?basemap=none")
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        on_map.locator(".marker-cluster").first.wait_for(timeout=30_000)  # the projects are clustered here
+        page.evaluate("document.querySelector('.wc-map').leafletMap.setView([36.7098, 119.1005], 16, {animate: false})")
+        marker = on_map.locator('.leaflet-projects-pane path.leaflet-interactive[d*="a7,7"]').first
+        marker.wait_for(timeout=30_000)
+        box = marker.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2 - 30, box["y"] + box["height"] / 2 - 30)
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+        tooltip = on_map.locator(".leaflet-tooltip:not(.leaflet-tooltip-permanent)")
+        tooltip.first.wait_for(timeout=10_000)
+        assert tooltip.first.inner_text().strip()
+        assert errors == []
+
+
+def test_a_long_project_name_wraps_in_its_tooltip(server):
+    """One line per tooltip made a 2,000-character imported name a tooltip 32,000 px wide."""
+    with browser() as chrome:
+        page, on_map = _open(chrome, f"{server}/?basemap=none")
+        on_map.locator(".leaflet-tooltip-pane").wait_for(state="attached", timeout=30_000)
+        width = page.evaluate("""() => {
+            const tip = L.tooltip({sticky: true}).setLatLng([36.71, 119.10]).setContent('长'.repeat(2000));
+            const map = document.querySelector('.wc-map').leafletMap;
+            tip.addTo(map);
+            const w = tip.getElement().getBoundingClientRect().width;
+            tip.remove();
+            return w;
+        }""")
+        assert 100 < width <= 480
+
+
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
         page, on_map = _open(chrome, f"{server}/?basemap=none")

@@ -16,6 +16,7 @@ import folium.plugins
 import geopandas as gpd
 import pandas as pd
 from branca.element import MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -306,8 +307,11 @@ def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项
     marker = folium.CircleMarker(radius=7)
     # Own pane above the polygons; a click on a marker is not also a click on the map below it.
     marker.options.update({"pane": PROJECT_PANE, "bubblingMouseEvents": False})
-    return folium.GeoJson(data, name=name, marker=marker, style_function=style,
-                          tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True))
+    # Each marker gets its own tooltip: in a cluster the layer itself is never on the map, and a tooltip
+    # bound to it threw on every hover and never showed. The label is already HTML-escaped.
+    return folium.GeoJson(data, name=name, marker=marker, style_function=style, on_each_feature=JsCode(
+        "function (feature, layer) {"
+        " layer.bindTooltip(feature.properties.label, {sticky: true, className: 'foliumtooltip'}); }"))
 
 
 def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
