@@ -9,7 +9,7 @@ import streamlit as st
 
 from layers.charts import count_bars
 from layers.maps.print import STATUS_COLORS
-from layers.maps.status_map import status_counts, status_map
+from layers.maps.status_map import MIXED_COLOR, MIXED_LABEL, status_counts, status_features, status_map
 from layers.pacing import STATUSES, pacing_table, status_summary, tolerance_text
 from layers.plan.projects import STATUS_LABELS
 from layers.store.engine import StoreError
@@ -34,11 +34,14 @@ st.caption(f"共 {sum(counts.values())} 个项目。来源：[项目页](project
 
 # -- the map ----------------------------------------------------------------------------------------
 st.markdown("#### 项目分布（按状态着色）")
-show_map(status_map(data, data.projects if data.projects is not None else projects, basemap, asset_urls()),
-         key="leaders_map", returned=())
+on_map = data.projects if data.projects is not None else projects
+show_map(status_map(data, on_map, basemap, asset_urls()), key="leaders_map", returned=())
+swatches = [(color, STATUS_LABELS[code]) for code, color in STATUS_COLORS.items() if code in shown_codes]
+if any(f["properties"]["mixed"] for f in status_features(on_map, basemap)):
+    swatches.append((MIXED_COLOR, MIXED_LABEL))
 st.markdown(" ".join(f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
-                     f'background:{color};vertical-align:middle"></span> {STATUS_LABELS[code]}&nbsp;&nbsp;'
-                     for code, color in STATUS_COLORS.items() if code in shown_codes) + " · 空心圆：位置仅到片区/园区",
+                     f'background:{color};vertical-align:middle"></span> {label}&nbsp;&nbsp;'
+                     for color, label in swatches) + " · 空心圆：位置仅到片区/园区",
             unsafe_allow_html=True)  # fixed labels and colours only: no user text here
 st.caption("来源：[总览地图](./)；片区、园区范围为依据规划四至绘制的近似范围。")
 print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍城区项目状态图")

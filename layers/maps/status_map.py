@@ -12,7 +12,8 @@ from layers.data import Layers
 from layers.escape import html_text
 from layers.maps.basemaps import Basemap
 from layers.maps.print import STATUS_COLORS
-from layers.maps.views import STYLE, fit_first_view, geojson_layer, layer_geojson, new_map, shift
+from layers.maps.views import (STYLE, add_project_pane, fit_first_view, geojson_layer, layer_geojson,
+                               marker_layer, new_map, shift)
 from layers.plan.projects import STATUS_LABELS
 
 
@@ -25,22 +26,37 @@ def status_of(value) -> str:
     return value if value in STATUS_COLORS else "unstated"
 
 
+#: A place whose projects are in different states.
+MIXED_COLOR = "#5b4b8a"
+MIXED_LABEL = "多种状态（同一地点）"
+
+
 def status_features(projects: gpd.GeoDataFrame, basemap: Basemap) -> list[dict]:
-    """One GeoJSON point per located project, with an escaped label and its status colour."""
-    features = []
+    """One GeoJSON point per place with an escaped label, coloured by its projects' status.
+
+    Projects at exactly the same point (a plaza named for several) share one marker that lists them
+    all; drawn one on top of the other, only the top one could be hovered. Its colour is their
+    status, or :data:`MIXED_COLOR` when they differ (``mixed``).
+    """
+    places: dict[tuple[float, float], list] = {}
     for row in projects.itertuples():
         if not _located(row.geometry):
             continue
-        status = status_of(getattr(row, "status", None))
-        exact = getattr(row, "location_precision", "") == "exact"
         # A road-stretch project (a line) is marked at the middle of its stretch.
         geom = row.geometry if row.geometry.geom_type == "Point" else row.geometry.interpolate(0.5, normalized=True)
         point = shift(geom, basemap)
-        label = f"{html_text(row.name)} · {STATUS_LABELS[status]}" + ("" if exact else "（位置仅到片区/园区）")
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(point.x, 5),
-                                                                                      round(point.y, 5)]},
-                         "properties": {"id": html_text(row.id), "kind": "project", "label": label,
-                                        "color": STATUS_COLORS[status], "exact": exact}})
+        places.setdefault((round(point.x, 5), round(point.y, 5)), []).append(row)
+    features = []
+    for (x, y), rows in places.items():
+        statuses = [status_of(getattr(r, "status", None)) for r in rows]
+        exact = [getattr(r, "location_precision", "") == "exact" for r in rows]
+        names = [f"{html_text(r.name)} · {STATUS_LABELS[status]}" + ("" if ok else "（位置仅到片区/园区）")
+                 for r, status, ok in zip(rows, statuses, exact)]
+        mixed = len(set(statuses)) > 1
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": {
+            "id": html_text(rows[0].id), "ids": [html_text(r.id) for r in rows], "kind": "project",
+            "label": names[0] if len(rows) == 1 else f"此处 {len(rows)} 个项目：" + "；".join(names),
+            "color": MIXED_COLOR if mixed else STATUS_COLORS[statuses[0]], "exact": all(exact), "mixed": mixed}})
     return features
 
 
@@ -63,11 +79,12 @@ def status_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
 
     def style(feature: dict) -> dict:
         p = feature["properties"]
-        return {"color": p["color"], "fillColor": p["color"] if p["exact"] else "#ffffff", "weight": 3,
-                "radius": 8, "fillOpacity": 0.9}
+        # Filled white when hollow: an unfilled circle took the pointer only on its ring.
+        return {"color": p["color"], "fill": True, "fillColor": p["color"] if p["exact"] else "#ffffff",
+                "weight": 3, "radius": 8, "fillOpacity": 0.9}
 
-    folium.GeoJson(data, name="项目（按状态着色）", marker=folium.CircleMarker(radius=8), style_function=style,
-                   tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(m)
+    add_project_pane(m)
+    marker_layer(data, "项目（按状态着色）", style, radius=8).add_to(m)
     if len(layers.district):
         minx, miny, maxx, maxy = shift(layers.district.geometry.iloc[0], basemap).bounds
         fit_first_view(m, [[miny, minx], [maxy, maxx]])

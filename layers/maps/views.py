@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 
 import folium
 import folium.plugins
@@ -304,20 +305,34 @@ def project_layer(projects: gpd.GeoDataFrame, basemap: Basemap, name: str = "项
         return {"color": p["color"], "fill": True, "fillColor": p["color"] if p["exact"] else "#ffffff",
                 "weight": 2, "radius": 7, "fillOpacity": 0.9, "dashArray": None if p["exact"] else "3 3"}
 
-    marker = folium.CircleMarker(radius=7)
-    # Own pane above the polygons; a click on a marker is not also a click on the map below it.
+    return marker_layer(data, name, style, radius=7)
+
+
+def marker_layer(data: dict, name: str, style: Callable[[dict], dict], *, radius: int) -> folium.GeoJson:
+    """Point features as circle markers in the projects' pane, each with its ``label`` as tooltip.
+
+    The pane (:func:`add_project_pane`) lies above the polygons, and a click on a marker is not
+    also a click on the map below it. Each marker gets its own tooltip: in a cluster the layer
+    itself is never on the map, and a tooltip bound to it threw on every hover and never showed.
+    ``style`` should fill the circle (white for a hollow look): an unfilled SVG circle takes the
+    pointer only on its ring. The labels must already be HTML-escaped.
+    """
+    marker = folium.CircleMarker(radius=radius)
     marker.options.update({"pane": PROJECT_PANE, "bubblingMouseEvents": False})
-    # Each marker gets its own tooltip: in a cluster the layer itself is never on the map, and a tooltip
-    # bound to it threw on every hover and never showed. The label is already HTML-escaped.
     return folium.GeoJson(data, name=name, marker=marker, style_function=style, on_each_feature=JsCode(
         "function (feature, layer) {"
         " layer.bindTooltip(feature.properties.label, {sticky: true, className: 'foliumtooltip'}); }"))
 
 
+def add_project_pane(m: folium.Map) -> None:
+    """The pane :func:`marker_layer` draws in."""
+    _Script(_PANE_JS).add_to(m)
+
+
 def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
                  asset_urls: dict[str, str]) -> None:
     """Add the project markers to a map, clustered when there are many."""
-    _Script(_PANE_JS).add_to(m)
+    add_project_pane(m)
     layer = project_layer(projects, basemap)
     if len(projects) <= CLUSTER_OVER:
         layer.add_to(m)
