@@ -312,6 +312,9 @@ def url_view() -> dict:
             parks=dict(zip(data.parks["id"], data.parks["name"])),
             basemaps={k: b.label for k, b in basemaps().items()})
         st.session_state["url_view"], st.session_state["url_errors"] = view, errors
+        for key in ("zone", "park"):  # a copied link must not carry the bad value on (the warning says it)
+            if key in st.query_params and view.get(key) is None:
+                del st.query_params[key]
     return st.session_state["url_view"]
 
 

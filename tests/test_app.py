@@ -216,6 +216,19 @@ def test_bad_park_parameter_is_reported_on_the_parks_page(fake_map):
     assert at.selectbox(key="park_pick").value == "半导体(激光)产业园"
 
 
+@pytest.mark.parametrize("page", ["pages/projects.py", "pages/targets.py", "pages/leaders.py", "pages/zones.py"])
+def test_a_bad_area_parameter_leaves_the_address(fake_map, page):
+    """The warning names it once; a link copied afterwards must not carry it on (hostile sweep)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"zone": "<img src=x>", "park": "不存在的园"})
+    at.switch_page(page)  # the address names the page: its first run is that page's
+    at.run()
+    assert any("zone=" in plain(w.value) for w in at.warning)
+    left = [at.query_params.get(k) for k in ("zone", "park")]
+    left = [v[0] if isinstance(v, list) else v for v in left]
+    assert "<img src=x>" not in left and "不存在的园" not in left
+
+
 def test_basemap_parameter_selects_amap(fake_map):
     at = app({"basemap": "amap"})
     assert at.radio(key="basemap").value == "amap"
