@@ -409,6 +409,12 @@ def test_projects_and_targets_pages_run(fake_map, page, message):
     assert message in [t.value for t in at.title]
 
 
+def test_the_plans_projects_alone_are_not_clustered(fake_map):
+    """205 projects but 12 markers: counting the unlocated ones clustered 总览 for no reason."""
+    app()
+    assert "markerClusterGroup" not in fake_map.calls[-1]["script"]
+
+
 def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
     from layers.store.database import Store
     rows = [{"name": f"项目{i}", "category": "industry", "lon": 119.05 + i * 1e-5, "lat": 36.70,

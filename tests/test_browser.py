@@ -149,15 +149,22 @@ def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server
         page.get_by_text("所在片区/园区", exact=True).first.wait_for(timeout=20_000)  # not the legend
 
 
-def test_a_clustered_project_marker_shows_its_name_on_hover(server):
-    """总览 clusters its projects: their tooltips were bound to a layer that is never on the map, so
+def test_a_clustered_project_marker_shows_its_name_on_hover(tmp_path):
+    """Many projects are clustered: their tooltips were bound to a layer that is never on the map, so
     hovering a marker showed nothing and threw "Cannot read properties of undefined" (hostile sweep)."""
-    with browser() as chrome:
-        page, on_map = _open(chrome, f"{server}/?basemap=none")
+    from layers.store.database import Store
+    from tests.browser import streamlit_process
+
+    database = tmp_path / "many.sqlite3"
+    Store(database).add_projects([{"name": f"聚合测试项目{i}", "category": "industry", "lon": 119.05 + (i % 20) * 0.003,
+                                   "lat": 36.69 + (i // 20) * 0.003, "location_precision": "exact"}
+                                  for i in range(240)], batch_id="many", source_file="many.csv")
+    with streamlit_process(env={"WEICHENG_MAP_DB": str(database)}) as (url, _proc), browser() as chrome:
+        page, on_map = _open(chrome, f"{url}/?basemap=none")
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        on_map.locator(".marker-cluster").first.wait_for(timeout=30_000)  # the projects are clustered here
-        page.evaluate("document.querySelector('.wc-map').leafletMap.setView([36.7098, 119.1005], 16, {animate: false})")
+        on_map.locator(".marker-cluster").first.wait_for(timeout=30_000)
+        page.evaluate("document.querySelector('.wc-map').leafletMap.setView([36.69, 119.05], 16, {animate: false})")
         marker = on_map.locator('.leaflet-projects-pane path.leaflet-interactive[d*="a7,7"]').first
         marker.wait_for(timeout=30_000)
         box = marker.bounding_box()
@@ -165,7 +172,7 @@ def test_a_clustered_project_marker_shows_its_name_on_hover(server):
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
         tooltip = on_map.locator(".leaflet-tooltip:not(.leaflet-tooltip-permanent)")
         tooltip.first.wait_for(timeout=10_000)
-        assert tooltip.first.inner_text().strip()
+        assert "聚合测试项目" in tooltip.first.inner_text()
         assert errors == []
 
 

@@ -250,7 +250,7 @@ def located(geom) -> bool:
 #: Project markers live in their own pane above the zone and park polygons, so their centres take the click.
 PROJECT_PANE = "projects"
 _PANE_JS = "map.createPane('" + PROJECT_PANE + "'); map.getPane('" + PROJECT_PANE + "').style.zIndex = 450;"
-#: Above this many projects the markers are clustered.
+#: Above this many markers (places with a located project) the markers are clustered.
 CLUSTER_OVER = 200
 
 
@@ -331,10 +331,14 @@ def add_project_pane(m: folium.Map) -> None:
 
 def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
                  asset_urls: dict[str, str]) -> None:
-    """Add the project markers to a map, clustered when there are many."""
+    """Add the project markers to a map, clustered when there are many.
+
+    Only what is drawn counts: the plan's 205 projects are 12 markers, and counting the unlocated
+    ones clustered 总览 for no reason (its category colours hidden behind cluster bubbles).
+    """
     add_project_pane(m)
     layer = project_layer(projects, basemap)
-    if len(projects) <= CLUSTER_OVER:
+    if len(layer.data["features"]) <= CLUSTER_OVER:
         layer.add_to(m)
         return
     cluster = folium.plugins.MarkerCluster(name="项目（聚合）", options={"disableClusteringAtZoom": 16})
