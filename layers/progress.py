@@ -6,7 +6,13 @@ import math
 
 import pandas as pd
 
-from layers.plan.targets import CATEGORY_LABELS
+from layers.plan.targets import CATEGORY_LABELS, MEASURE_LABELS
+
+#: The downloadable target sheet: (column of :func:`target_table`, header users read).
+SHEET_COLUMNS = (("category_label", "类别"), ("indicator", "指标"), ("baseline", "基数（2020 年值或“十三五”累计）"),
+                 ("target_text", "目标"), ("measure", "类型"), ("period", "期间"), ("year", "目标年份"),
+                 ("current", "最新值"), ("current_on", "最新值日期"), ("progress", "进度（%）"),
+                 ("status", "进度状态"), ("scope", "范围"), ("quote", "规划原文"), ("citation", "出处"))
 
 
 def _num(value) -> float | None:
@@ -51,6 +57,18 @@ def target_table(targets: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     rows["progress"] = [progress_ratio(t, c, b, cmp) for t, c, b, cmp in
                         zip(rows["value"], rows["current"], start, rows["comparator"])]
     rows["category_label"] = rows["category"].map(CATEGORY_LABELS)
-    rows["target_text"] = [f"{cmp} {v:g}{'–' + format(vm, 'g') if _num(vm) is not None else ''} {u}"
+    # "=" says nothing a reader needs ("目标 55 %"), and a cell starting with it is a formula to Excel.
+    rows["target_text"] = [f"{'' if cmp == '=' else cmp + ' '}{v:g}{'–' + format(vm, 'g') if _num(vm) is not None else ''}"
+                           f" {u}".strip()
                            for cmp, v, vm, u in zip(rows["comparator"], rows["value"], rows["value_max"], rows["unit"])]
     return rows
+
+
+def target_sheet(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`target_table` (with its pacing ``status``) as the download's users read it: Chinese headers
+    and labels, numbers as numbers, an empty cell where nothing is known (never a code or "nan")."""
+    sheet = table.assign(
+        measure=table["measure"].map(MEASURE_LABELS).fillna(table["measure"]) if "measure" in table else None,
+        progress=(pd.to_numeric(table["progress"], errors="coerce") * 100).round(1))
+    present = [(col, head) for col, head in SHEET_COLUMNS if col in sheet]
+    return sheet[[col for col, _ in present]].rename(columns=dict(present))

@@ -10,7 +10,7 @@ import streamlit as st
 from layers.charts import count_bars
 from layers.maps.exports import table_csv
 from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
-from layers.progress import target_table
+from layers.progress import target_sheet, target_table
 from layers.plan.targets import CATEGORY_LABELS, MEASURE_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
@@ -72,7 +72,8 @@ for tab, label in zip(st.tabs(labels), labels):
                 "status": "进度状态", "scope": "范围"})
 
 st.download_button("下载指标表（CSV，可用 Excel 打开）", key="targets_csv", mime="text/csv",
-                   file_name=f"潍城区十四五指标-{date.today().isoformat()}.csv", data=lambda: table_csv(table))
+                   file_name=f"潍城区十四五指标-{date.today().isoformat()}.csv",
+                   data=lambda: table_csv(target_sheet(table)))
 
 st.markdown("### 单项指标")
 choice = st.selectbox("选择指标", table["id"], key="target_pick",
