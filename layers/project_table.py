@@ -68,7 +68,16 @@ def filter_projects(frame: gpd.GeoDataFrame, *, categories=None, statuses=None, 
     return frame[mask]
 
 
+#: The area of a project the plan and its importer name no zone or park for. Not "未定位": a project in a
+#: park placed only by its buildings has an area but no place on the map, and 未定位 counts those too.
+NO_AREA = "未指明片区/园区"
+
+
+def area_of(frame: pd.DataFrame) -> pd.Series:
+    """Each project's park, or else its zone, or else :data:`NO_AREA` (the one area every count uses)."""
+    return frame["park"].where(frame["park"].notna(), frame["zone"]).fillna(NO_AREA)
+
+
 def counts_by_area(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     """Projects per zone/park and category (a pivot for a bar chart)."""
-    area = frame["zone"].fillna(frame["park"]).fillna("未定位")
-    return pd.crosstab(area, frame["category_label"].fillna("未分类"))
+    return pd.crosstab(area_of(frame), frame["category_label"].fillna("未分类"))

@@ -8,10 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from layers.charts import count_bars
+from layers.maps.basemaps import DEFAULT_BASEMAP
 from layers.maps.print import STATUS_COLORS
 from layers.maps.status_map import MIXED_COLOR, MIXED_LABEL, status_counts, status_features, status_map
 from layers.pacing import STATUSES, pacing_table, status_summary, tolerance_text
 from layers.plan.projects import STATUS_LABELS
+from layers.project_table import area_of
 from layers.store.engine import StoreError
 from pages._print import print_map_buttons
 from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, store
@@ -49,13 +51,14 @@ print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍�
 # -- counts by zone / park --------------------------------------------------------------------------
 st.markdown("#### 各片区/园区项目数")
 if len(projects):
-    area = projects["park"].where(projects["park"].notna(), projects["zone"])
-    by_area = pd.crosstab(area.fillna("未定位/未指明"), projects["status"].map(
+    by_area = pd.crosstab(area_of(projects), projects["status"].map(
         lambda s: STATUS_LABELS.get(s if s in STATUS_COLORS else "unstated")))
     by_area["合计"] = by_area.sum(axis=1)
     by_area = by_area.sort_values("合计", ascending=False)
     kinds = {**{n: "zone" for n in data.zones["name"]}, **{n: "park" for n in data.parks["name"]}}
-    by_area.insert(0, "来源", [f"./?{kinds[n]}={quote(n)}" if n in kinds else "./projects" for n in by_area.index])
+    # The link keeps the basemap: an office without internet opens 总览 on 无底图 again, not on OSM.
+    keep = "" if basemap.key == DEFAULT_BASEMAP else f"&basemap={quote(basemap.key)}"
+    by_area.insert(0, "来源", [f"./?{kinds[n]}={quote(n)}{keep}" if n in kinds else "./projects" for n in by_area.index])
     st.dataframe(by_area.rename_axis("片区/园区").reset_index(), hide_index=True, width="stretch",
                  column_config={"来源": st.column_config.LinkColumn(display_text="查看")})
 else:
