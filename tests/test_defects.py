@@ -243,6 +243,14 @@ def test_projects_and_parks_maps_show_the_district_outline(fake_map, page, key):
     assert '"kind": "district"' in map_calls(fake_map, key)[-1]["script"]
 
 
+def test_the_parks_map_shows_the_roads_parks_are_placed_by(fake_map):
+    """Zoomed to a park (offline: no tiles), the map was its outline on grey: no road to place it by."""
+    app(page="pages/parks.py")
+    script = map_calls(fake_map, "parks_map")[-1]["script"]
+    assert '"kind": "road"' in script
+    assert any(name in script for name in ("卧龙西街", json.dumps("卧龙西街")[1:-1]))
+
+
 # -- Speed: a click never rebuilds the folium map ---------------------------------------------------
 
 def test_a_click_reuses_the_rendered_map(fake_map, monkeypatch):

@@ -385,12 +385,23 @@ def projects_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
 
 
 def parks_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str]) -> folium.Map:
-    """The parks page map: district outline and every located park."""
+    """The parks page map: district outline, the roads and rivers that bound the areas, every located park.
+
+    The roads are what an investor places a park by ("石渠路以东"); without them (and offline, without
+    tiles) a park zoomed to was an outline on grey.
+    """
     m = new_map(basemap, asset_urls)
     add_district(m, layers, basemap)
+    add_roads(m, layers, basemap)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
-    add_legend(m, area_rows(roads=False)[1:])
+    add_legend(m, area_rows(roads=True)[1:])  # no zones on this map
     return m
+
+
+def add_roads(m: folium.Map, layers: Layers, basemap: Basemap) -> None:
+    """The roads, rivers and railways the plan bounds areas by, named on hover."""
+    geojson_layer(layer_geojson(layers.gazetteer, basemap, kind="road", label_fields=("name",)),
+                  "边界道路/河流", STYLE["road"]).add_to(m)
 
 
 def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
@@ -399,8 +410,7 @@ def base_map(layers: Layers, basemap: Basemap, asset_urls: dict[str, str], *,
     m = new_map(basemap, asset_urls)
     add_district(m, layers, basemap)
     if roads:
-        geojson_layer(layer_geojson(layers.gazetteer, basemap, kind="road", label_fields=("name",)),
-                      "边界道路/河流", STYLE["road"]).add_to(m)
+        add_roads(m, layers, basemap)
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
     rows = area_rows(roads=roads)
