@@ -38,6 +38,8 @@ MAP_CSS = """
 /* Leaflet keeps a tooltip on one line: a long imported name made one 32,000 px wide. */
 .wc-map .leaflet-tooltip:not(.leaflet-tooltip-permanent) { white-space: normal; width: max-content;
   max-width: min(420px, 80vw); overflow-wrap: anywhere; }
+/* On a narrow map (a tablet) the one-line credits ran over the scale bar at the lower left. */
+.wc-map .leaflet-control-attribution { white-space: normal; max-width: 60%; }
 .foliumtooltip table { margin: auto; }
 .foliumtooltip tr { text-align: left; }
 .foliumtooltip th { padding: 2px; padding-right: 8px; }

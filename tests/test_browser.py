@@ -192,6 +192,21 @@ def test_a_long_project_name_wraps_in_its_tooltip(server):
         assert 100 < width <= 480
 
 
+def test_on_a_narrow_map_the_credits_leave_the_scale_bar_readable(server):
+    """On a tablet the credits ran over the "500 m" scale bar (a walk-through at 1024×768)."""
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1024, "height": 768})
+        page.goto(f"{server}/parks?basemap=none")
+        on_map = page.locator(MAP)
+        scale = on_map.locator(".leaflet-control-scale")
+        scale.wait_for(timeout=60_000)
+        credits = on_map.locator(".leaflet-control-attribution").bounding_box()
+        bar = scale.bounding_box()
+        overlap_x = min(bar["x"] + bar["width"], credits["x"] + credits["width"]) - max(bar["x"], credits["x"])
+        overlap_y = min(bar["y"] + bar["height"], credits["y"] + credits["height"]) - max(bar["y"], credits["y"])
+        assert overlap_x <= 0 or overlap_y <= 0, (bar, credits)
+
+
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
         page, on_map = _open(chrome, f"{server}/?basemap=none")
