@@ -40,6 +40,13 @@ MAP_CSS = """
   max-width: min(420px, 80vw); overflow-wrap: anywhere; }
 /* On a narrow map (a tablet) the one-line credits ran over the scale bar at the lower left. */
 .wc-map .leaflet-control-attribution { white-space: normal; max-width: 60%; }
+/* Fingers (a tablet): Leaflet's 30 px zoom buttons and the legend's title line were too small to hit.
+   (Leaflet.draw's buttons keep their size: their icons are cut from one sprite at 30 px.) */
+@media (pointer: coarse) {
+  .wc-map .leaflet-touch .leaflet-control-zoom a { width: 44px; height: 44px; line-height: 44px; }
+  .wc-map .leaflet-control-layers-toggle { width: 44px; height: 44px; }
+  .wc-map .leaflet-control details > summary { padding: 10px 6px; }
+}
 .foliumtooltip table { margin: auto; }
 .foliumtooltip tr { text-align: left; }
 .foliumtooltip th { padding: 2px; padding-right: 8px; }

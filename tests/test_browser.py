@@ -207,6 +207,18 @@ def test_on_a_narrow_map_the_credits_leave_the_scale_bar_readable(server):
         assert overlap_x <= 0 or overlap_y <= 0, (bar, credits)
 
 
+def test_on_a_tablet_the_map_buttons_take_a_finger(server):
+    """Leaflet's zoom buttons were 30 px and the legend's toggle 18 px high on a tablet."""
+    with browser() as chrome:
+        page = chrome.new_context(viewport={"width": 1024, "height": 768}, is_mobile=True, has_touch=True).new_page()
+        page.goto(f"{server}/?basemap=none")
+        on_map = page.locator(MAP)
+        on_map.locator(".leaflet-control-zoom-in").wait_for(timeout=60_000)
+        for selector in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out", ".leaflet-control details > summary"):
+            box = on_map.locator(selector).first.bounding_box()
+            assert box["height"] >= 36, (selector, box)
+
+
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
         page, on_map = _open(chrome, f"{server}/?basemap=none")
