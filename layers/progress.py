@@ -57,11 +57,17 @@ def target_table(targets: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
     rows["progress"] = [progress_ratio(t, c, b, cmp) for t, c, b, cmp in
                         zip(rows["value"], rows["current"], start, rows["comparator"])]
     rows["category_label"] = rows["category"].map(CATEGORY_LABELS)
-    # "=" says nothing a reader needs ("目标 55 %"), and a cell starting with it is a formula to Excel.
-    rows["target_text"] = [f"{'' if cmp == '=' else cmp + ' '}{v:g}{'–' + format(vm, 'g') if _num(vm) is not None else ''}"
-                           f" {u}".strip()
-                           for cmp, v, vm, u in zip(rows["comparator"], rows["value"], rows["value_max"], rows["unit"])]
+    rows["target_text"] = [_target_text(*args) for args in
+                           zip(rows["comparator"], rows["value"], rows["value_max"], rows["unit"])]
     return rows
+
+
+def _target_text(comparator: str, value: float, value_max: float | None, unit: str) -> str:
+    """"≥ 5 家", "3–5 %", "55 %": an exact target has no "=" (it tells a reader nothing, and a cell
+    starting with it is a formula to Excel)."""
+    upper = f"–{value_max:g}" if _num(value_max) is not None else ""
+    sign = "" if comparator == "=" else f"{comparator} "
+    return f"{sign}{value:g}{upper} {unit if isinstance(unit, str) else ''}".strip()
 
 
 def target_sheet(table: pd.DataFrame) -> pd.DataFrame:
