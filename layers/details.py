@@ -42,7 +42,7 @@ def area_text(area_ha: float | None) -> str:
 
 
 def bounds_rows(bounds: dict | None) -> list[dict]:
-    """One row per side: 方位, 边界地物, 限定, 几何来源 (for a table)."""
+    """One row per side: 方位, 边界地物, 限定 (only when some side has one, e.g. 河道中心线), 几何 (for a table)."""
     rows = []
     for side in SIDES:
         for entry in (bounds or {}).get(side) or []:
@@ -55,6 +55,9 @@ def bounds_rows(bounds: dict | None) -> list[dict]:
             })
         if not (bounds or {}).get(side):
             rows.append({"方位": SIDE_NAMES[side], "边界地物": "（未说明）", "限定": "", "几何": ""})
+    if not any(row["限定"] for row in rows):  # an always-empty column only took width from the others
+        for row in rows:
+            del row["限定"]
     return rows
 
 

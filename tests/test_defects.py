@@ -367,3 +367,13 @@ def test_one_side_alone_is_not_a_successful_preview(fake_map):
     at.text_area(key="edit-zone-01").input("东至白浪河").run()
     assert not at.success
     assert any("缺少西、南、北边界" in plain(e.value) for e in at.error)
+
+
+def test_the_bounds_table_has_a_qualifier_column_only_when_a_side_has_one():
+    """On 园区 the 限定 column was always empty and took width from 几何 ("近似位…", tablet walk-through)."""
+    from layers.data import load_layers
+    from layers.details import bounds_rows
+    data = load_layers()
+    assert all("限定" not in rows[0] for rows in map(bounds_rows, data.parks["bounds"]))
+    with_qualifier = [rows for rows in map(bounds_rows, data.zones["bounds"]) if "限定" in rows[0]]
+    assert with_qualifier and all(any(r["限定"] for r in rows) for rows in with_qualifier)
