@@ -36,10 +36,10 @@ st.caption(f"共 {sum(counts.values())} 个项目。来源：[项目页](project
 
 # -- the map ----------------------------------------------------------------------------------------
 st.markdown("#### 项目分布（按状态着色）")
-on_map = data.projects if data.projects is not None else projects
-show_map(status_map(data, on_map, basemap, asset_urls()), key="leaders_map", returned=())
+places = status_features(projects, basemap)
+show_map(status_map(data, places, basemap, asset_urls()), key="leaders_map", returned=())
 swatches = [(color, STATUS_LABELS[code]) for code, color in STATUS_COLORS.items() if code in shown_codes]
-if any(f["properties"]["mixed"] for f in status_features(on_map, basemap)):
+if any(f["properties"]["mixed"] for f in places):
     swatches.append((MIXED_COLOR, MIXED_LABEL))
 st.markdown(" ".join(f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
                      f'background:{color};vertical-align:middle"></span> {label}&nbsp;&nbsp;'

@@ -36,7 +36,8 @@ def test_projects_at_one_point_share_one_marker_listing_them_all():
 
 def test_markers_are_filled_in_their_own_pane_with_their_own_tooltips():
     """Unfilled circles took the pointer only on their ring, and the zone below got the rest."""
-    html = status_map(load_layers(), load_layers().projects, OSM, {}).get_root().render()
+    data = load_layers()
+    html = status_map(data, status_features(data.projects, OSM), OSM, {}).get_root().render()
     assert '"fill": true' in html and '"pane": "projects"' in html
     assert "bindTooltip(feature.properties.label" in html
     assert '"bubblingMouseEvents": false' in html

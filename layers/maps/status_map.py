@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import folium
@@ -12,13 +11,9 @@ from layers.data import Layers
 from layers.escape import html_text
 from layers.maps.basemaps import Basemap
 from layers.maps.print import STATUS_COLORS
-from layers.maps.views import (STYLE, add_project_pane, fit_first_view, geojson_layer, layer_geojson,
-                               marker_layer, new_map, shift)
+from layers.maps.views import (STYLE, add_project_pane, by_place, fit_first_view, geojson_layer, layer_geojson,
+                               located, marker_layer, new_map, place_label, shift)
 from layers.plan.projects import STATUS_LABELS
-
-
-def _located(geom) -> bool:
-    return geom is not None and not geom.is_empty and all(math.isfinite(v) for v in geom.bounds)
 
 
 def status_of(value) -> str:
@@ -38,14 +33,10 @@ def status_features(projects: gpd.GeoDataFrame, basemap: Basemap) -> list[dict]:
     all; drawn one on top of the other, only the top one could be hovered. Its colour is their
     status, or :data:`MIXED_COLOR` when they differ (``mixed``).
     """
-    places: dict[tuple[float, float], list] = {}
-    for row in projects.itertuples():
-        if not _located(row.geometry):
-            continue
-        # A road-stretch project (a line) is marked at the middle of its stretch.
-        geom = row.geometry if row.geometry.geom_type == "Point" else row.geometry.interpolate(0.5, normalized=True)
-        point = shift(geom, basemap)
-        places.setdefault((round(point.x, 5), round(point.y, 5)), []).append(row)
+    drawn = [row for row in projects.itertuples() if located(row.geometry)]
+    # A road-stretch project (a line) is marked at the middle of its stretch.
+    places = by_place(((r, r.geometry if r.geometry.geom_type == "Point" else
+                        r.geometry.interpolate(0.5, normalized=True)) for r in drawn), basemap)
     features = []
     for (x, y), rows in places.items():
         statuses = [status_of(getattr(r, "status", None)) for r in rows]
@@ -55,7 +46,7 @@ def status_features(projects: gpd.GeoDataFrame, basemap: Basemap) -> list[dict]:
         mixed = len(set(statuses)) > 1
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": {
             "id": html_text(rows[0].id), "ids": [html_text(r.id) for r in rows], "kind": "project",
-            "label": names[0] if len(rows) == 1 else f"此处 {len(rows)} 个项目：" + "；".join(names),
+            "label": place_label(names),
             "color": MIXED_COLOR if mixed else STATUS_COLORS[statuses[0]], "exact": all(exact), "mixed": mixed}})
     return features
 
@@ -67,7 +58,7 @@ def status_counts(projects: gpd.GeoDataFrame | None) -> Counter:
     return Counter(status_of(s) for s in projects.get("status", []))
 
 
-def status_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
+def status_map(layers: Layers, features: list[dict], basemap: Basemap,
                asset_urls: dict[str, str]) -> folium.Map:
     """District, zones and parks, and the projects as circles in their status colour (hollow: zone/park only)."""
     m = new_map(basemap, asset_urls)
@@ -75,7 +66,7 @@ def status_map(layers: Layers, projects: gpd.GeoDataFrame, basemap: Basemap,
                   tooltip=False).add_to(m)
     geojson_layer(layer_geojson(layers.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
     geojson_layer(layer_geojson(layers.parks, basemap, kind="park"), "十大园区", STYLE["park"]).add_to(m)
-    data = {"type": "FeatureCollection", "features": status_features(projects, basemap)}
+    data = {"type": "FeatureCollection", "features": features}
 
     def style(feature: dict) -> dict:
         p = feature["properties"]

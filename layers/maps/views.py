@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import folium
 import folium.plugins
@@ -254,27 +255,33 @@ _PANE_JS = "map.createPane('" + PROJECT_PANE + "'); map.getPane('" + PROJECT_PAN
 CLUSTER_OVER = 200
 
 
+def by_place(rows: Iterable[tuple[Any, BaseGeometry]], basemap: Basemap) -> dict[tuple[float, float], list]:
+    """``(row, point)`` pairs grouped by the point as drawn (the basemap's datum, to 5 decimals, about 1 m)."""
+    places: dict[tuple[float, float], list] = {}
+    for row, point in rows:
+        shown = shift(point, basemap)
+        places.setdefault((round(shown.x, 5), round(shown.y, 5)), []).append(row)
+    return places
+
+
+def place_label(names: list[str]) -> str:
+    """A marker's tooltip: the one project's name, or "此处 N 个项目：…" for several at one point."""
+    return names[0] if len(names) == 1 else f"此处 {len(names)} 个项目：" + "；".join(names)
+
+
 def project_features(projects: gpd.GeoDataFrame, basemap: Basemap, colors: dict[str, str]) -> list[dict]:
     """One marker per place: projects at exactly the same point are listed together in one marker.
 
     ``id`` is the first project's id, ``ids`` all of them (the app shows them all on a click).
     """
-    groups: dict[tuple, list] = {}
-    stretches = []
-    for row in projects.itertuples():
-        if not located(row.geometry):
-            continue
-        if row.geometry.geom_type != "Point":   # a road stretch: drawn as its own line
-            stretches.append(row)
-            continue
-        point = shift(row.geometry, basemap)
-        groups.setdefault((round(point.x, 5), round(point.y, 5)), []).append(row)
+    drawn = [row for row in projects.itertuples() if located(row.geometry)]
+    stretches = [row for row in drawn if row.geometry.geom_type != "Point"]  # road stretches: drawn as lines
     features = []
-    for (x, y), rows in groups.items():
+    for (x, y), rows in by_place(((r, r.geometry) for r in drawn if r.geometry.geom_type == "Point"),
+                                 basemap).items():
         exact = all(getattr(r, "location_precision", "") == "exact" for r in rows)
-        names = [html_text(r.name) + ("" if getattr(r, "location_precision", "") == "exact" else "（位置仅到片区/园区）")
-                 for r in rows]
-        label = names[0] if len(rows) == 1 else f"此处 {len(rows)} 个项目：" + "；".join(names)
+        label = place_label([html_text(r.name) + ("" if getattr(r, "location_precision", "") == "exact"
+                                                  else "（位置仅到片区/园区）") for r in rows])
         first = rows[0]
         features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}, "properties": {
             "id": html_text(first.id), "ids": [html_text(r.id) for r in rows], "name": html_text(first.name),
