@@ -70,11 +70,17 @@ def _target_text(comparator: str, value: float, value_max: float | None, unit: s
     return f"{sign}{value:g}{upper} {unit if isinstance(unit, str) else ''}".strip()
 
 
+def with_measure_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """``measure`` in words (水平值, 累计量…); a code without a label stays, a table without the column
+    (a targets.csv built before it existed) is returned as it is."""
+    if "measure" not in table:
+        return table
+    return table.assign(measure=table["measure"].map(MEASURE_LABELS).fillna(table["measure"]))
+
+
 def target_sheet(table: pd.DataFrame) -> pd.DataFrame:
     """:func:`target_table` (with its pacing ``status``) as the download's users read it: Chinese headers
     and labels, numbers as numbers, an empty cell where nothing is known (never a code or "nan")."""
-    sheet = table.assign(
-        measure=table["measure"].map(MEASURE_LABELS).fillna(table["measure"]) if "measure" in table else None,
-        progress=(pd.to_numeric(table["progress"], errors="coerce") * 100).round(1))
+    sheet = with_measure_labels(table).assign(progress=(pd.to_numeric(table["progress"], errors="coerce") * 100).round(1))
     present = [(col, head) for col, head in SHEET_COLUMNS if col in sheet]
     return sheet[[col for col, _ in present]].rename(columns=dict(present))

@@ -10,8 +10,8 @@ import streamlit as st
 from layers.charts import count_bars
 from layers.maps.exports import table_csv
 from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
-from layers.progress import target_sheet, target_table
-from layers.plan.targets import CATEGORY_LABELS, MEASURE_LABELS
+from layers.progress import target_sheet, target_table, with_measure_labels
+from layers.plan.targets import CATEGORY_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
@@ -54,8 +54,7 @@ labels = [CATEGORY_LABELS[c] for c in CATEGORY_LABELS if CATEGORY_LABELS[c] in c
 for tab, label in zip(st.tabs(labels), labels):
     with tab:
         part = table[table["category_label"] == label]
-        if "measure" in part:  # a targets.csv built before measure/period existed lacks them
-            part = part.assign(measure=part["measure"].map(MEASURE_LABELS).fillna(part["measure"]))
+        part = with_measure_labels(part)
         # Empty cells read "—", never "None"/"nan".
         part = part.assign(baseline=part["baseline"].map(_number_text), current=part["current"].map(_number_text))
         part = part.assign(progress=part["progress"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
