@@ -62,13 +62,17 @@ def _value(value: Any, key: str = "") -> str:
     if isinstance(value, dict):
         if "coordinates" in value and "type" in value:
             return "（线位几何，见提案）"
-        return "（" + "；".join(f"{FIELDS.get(k, k)}：{_value(v, k)}" for k, v in value.items()) + "）"
+        return f"（{_fields(value)}）"
     if isinstance(value, list):
         shown = "、".join(_value(v, key) for v in value[:SHOWN_ITEMS])
         return shown + (f" 等 {len(value)} 项" if len(value) > SHOWN_ITEMS else "") if value else "—"
     if isinstance(value, str) and key in ("status", "role", "kind", "side"):
         return VALUES.get(value, value)
     return str(value)
+
+
+def _fields(state: dict) -> str:
+    return "；".join(f"{FIELDS.get(k, k)}：{_value(v, k)}" for k, v in state.items())
 
 
 def state_text(state: str | None) -> str:
@@ -82,9 +86,7 @@ def state_text(state: str | None) -> str:
         value = json.loads(state)
     except (TypeError, ValueError):
         return str(state)
-    if isinstance(value, dict):
-        return "；".join(f"{FIELDS.get(k, k)}：{_value(v, k)}" for k, v in value.items())
-    return _value(value)
+    return _fields(value) if isinstance(value, dict) else _value(value)
 
 
 def readable(log: pd.DataFrame) -> pd.DataFrame:
