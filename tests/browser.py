@@ -133,29 +133,34 @@ def click_download(page, button, timeout_ms: float = 60_000, lost_after_ms: floa
     page.on("download", arrived)
     error = button.locator("xpath=ancestor::*[@data-testid='stDownloadButton'][1]").get_by_test_id(
         "stDownloadButtonError")
+
+    def wait(attempt: int, lost_after_s: float | None) -> bool:
+        """Until the download arrives (True) or, with ``lost_after_s``, the click proves lost (False)."""
+        clicked = time.monotonic()
+        while not downloads:
+            if error.count():
+                raise AssertionError(f"the download failed; under the button: {error.first.inner_text()!r}")
+            waited = time.monotonic() - clicked
+            if lost_after_s is not None and waited > lost_after_s and button.is_enabled():
+                warnings.warn(f"a download click was lost (no download, no error, button ready after "
+                              f"{waited:.0f} s); clicking again")
+                return False
+            if waited > timeout_ms / 1000:
+                state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
+                raise AssertionError(
+                    f"no download and no error within {timeout_ms / 1000:.0f} s (click {attempt}); the button "
+                    f"is {'disabled (still waiting for the file)' if button.is_disabled() else 'ready'}; "
+                    f"script state {state!r}")
+            page.wait_for_timeout(100)
+        return True
+
     try:
-        for attempt in (1, 2):
+        button.click()
+        if not wait(1, lost_after_ms / 1000):
+            wait_until_idle(page)
             button.click()
-            clicked = time.monotonic()
-            while not downloads:
-                if error.count():
-                    raise AssertionError(f"the download failed; under the button: {error.first.inner_text()!r}")
-                waited = time.monotonic() - clicked
-                if attempt == 1 and waited > lost_after_ms / 1000 and button.is_enabled():
-                    warnings.warn(f"a download click was lost (no download, no error, button ready after "
-                                  f"{waited:.0f} s); clicking again")
-                    wait_until_idle(page)
-                    break
-                if waited > timeout_ms / 1000:
-                    state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
-                    raise AssertionError(
-                        f"no download and no error within {timeout_ms / 1000:.0f} s (click {attempt}); the button "
-                        f"is {'disabled (still waiting for the file)' if button.is_disabled() else 'ready'}; "
-                        f"script state {state!r}")
-                page.wait_for_timeout(100)
-            if downloads:
-                return downloads[0]
-        raise AssertionError("unreachable: the second click either downloads or fails")
+            wait(2, None)
+        return downloads[0]
     finally:
         page.remove_listener("download", arrived)
 
