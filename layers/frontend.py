@@ -173,8 +173,9 @@ def configured_base_path() -> str:
     return (config.get_option("server.baseUrlPath") or "").strip("/")
 
 
-def _accepts_gzip(scope: Scope) -> bool:
-    return any(k == b"accept-encoding" and b"gzip" in v for k, v in scope.get("headers", []))
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    """A request header's value (ASGI gives names in lower case), or None."""
+    return next((v for k, v in scope.get("headers", []) if k == name), None)
 
 
 class FrontEnd:
@@ -205,8 +206,9 @@ class FrontEnd:
             return
         path = _path_in_app(scope, self.base)
         files = self._files_for(path)
-        if files is not None and not _has_header(scope, b"range"):
-            await self._send_file(await files[0].get(files[1]), _accepts_gzip(scope), send)
+        if files is not None and _header(scope, b"range") is None:
+            gzip_ok = b"gzip" in (_header(scope, b"accept-encoding") or b"")
+            await self._send_file(await files[0].get(files[1]), gzip_ok, send)
         elif path.startswith(_NOT_SHELL) or "." in path.rsplit("/", 1)[-1]:
             await self.app(scope, receive, send)
         else:
@@ -255,7 +257,3 @@ class FrontEnd:
             headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": start.get("status", 500), "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-def _has_header(scope: Scope, name: bytes) -> bool:
-    return any(k == name for k, _ in scope.get("headers", []))
