@@ -16,14 +16,9 @@ from layers.maps.pitch import pitch_pack
 from layers.maps.print import PrintError, print_map
 from layers.maps.profile import find_cjk_font
 from layers.review.versions import version_label
-from pages.common import kept_choice
+from pages.common import kept_choice, safe_file_name
 
 NO_FONT = "本机没有中文字体，无法生成打印地图和推介资料：请安装 Debian 软件包 fonts-noto-cjk。"
-
-
-def _safe_name(text: str) -> str:
-    """A file name without characters browsers or file systems refuse."""
-    return "".join("_" if c in '\\/:*?"<>|' else c for c in text)[:80]
 
 
 def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None) -> bytes:
@@ -50,7 +45,7 @@ def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None =
         st.caption("含标题、图例、比例尺（米，EPSG:4549）、指北针、日期、图层版本、数据来源及近似范围说明；PDF 中文字可选中复制。")
         paper = kept_choice("纸张", ["A4", "A3"], key=f"{key}-paper", default="A4", widget=st.radio, horizontal=True,
                             format_func=lambda p: f"{p} 横向")  # kept: the box forgets its widgets while closed
-        name = _safe_name(f"{stem}-{paper}")
+        name = safe_file_name(f"{stem}-{paper}")
         c1, c2 = st.columns(2)
         c1.download_button("下载打印版 PDF", lambda: _render(data, focus, projects, paper, "pdf", title),
                            file_name=f"{name}.pdf", mime="application/pdf", key=f"{key}-pdf",
@@ -73,5 +68,5 @@ def pitch_pack_button(data: Layers, park: str, *, key: str) -> None:
         st.caption(NO_FONT)
         return
     st.download_button("下载招商推介资料（中英文 PDF）", lambda: _pack(data, park),
-                       file_name=_safe_name(f"{park}-招商推介资料.pdf"), mime="application/pdf",
+                       file_name=safe_file_name(f"{park}-招商推介资料.pdf"), mime="application/pdf",
                        key=f"{key}-pitch", width="stretch", on_click="ignore")

@@ -12,7 +12,6 @@ from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers
 from layers.review.proposals import listing as proposal_listing
 from layers.review.versions import history as version_history, latest as latest_version, layers_for, proposal_key
 from layers.review.versions import version_key as version_key_of
-from layers.maps.exports import FORMATS, export_layer
 from layers.maps.measure import measure_drawings
 from layers.escape import md_text
 from layers.store import audit
@@ -419,9 +418,6 @@ from pages.panels import (  # noqa: E402,F401
 )
 
 
-def download_buttons(frame, stem: str, key: str) -> None:
-    """One download button per export format, all WGS-84; files are made only when clicked."""
-    cols = st.columns(len(FORMATS))
-    for col, (fmt, (label, mime, suffix)) in zip(cols, FORMATS.items()):
-        col.download_button(label, data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",
-                            mime=mime, key=f"{key}-{fmt}", width="stretch", on_click="ignore")
+def safe_file_name(text: str) -> str:
+    """A file name without characters browsers or file systems refuse, at most 80 characters."""
+    return "".join("_" if c in '\\/:*?"<>|' else c for c in text)[:80]

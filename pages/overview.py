@@ -10,7 +10,9 @@ from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from layers.maps.exports import FORMATS, export_layer
-from pages.common import asset_urls, current_basemap, ensure_frame, kept_choice, layers, measurements, url_view
+from layers.review.versions import version_label
+from pages.common import (asset_urls, current_basemap, ensure_frame, kept_choice, layers, measurements,
+                          safe_file_name, url_view)
 from pages._print import print_map_buttons
 from pages.map_widget import cached_payload, map_value, show_map
 from pages.panels import feature_details
@@ -128,21 +130,27 @@ def map_and_details() -> None:
 
 
 def download_layer() -> None:
-    """One chooser and one button (not twenty), shown only while the box is open; the file is made on click."""
-    downloads = {label: (frame, stem) for label, frame, stem in (
-        ("十大片区", data.zones, "weicheng_zones"), ("十大园区", data.parks, "weicheng_parks"),
-        ("边界道路/河流", data.gazetteer, "weicheng_gazetteer"), ("潍城区界", data.district, "weicheng_district"),
-        ("项目", data.projects, "weicheng_projects")) if frame is not None}
+    """One chooser and one button (not twenty), shown only while the box is open; the file is made on click.
+
+    The file and the layer in it are named in Chinese, with the layer version shown, so two versions
+    downloaded for comparison do not overwrite each other.
+    """
+    downloads = {label: (frame, name) for label, frame, name in (
+        ("十大片区", data.zones, "潍城区十大片区"), ("十大园区", data.parks, "潍城区十大园区"),
+        ("边界道路/河流", data.gazetteer, "潍城区边界道路与河流"), ("潍城区界", data.district, "潍城区界"),
+        ("项目", data.projects, "潍城区项目")) if frame is not None}
     c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
     with c1:  # kept: the box forgets its widgets while closed
         layer = kept_choice("图层", list(downloads), key="dl_layer", default=next(iter(downloads)))
     with c2:
         fmt = kept_choice("格式", list(FORMATS), key="dl_format", default=next(iter(FORMATS)),
                           format_func=lambda f: FORMATS[f][0])
-    frame, stem = downloads[layer]
+    frame, name = downloads[layer]
     label, mime, suffix = FORMATS[fmt]
-    c3.download_button("下载", data=lambda f=frame, x=fmt: export_layer(f, x), file_name=f"{stem}{suffix}",
-                       mime=mime, key="dl_button", width="stretch", on_click="ignore", icon=":material/download:")
+    version = version_label(data.version_key).replace(" ", "")
+    c3.download_button("下载", data=lambda: export_layer(frame, fmt, name), mime=mime, key="dl_button",
+                       file_name=safe_file_name(f"{name}（{version}）") + suffix, width="stretch",
+                       on_click="ignore", icon=":material/download:")
 
 
 map_and_details()

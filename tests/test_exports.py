@@ -89,3 +89,15 @@ def test_targets_table_download_neutralises_formula_cells(data):
     assert "'=HYPERLINK(\"http://host\",\"x\")" in cells
     assert not any(cell.startswith("=") for cell in cells)
     assert len(rows) == (targets["kind"] == "target").sum() + 1
+
+
+@pytest.mark.parametrize("fmt", ["kml", "gpkg"])
+def test_the_layer_inside_a_file_carries_its_chinese_name(data, fmt):
+    """QGIS's layer list and Google Earth's places show the layer's own name, not "layer"."""
+    import pyogrio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"x{FORMATS[fmt][2]}"
+        path.write_bytes(export_layer(data.parks, fmt, "潍城区十大园区"))
+        assert [name for name, _geometry in pyogrio.list_layers(path)] == ["潍城区十大园区"]
+        assert len(gpd.read_file(path, layer="潍城区十大园区", engine="pyogrio")) == 10

@@ -31,10 +31,10 @@ def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _via_gdal(frame: gpd.GeoDataFrame, driver: str, suffix: str) -> bytes:
+def _via_gdal(frame: gpd.GeoDataFrame, driver: str, suffix: str, name: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"layer{suffix}"
-        frame.to_file(path, driver=driver, engine="pyogrio")
+        frame.to_file(path, driver=driver, engine="pyogrio", layer=name)
         return path.read_bytes()
 
 
@@ -49,8 +49,18 @@ def centroids_lonlat(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame({"centroid_lon_wgs84": lon, "centroid_lat_wgs84": lat})
 
 
-def export_layer(frame: gpd.GeoDataFrame, fmt: str) -> bytes:
+def export_layer(frame: gpd.GeoDataFrame, fmt: str, name: str = "layer") -> bytes:
     """Serialise a layer in one of :data:`FORMATS`.
+
+    Parameters
+    ----------
+    frame
+        The layer.
+    fmt
+        A key of :data:`FORMATS`.
+    name
+        The layer's name inside a GeoPackage or KML file: what QGIS's layer list and Google Earth's
+        places show (GeoJSON and CSV files have none).
 
     Raises
     ------
@@ -65,9 +75,9 @@ def export_layer(frame: gpd.GeoDataFrame, fmt: str) -> bytes:
     flat = _flat(frame)
     if fmt == "kml":
         named = flat.rename(columns={"name": "Name", "description": "Description"})
-        return _via_gdal(named, "KML", ".kml")
+        return _via_gdal(named, "KML", ".kml", name)
     if fmt == "gpkg":
-        return _via_gdal(flat, "GPKG", ".gpkg")
+        return _via_gdal(flat, "GPKG", ".gpkg", name)
     return table_csv(pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1))
 
 
