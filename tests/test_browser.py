@@ -6,8 +6,9 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
-from tests.browser import MAP, browser, require_chromium, streamlit_server
+from tests.browser import MAP, browser, click_download, require_chromium, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -136,6 +137,35 @@ def _open(chrome, url: str):
     on_map = page.locator(MAP)
     on_map.locator(".leaflet-container").wait_for(timeout=60_000)
     return page, on_map
+
+
+def test_a_layer_downloads_with_chinese_file_and_layer_names(server, tmp_path):
+    """Planners take a layer into QGIS: the file says which layer and which version, and so does the layer."""
+    import pyogrio
+
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        page.goto(f"{server}/?basemap=none")
+        page.locator(MAP).locator(".leaflet-container").wait_for(timeout=60_000)
+        page.get_by_text("下载图层（GeoJSON").first.click()
+        for box, option in (("图层", "十大园区"), ("格式", "GeoPackage（QGIS/ArcGIS，EPSG:4326）")):
+            chooser = page.get_by_role("combobox", name=box, exact=True)  # the map's layer control is "图层" too
+            chooser.wait_for(timeout=30_000)
+            wait_until_idle(page)
+            for _ in range(3):  # a click while the box below the map still slides open only focuses the list
+                chooser.click()
+                try:
+                    page.get_by_role("listbox").wait_for(timeout=2_000)
+                    break
+                except PlaywrightTimeout:
+                    continue
+            page.get_by_role("option", name=option).click()
+            expect(chooser).to_have_value(option, timeout=30_000)
+        download = click_download(page, page.get_by_role("button", name="下载", exact=True))
+        assert re.fullmatch(r"潍城区十大园区（第\d+版）\.gpkg", download.suggested_filename), download.suggested_filename
+        path = tmp_path / "parks.gpkg"
+        download.save_as(path)
+        assert [name for name, _geometry in pyogrio.list_layers(path)] == ["潍城区十大园区"]
 
 
 def test_the_centre_of_a_project_marker_takes_the_click_and_fills_details(server):
