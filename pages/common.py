@@ -374,20 +374,37 @@ def remember_url_basemap() -> None:
         st.session_state[BASEMAP_CHOICE] = st.query_params.get("basemap")
 
 
+#: Whether the sidebar's basemap box is open (the expander's own key).
+BASEMAP_OPEN = "basemap_open"
+
+
 def sidebar() -> Basemap:
-    """The basemap chooser; its first value comes from ``?basemap=``."""
+    """The basemap chooser, in a box labelled with the basemap shown; its first value comes from ``?basemap=``.
+
+    Like the version box, it is filled only while open. Its radio cost every page's first view about
+    45 ms in the browser (its code and five options; benchmarks/map_render.py, first load), and a
+    basemap is chosen seldom: a map whose tiles fail to load falls back to no basemap by itself.
+    A choice closes the box, as a drop-down list closes: its label, which names the basemap, changes.
+    """
     maps = basemaps()
-    # A radio, not a select box: the few basemaps are all in view, and a first view of 总览 then needs
-    # no select box's code at all (benchmarks/map_render.py, first load).
-    key = kept_choice("底图", list(maps), key="basemap", default=url_view().get("basemap") or DEFAULT_BASEMAP,
-                      widget=st.sidebar.radio, format_func=lambda k: maps[k].label)
+    default = url_view().get("basemap") or DEFAULT_BASEMAP
+    key = st.session_state.get(BASEMAP_CHOICE) or default
+    if key not in maps:
+        key = default if default in maps else DEFAULT_BASEMAP
+    st.session_state[BASEMAP_CHOICE] = key
+    with st.sidebar.expander(f"底图：{md_text(maps[key].label)}", icon=":material/layers:", key=BASEMAP_OPEN,
+                             on_change="rerun") as box:
+        if box.open:
+            # A radio, not a select box: the few basemaps are all in view.
+            key = kept_choice("底图", list(maps), key="basemap", default=key, widget=st.radio,
+                              format_func=lambda k: maps[k].label, label_visibility="collapsed")  # the box says it
+            st.caption("离线时请选“无底图（离线）”；瓦片加载失败时地图也会自动改为无底图。")
     if key != DEFAULT_BASEMAP:
         st.query_params["basemap"] = key
     elif "basemap" in st.query_params:
         del st.query_params["basemap"]
     if maps[key].datum == "gcj02":
         st.sidebar.caption("高德底图使用 GCJ-02 坐标：图层已按 GCJ-02 偏移以对齐底图；导出与量算仍用 WGS-84。")
-    st.sidebar.caption("离线时请选“无底图（离线）”；瓦片加载失败时地图也会自动改为无底图。")
     return maps[key]
 
 

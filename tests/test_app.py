@@ -89,6 +89,11 @@ def open_box(at: AppTest, key: str) -> AppTest:
     return at
 
 
+def basemap_box(at: AppTest) -> str:
+    """The label of the sidebar's basemap box, which names the basemap shown while the box is closed."""
+    return next(e.label for e in at.expander if e.label.startswith("底图："))
+
+
 def project_id(at: AppTest, name: str) -> str:
     """The id of a project shown on the 项目 page, by its name."""
     from layers.data import load_layers
@@ -150,7 +155,10 @@ def test_map_loads_leaflet_from_the_app_not_a_cdn():
 def test_boxes_below_the_map_and_the_sign_in_box_are_filled_only_when_opened(fake_map):
     """A first view fetches no code for controls nobody has opened (benchmarks/map_render.py, first load)."""
     at = app()
-    assert not at.get("download_button") and [r.key for r in at.radio] == ["basemap"] and not at.get("form")
+    assert not at.get("download_button") and not at.radio and not at.get("form")
+    assert basemap_box(at) == "底图：OpenStreetMap"
+    open_box(at, "basemap_open")
+    assert at.radio(key="basemap").value == "osm" and "无底图（离线）" in at.radio(key="basemap").options
     open_box(at, "dl_open")
     assert [s.label for s in at.selectbox if s.key in ("dl_layer", "dl_format")] == ["图层", "格式"]
     assert [b.proto.label for b in at.get("download_button")] == ["下载"]
@@ -193,6 +201,7 @@ def test_choosing_an_area_puts_it_in_the_url(fake_map):
     at = app()
     click(at, {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}})
     assert at.query_params.get("zone") in ("永安片区", ["永安片区"])
+    open_box(at, "basemap_open")
     at.radio(key="basemap").set_value("amap").run()
     assert at.query_params.get("basemap") in ("amap", ["amap"])
 
@@ -231,8 +240,8 @@ def test_a_bad_area_parameter_leaves_the_address(fake_map, page):
 
 def test_basemap_parameter_selects_amap(fake_map):
     at = app({"basemap": "amap"})
-    assert at.radio(key="basemap").value == "amap"
-    assert "GCJ-02" in texts(at)
+    assert basemap_box(at) == "底图：高德地图（道路）" and "GCJ-02" in texts(at)
+    assert open_box(at, "basemap_open").radio(key="basemap").value == "amap"
 
 
 @pytest.mark.parametrize("page_path, key, chosen", [("pages/parks.py", "park_pick", "医养健康产业园"),
@@ -266,19 +275,22 @@ def test_the_url_basemap_is_taken_before_a_menu_click_can_cut_the_first_run_shor
     at.query_params.clear()  # the new page's address has no ?basemap=
     at.switch_page("pages/parks.py")
     at.run()
-    assert at.radio(key="basemap").value == "amap"
+    assert basemap_box(at) == "底图：高德地图（道路）"
+    assert open_box(at, "basemap_open").radio(key="basemap").value == "amap"
 
 
 def test_the_url_basemap_survives_a_run_that_lost_the_choosers_state(fake_map):
     """A click that cut a fresh session's first run short once reset the chooser to OSM behind the user's
     back (tests/test_browser_review.py traced on 高德 then stored a line 537 m off)."""
-    at = app({"basemap": "amap"})
+    at = open_box(app({"basemap": "amap"}), "basemap_open")
     at.session_state["basemap"] = "osm"  # the chooser's state changed, but not by the user choosing
     at.run()
     assert at.radio(key="basemap").value == "amap" and at.query_params.get("basemap") in ("amap", ["amap"])
     at.radio(key="basemap").set_value("osm").run()  # the user's own choice is kept
     at.run()
-    assert at.radio(key="basemap").value == "osm" and "basemap" not in at.query_params
+    assert basemap_box(at) == "底图：OpenStreetMap" and "basemap" not in at.query_params
+    assert not at.radio  # like a drop-down list, the box closes on a choice: its label now names it
+    assert open_box(at, "basemap_open").radio(key="basemap").value == "osm"
 
 
 def test_search_finds_a_zone_and_zooms_to_it(fake_map):

@@ -139,6 +139,19 @@ def _open(chrome, url: str):
     return page, on_map
 
 
+def test_the_basemap_box_names_the_basemap_and_closes_on_a_choice(server):
+    """The chooser sits in a closed box (a first view fetches no radio's code); its label says the basemap."""
+    with browser() as chrome:
+        page, on_map = _open(chrome, f"{server}/?basemap=none")
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_text("底图：无底图（离线）").click()
+        sidebar.get_by_text("高德地图（道路）", exact=True).click()
+        sidebar.get_by_text("底图：高德地图（道路）").wait_for(timeout=30_000)
+        page.wait_for_url(re.compile(r"basemap=amap"), timeout=10_000)
+        sidebar.get_by_test_id("stRadio").wait_for(state="detached", timeout=10_000)  # closed, like a drop-down list
+        assert "GCJ-02" in sidebar.inner_text()
+
+
 def test_a_layer_downloads_with_chinese_file_and_layer_names(server, tmp_path):
     """Planners take a layer into QGIS: the file says which layer and which version, and so does the layer."""
     import pyogrio
