@@ -28,7 +28,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
 from pyproj import Proj
+from shapely.geometry import Point, box
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 from layers.data import Layers
 from layers.geometry.crs import METRIC, to_metric
@@ -82,6 +84,10 @@ class PrintedMap:
     scale_bar_xy: tuple[tuple[float, float], tuple[float, float]]
     extent_m: tuple[float, float, float, float]
     title: str
+    #: Each name written on the map, with the box it covers (map metres, x0, y0, x1, y1).
+    labels: tuple[tuple[str, tuple[float, float, float, float]], ...] = ()
+    #: What the scale bar and the north arrow cover (map metres): no name may hide under them.
+    furniture_m: tuple[tuple[float, float, float, float], ...] = ()
 
 
 #: A subset of Noto Sans CJK SC made by scripts/make_print_font.py (SIL OFL 1.1, see fonts/): embedding it
@@ -148,27 +154,115 @@ def draw_area(ax, geom_m: BaseGeometry, *, edge: str, fill: str | None, approxim
         label = None
 
 
-def draw_features(ax, gazetteer: gpd.GeoDataFrame, view: tuple[float, float, float, float], *,
-                  labels: bool = True, fontsize: float = 5.5, names_en=None) -> None:
-    """Roads, railways and rivers of the gazetteer, labelled at their middle when the middle is in view."""
-    x0, y0, x1, y1 = view
+def _metres_per_point(ax) -> float:
+    """Map metres per typographic point on paper, once the view is set."""
+    x0, x1 = ax.get_xlim()
+    return (x1 - x0) / (ax.get_position().width * ax.get_figure().get_figwidth() * 72)
+
+
+def scale_bar_box(ax) -> tuple[float, float, float, float]:
+    """The white box behind the scale bar in the lower left (map metres), as :func:`add_scale_bar` draws it."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = nice_scale_length(x1 - x0)
+    left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    height = 0.012 * (y1 - y0)
+    return left - 0.01 * (x1 - x0), base - 0.8 * height, left + length + 0.05 * (x1 - x0), base + 3.7 * height
+
+
+def north_arrow_box(ax) -> tuple[float, float, float, float]:
+    """What the north arrow and its "北 N" cover in the upper right (map metres)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    return x0 + 0.92 * (x1 - x0), y0 + 0.84 * (y1 - y0), x1, y1
+
+
+def _half_size(ax, text: str, fontsize: float) -> tuple[float, float]:
+    """Half the width and height of a label's box in map metres, padding included (an estimate made
+    before drawing: CJK characters are one em wide, Latin ones about half)."""
+    per_pt = _metres_per_point(ax)
+    lines = text.split("\n")
+    half_w = (max(sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in line) for line in lines) + 1) * fontsize * per_pt / 2
+    return half_w, (len(lines) * 1.2 + 0.6) * fontsize * per_pt / 2
+
+
+def label_spot(geom_m: BaseGeometry, room: BaseGeometry) -> Point | None:
+    """Where to write the name of a line or area: the middle of its longest stretch in ``room``, or the
+    representative point of its largest part there; None when none of it is in ``room``.
+
+    A road's own middle is often off the sheet on a close-up: the park's edge road then went unnamed.
+    """
+    seen = geom_m.intersection(room)
+    if seen.is_empty:
+        return None
+    if geom_m.geom_type in ("Polygon", "MultiPolygon"):
+        parts = list(_polygons(seen))
+        return max(parts, key=lambda p: p.area).representative_point() if parts else None
+    parts = [line for line in _lines(seen) if line.length > 0]
+    return max(parts, key=lambda line: line.length).interpolate(0.5, normalized=True) if parts else None
+
+
+class Labels:
+    """Names written on a map one by one, each where its whole box is on the sheet and clear of the scale
+    bar, the north arrow and the names already written (make it once the view is set).
+
+    Before, names of neighbouring parks ran into one another on the district sheet, a name hid under
+    the scale bar, and a road whose middle lay off a close-up went unnamed.
+    """
+
+    def __init__(self, ax) -> None:
+        self.ax = ax
+        self.taken = [scale_bar_box(ax), north_arrow_box(ax)]
+
+    def room(self, text: str, fontsize: float) -> BaseGeometry:
+        """Where the centre of this label may go (map metres); empty when it fits nowhere."""
+        half_w, half_h = _half_size(self.ax, text, fontsize)
+        x0, x1 = self.ax.get_xlim()
+        y0, y1 = self.ax.get_ylim()
+        if x1 - x0 <= 2 * half_w or y1 - y0 <= 2 * half_h:
+            return Point()
+        kept_off = unary_union([box(a - half_w, b - half_h, c + half_w, d + half_h) for a, b, c, d in self.taken])
+        return box(x0 + half_w, y0 + half_h, x1 - half_w, y1 - half_h).difference(kept_off)
+
+    def write(self, geom_m: BaseGeometry, text: str, *, fontsize: float, near: bool = False, **style) -> bool:
+        """Write ``text`` on ``geom_m`` or, with ``near``, just beside an area that has no room left
+        inside; returns whether it was written (the matplotlib ``style`` goes to the text)."""
+        room = self.room(text, fontsize)
+        half_w, half_h = _half_size(self.ax, text, fontsize)
+        spot = label_spot(geom_m, room)
+        if spot is None and near:
+            spot = label_spot(geom_m.buffer(4 * half_h), room)
+        if spot is None:
+            return False
+        self.ax.text(spot.x, spot.y, text, fontsize=fontsize, ha="center", va="center", gid="label", **style)
+        self.taken.append((spot.x - half_w, spot.y - half_h, spot.x + half_w, spot.y + half_h))
+        return True
+
+
+def _features(gazetteer: gpd.GeoDataFrame):
     for row in gazetteer.itertuples():
-        if row.geometry is None or row.geometry.is_empty:
-            continue
+        # the district outline already draws the county border
+        if row.geometry is not None and not row.geometry.is_empty and getattr(row, "kind", "road") != "border":
+            yield row
+
+
+def draw_features(ax, gazetteer: gpd.GeoDataFrame) -> None:
+    """Roads, railways and rivers of the gazetteer (their names: :func:`label_features`)."""
+    for row in _features(gazetteer):
         kind = getattr(row, "kind", "road")
-        if kind == "border":
-            continue  # the district outline already draws the county border
         color = COLORS.get(kind, COLORS["road"])
-        geom = to_metric(row.geometry)
-        for line in _lines(geom):
+        for line in _lines(to_metric(row.geometry)):
             xs, ys = line.xy
             ax.plot(xs, ys, color=color, lw=1.4 if kind == "river" else 0.8,
                     ls=(0, (6, 2, 1, 2)) if kind == "railway" else "-", zorder=2, solid_capstyle="round")
-        mid = geom.interpolate(0.5, normalized=True) if geom.geom_type != "Polygon" else geom.centroid
-        if labels and x0 <= mid.x <= x1 and y0 <= mid.y <= y1:
-            text = row.name if names_en is None else f"{row.name}\n{names_en.name('feature', row.name)}"
-            ax.text(mid.x, mid.y, text, fontsize=fontsize, color="#333333", ha="center", va="center", zorder=6,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+
+
+def label_features(labels: Labels, gazetteer: gpd.GeoDataFrame, *, fontsize: float = 5.5, names_en=None) -> None:
+    """Name each road, railway and river in the middle of its longest stretch that has room."""
+    for row in _features(gazetteer):
+        text = row.name if names_en is None else f"{row.name}\n{names_en.name('feature', row.name)}"
+        labels.write(to_metric(row.geometry), text, fontsize=fontsize, color="#333333", zorder=6,
+                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
 
 
 def nice_scale_length(span_m: float) -> float:
@@ -184,8 +278,9 @@ def add_scale_bar(ax, *, english: bool = False) -> tuple[float, tuple[tuple[floa
     length = nice_scale_length(x1 - x0)
     left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     height = 0.012 * (y1 - y0)
-    ax.add_patch(Rectangle((left - 0.01 * (x1 - x0), base - 0.8 * height), length + 0.06 * (x1 - x0), 4.5 * height,
-                           facecolor="white", edgecolor="none", alpha=0.8, zorder=9))
+    bx0, by0, bx1, by1 = scale_bar_box(ax)
+    ax.add_patch(Rectangle((bx0, by0), bx1 - bx0, by1 - by0, facecolor="white", edgecolor="none", alpha=0.8,
+                           zorder=9))
     for i in range(4):
         ax.add_patch(Rectangle((left + i * length / 4, base), length / 4, height, gid="scalebar",
                                facecolor=COLORS["bar_dark"] if i % 2 == 0 else "white",
@@ -290,12 +385,10 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
     else:
         view = _view([to_metric(row.geometry)], 1500)
     set_view(ax, view)
-    shown = (*ax.get_xlim(), *ax.get_ylim())
-    shown = (shown[0], shown[2], shown[1], shown[3])
     draw_area(ax, district, edge=COLORS["district"], fill="#f7f7f5", approximate=False, lw=1.6, alpha=1.0,
               zorder=1)
-    # on the whole district the road names would bury the area names: label roads on close-ups only
-    draw_features(ax, data.gazetteer, shown, labels=labels and kind != "overview", names_en=names_en)
+    draw_features(ax, data.gazetteer)
+    names = []  # (area in m², focused, geometry, text, colour)
     for frame, key, fill in ((data.zones, "zone", COLORS["zone"]), (data.parks, "park", COLORS["park_fill"])):
         for r in frame.itertuples():
             if r.geometry is None or r.geometry.is_empty:
@@ -303,19 +396,24 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
             geom = to_metric(r.geometry)
             draw_area(ax, geom, edge=COLORS[key], fill=fill, alpha=0.15, approximate=r.geometry_status == "approximate",
                       zorder=3 if key == "zone" else 4)
-            c = geom.representative_point()
-            if shown[0] <= c.x <= shown[2] and shown[1] <= c.y <= shown[3]:
-                focused = row is not None and r.name == row["name"]
-                text = f"{r.name}\n{names_en.name(key, r.name)}" if names_en is not None and focused else r.name
-                if focused:
-                    text += "\n" + status_label(r.geometry_status, r.accuracy_m)
-                    if names_en is not None:
-                        text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=True)
-                ax.text(c.x, c.y, text, fontsize=6.5, color=COLORS[key], ha="center", va="center", zorder=8)
+            focused = row is not None and r.name == row["name"]
+            text = f"{r.name}\n{names_en.name(key, r.name)}" if names_en is not None and focused else r.name
+            if focused:
+                text += "\n" + status_label(r.geometry_status, r.accuracy_m)
+                if names_en is not None:
+                    text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=True)
+            names.append((geom.area, focused, geom, text, COLORS[key]))
     if row is not None and row.geometry is not None and not row.geometry.is_empty:
         draw_area(ax, to_metric(row.geometry), edge=COLORS["highlight"], fill=None, approximate=False, lw=3,
                   zorder=5)
     set_view(ax, view)  # patches must not widen the view
+    if labels:
+        written = Labels(ax)
+        # The sheet's own area first, then the smallest areas, which have the least room for a name.
+        for _area, _focused, geom, text, color in sorted(names, key=lambda n: (not n[1], n[0])):
+            written.write(geom, text, fontsize=6.5, near=True, color=color, zorder=8)
+        if kind != "overview":  # on the whole district the road names would bury the area names
+            label_features(written, data.gazetteer, names_en=names_en)
     handles = [Patch(facecolor="#f7f7f5", edgecolor=COLORS["district"], label="潍城区界"),
                Patch(facecolor=matplotlib.colors.to_rgba(COLORS["zone"], 0.15), edgecolor=COLORS["zone"],
                      ls=(0, (4, 3)), label="十大片区（近似范围，虚线）"),
@@ -440,6 +538,20 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
         buf = io.BytesIO()
         metadata = {"Title": title, "Creator": "潍城区规划地图"} if fmt == "pdf" else None
         fig.savefig(buf, format=fmt, dpi=PNG_DPI if fmt == "png" else 72, metadata=metadata)
+        labels = written_labels(ax)
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    return PrintedMap(buf.getvalue(), fmt, paper, denominator, bar_m, bar_xy, (x0, y0, x1, y1), title)
+    return PrintedMap(buf.getvalue(), fmt, paper, denominator, bar_m, bar_xy, (x0, y0, x1, y1), title, labels,
+                      (scale_bar_box(ax), north_arrow_box(ax)))
+
+
+def written_labels(ax) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
+    """The names written on the map, each with the box its text covers in map metres (after drawing)."""
+    to_map = ax.transData.inverted()
+    out = []
+    for text in ax.texts:
+        if text.get_gid() != "label":
+            continue
+        (a, b), (c, d) = to_map.transform(text.get_window_extent().get_points())
+        out.append((text.get_text(), (float(a), float(b), float(c), float(d))))
+    return tuple(out)
