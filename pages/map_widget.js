@@ -7,6 +7,7 @@
 // go back as one state value, at once, and none while the user is measuring.
 
 const loading = {};
+const TAPPED_NAME_MS = 1500;  // how long a tapped feature's name shows on a touch screen
 
 /** Load a script or stylesheet once per page (scripts in order: each waits for the previous). */
 function load(tag, url) {
@@ -81,6 +82,15 @@ function listen(inst) {
   };
   map.eachLayer(attach);
   map.on("layeradd", (e) => attach(e.layer));
+  // A finger cannot hover away: a tapped feature's name stayed up, often cut off at the map's edge,
+  // until the next tap. It now shows briefly; the details beside the map say the rest.
+  if (window.matchMedia && window.matchMedia("(hover: none)").matches) {
+    map.on("tooltipopen", (e) => {
+      if (e.tooltip.options.permanent) { return; }  // the edges' side labels stay
+      clearTimeout(inst.tooltipTimer);
+      inst.tooltipTimer = setTimeout(() => map.closeTooltip(e.tooltip), TAPPED_NAME_MS);
+    });
+  }
   map.on("draw:created draw:edited draw:deleted", (e) => {
     if (e.layer && e.layer.toGeoJSON) { inst.lastActive = e.layer.toGeoJSON(); }
     inst.allDrawings = inst.drawn && inst.drawn.toGeoJSON ? inst.drawn.toGeoJSON().features : [];

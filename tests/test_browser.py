@@ -265,6 +265,21 @@ def test_on_a_tablet_the_map_buttons_take_a_finger(server):
             assert box["height"] >= 36, (selector, box)
 
 
+def test_on_a_touch_screen_a_tapped_name_shows_only_briefly(server):
+    """A finger cannot hover away: the tapped feature's name stayed up, cut off at the map's edge."""
+    with browser() as chrome:
+        page = chrome.new_context(viewport={"width": 1024, "height": 768}, is_mobile=True, has_touch=True).new_page()
+        page.goto(f"{server}/?basemap=none")
+        zones = page.locator(MAP).locator('path.leaflet-interactive[fill="#1f6fd1"]')
+        zones.first.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        box = max((zones.nth(i).bounding_box() for i in range(zones.count())), key=lambda b: b["width"] * b["height"])
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 4)
+        names = page.locator(MAP).locator(".leaflet-tooltip:not(.leaflet-tooltip-permanent)")
+        names.first.wait_for(timeout=5_000)  # the name shows on the tap
+        names.first.wait_for(state="detached", timeout=5_000)  # and goes by itself
+
+
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
         page, on_map = _open(chrome, f"{server}/?basemap=none")
