@@ -168,3 +168,38 @@ def test_no_name_is_cut_by_the_frame_hidden_under_the_scale_bar_or_written_over_
                 assert drawn.intersection(other_box).area <= 0.02 * min(drawn.area, other_box.area), (focus, text, other)
         if focus is not None:
             assert any(text.startswith(focus[1]) for text, _ in boxes), (focus, "its own name is missing")
+
+
+def test_an_unlocated_parks_sheet_keeps_its_notes_on_the_page_and_stays_uncluttered(data):
+    """金融总部产业园 has no outline: its sheet shows the district, whose road names would bury the rest (as
+    on the district sheet), and its long note ran off the paper's right edge."""
+    pdf = print_map(data, focus=("park", "金融总部产业园"), fmt="pdf")
+    text = pdf_text(pdf.data).replace("\n", "")
+    assert "月河楼新金融产业园" in text and "图上不画范围" in text
+    assert "长松路" not in text and "北宫西街" not in text
+    assert len(pdf.labels) == 18  # every located zone and park is named
+    for paper in ("A4", "A3"):
+        img = np.asarray(Image.open(io.BytesIO(print_map(data, focus=("park", "国家广告产业园"), paper=paper,
+                                                         fmt="png").data)).convert("L"))
+        margin = img[:, -int(img.shape[1] * 0.008):]  # the paper's right edge
+        assert margin.min() > 230, (paper, "text runs off the page")
+
+
+def test_names_keep_clear_of_project_dots_and_are_measured_alike_in_png_and_pdf(data):
+    """Hollow dots sat on 永安片区, 站南片区…; and the PNG's label boxes came back four times too large."""
+    from shapely.geometry import box
+
+    pdf = print_map(data, projects=data.projects, fmt="pdf")
+    dots = [to_metric(g) for g in data.projects.geometry if g is not None and not g.is_empty]
+    dots = [d if d.geom_type == "Point" else d.interpolate(0.5, normalized=True) for d in dots]
+    assert dots
+    for text, bounds in pdf.labels:
+        assert not any(box(*bounds).contains(d) for d in dots), text
+    png = dict(print_map(data, projects=data.projects, fmt="png").labels)
+    for text, bounds in pdf.labels:
+        assert png[text] == pytest.approx(bounds, abs=0.2 * (bounds[3] - bounds[1])), text
+
+
+def test_a_zone_bounded_by_the_county_border_names_it(data):
+    """浮烟山片区 lies along 昌乐界, which the district outline draws but nothing named."""
+    assert "昌乐界" in pdf_text(print_map(data, focus=("zone", "浮烟山片区"), fmt="pdf").data)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -24,6 +25,7 @@ from pathlib import Path
 import geopandas as gpd
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Polygon as MplPolygon, Rectangle
@@ -177,12 +179,17 @@ def north_arrow_box(ax) -> tuple[float, float, float, float]:
     return x0 + 0.92 * (x1 - x0), y0 + 0.84 * (y1 - y0), x1, y1
 
 
+def _ems(text: str) -> float:
+    """How wide ``text`` is in ems: CJK characters are one em, Latin ones about 0.6."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in text)
+
+
 def _half_size(ax, text: str, fontsize: float) -> tuple[float, float]:
     """Half the width and height of a label's box in map metres, padding included (an estimate made
-    before drawing: CJK characters are one em wide, Latin ones about half)."""
+    before drawing)."""
     per_pt = _metres_per_point(ax)
     lines = text.split("\n")
-    half_w = (max(sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in line) for line in lines) + 1) * fontsize * per_pt / 2
+    half_w = (max(_ems(line) for line in lines) + 1) * fontsize * per_pt / 2
     return half_w, (len(lines) * 1.2 + 0.6) * fontsize * per_pt / 2
 
 
@@ -202,6 +209,10 @@ def label_spot(geom_m: BaseGeometry, room: BaseGeometry) -> Point | None:
     return max(parts, key=lambda line: line.length).interpolate(0.5, normalized=True) if parts else None
 
 
+#: The white box behind every name, so that no line or outline runs through its characters.
+NAME_BOX = {"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7}
+
+
 class Labels:
     """Names written on a map one by one, each where its whole box is on the sheet and clear of the scale
     bar, the north arrow and the names already written (make it once the view is set).
@@ -210,9 +221,11 @@ class Labels:
     the scale bar, and a road whose middle lay off a close-up went unnamed.
     """
 
-    def __init__(self, ax) -> None:
+    def __init__(self, ax, dots: list[Point] = ()) -> None:
         self.ax = ax
         self.taken = [scale_bar_box(ax), north_arrow_box(ax)]
+        r = 3.5 * _metres_per_point(ax)  # a project dot (4.5 pt across) and a little air
+        self.taken += [(d.x - r, d.y - r, d.x + r, d.y + r) for d in dots]
 
     def room(self, text: str, fontsize: float) -> BaseGeometry:
         """Where the centre of this label may go (map metres); empty when it fits nowhere."""
@@ -239,10 +252,10 @@ class Labels:
         return True
 
 
-def _features(gazetteer: gpd.GeoDataFrame):
+def _features(gazetteer: gpd.GeoDataFrame, *, borders: bool = False):
     for row in gazetteer.itertuples():
-        # the district outline already draws the county border
-        if row.geometry is not None and not row.geometry.is_empty and getattr(row, "kind", "road") != "border":
+        # the district outline already draws the county border, but a zone bounded by it names it
+        if row.geometry is not None and not row.geometry.is_empty and (borders or getattr(row, "kind", "road") != "border"):
             yield row
 
 
@@ -258,11 +271,10 @@ def draw_features(ax, gazetteer: gpd.GeoDataFrame) -> None:
 
 
 def label_features(labels: Labels, gazetteer: gpd.GeoDataFrame, *, fontsize: float = 5.5, names_en=None) -> None:
-    """Name each road, railway and river in the middle of its longest stretch that has room."""
-    for row in _features(gazetteer):
+    """Name each road, railway, river and county border in the middle of its longest stretch that has room."""
+    for row in _features(gazetteer, borders=True):
         text = row.name if names_en is None else f"{row.name}\n{names_en.name('feature', row.name)}"
-        labels.write(to_metric(row.geometry), text, fontsize=fontsize, color="#333333", zorder=6,
-                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
+        labels.write(to_metric(row.geometry), text, fontsize=fontsize, color="#333333", zorder=6, bbox=NAME_BOX)
 
 
 def nice_scale_length(span_m: float) -> float:
@@ -301,7 +313,9 @@ def grid_convergence_deg(lon: float, lat: float) -> float:
 
 
 def add_north_arrow(ax, *, english: bool = False) -> None:
-    """A north arrow in the upper right; grid north of EPSG:4549."""
+    """A north arrow in the upper right, on a white ground; grid north of EPSG:4549."""
+    ax.add_patch(Rectangle((0.925, 0.845), 0.05, 0.15, transform=ax.transAxes, facecolor="white", edgecolor="none",
+                           alpha=0.8, zorder=11))
     ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
                 arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 11,
                             "headlength": 10}, zorder=12)
@@ -352,16 +366,22 @@ def _focus(data: Layers, focus: tuple[str, str] | None) -> tuple[str, object | N
     return kind, rows.iloc[0]
 
 
+def _project_spots(projects: gpd.GeoDataFrame | None):
+    """Each located project with the point (map metres) its dot is drawn at."""
+    if projects is None or not len(projects):
+        return
+    for row in projects[projects.geometry.notna() & ~projects.geometry.is_empty].itertuples():
+        pt = to_metric(row.geometry)
+        # a road-stretch project: marked at the middle of its stretch
+        yield row, pt if pt.geom_type == "Point" else pt.interpolate(0.5, normalized=True)
+
+
 def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
     """Project points coloured by status; hollow where only the zone/park is known. Returns legend handles."""
     if projects is None or not len(projects):
         return []
-    located = projects[projects.geometry.notna() & ~projects.geometry.is_empty]
     seen = []
-    for row in located.itertuples():
-        pt = to_metric(row.geometry)
-        if pt.geom_type != "Point":   # a road-stretch project: marked at the middle of its stretch
-            pt = pt.interpolate(0.5, normalized=True)
+    for row, pt in _project_spots(projects):
         status = getattr(row, "status", None)
         status = status if status in STATUS_COLORS else "unstated"
         exact = getattr(row, "location_precision", "") == "exact"
@@ -380,10 +400,8 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
              names_en=None, labels: bool = True) -> list:
     """Every layer of a sheet on one axes; returns the legend handles."""
     district = to_metric(data.district.geometry.union_all())
-    if kind == "overview" or row is None or row.geometry is None or row.geometry.is_empty:
-        view = _view([district], 800)
-    else:
-        view = _view([to_metric(row.geometry)], 1500)
+    close_up = kind != "overview" and row is not None and row.geometry is not None and not row.geometry.is_empty
+    view = _view([to_metric(row.geometry)], 1500) if close_up else _view([district], 800)
     set_view(ax, view)
     draw_area(ax, district, edge=COLORS["district"], fill="#f7f7f5", approximate=False, lw=1.6, alpha=1.0,
               zorder=1)
@@ -408,11 +426,11 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
                   zorder=5)
     set_view(ax, view)  # patches must not widen the view
     if labels:
-        written = Labels(ax)
+        written = Labels(ax, [pt for _row, pt in _project_spots(projects)])
         # The sheet's own area first, then the smallest areas, which have the least room for a name.
         for _area, _focused, geom, text, color in sorted(names, key=lambda n: (not n[1], n[0])):
-            written.write(geom, text, fontsize=6.5, near=True, color=color, zorder=8)
-        if kind != "overview":  # on the whole district the road names would bury the area names
+            written.write(geom, text, fontsize=6.5, near=True, color=color, zorder=8, bbox=NAME_BOX)
+        if close_up:  # on the whole district the road names would bury the area names
             label_features(written, data.gazetteer, names_en=names_en)
     handles = [Patch(facecolor="#f7f7f5", edgecolor=COLORS["district"], label="潍城区界"),
                Patch(facecolor=matplotlib.colors.to_rgba(COLORS["zone"], 0.15), edgecolor=COLORS["zone"],
@@ -477,7 +495,31 @@ def _info_text(data: Layers, kind: str, row, denominator: float, version: str, w
         elif row.get("accuracy_m") is not None and not (isinstance(row.get("accuracy_m"), float)
                                                         and math.isnan(row.get("accuracy_m"))):
             lines.append(f"本图主题范围为近似范围，误差约 {float(row['accuracy_m']):.0f} 米")
-    return "\n".join(lines)
+    return "\n".join(_wrap_em(line, INFO_EM) for line in lines)
+
+
+#: How wide the notes beside the map may run, in ems of their font (CJK characters are one em).
+INFO_EM = 31
+
+
+#: What a line may be broken between: one CJK character or one Latin word, each with the opening marks
+#: before it and the closing marks after it (a line never ends with "（" nor starts with "）" or "，").
+_OPEN, _CLOSE = "（《“‘「【(", "）》”’」】，。、：；！？)"
+_BREAKABLE = re.compile(rf"[{_OPEN}]*(?:(?![{_OPEN}{_CLOSE}])[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff{_OPEN}{_CLOSE}]+)"
+                        rf"[{_CLOSE}]*|\s+|.")
+
+
+def _wrap_em(text: str, width: float) -> str:
+    """``text`` broken into lines of at most ``width`` ems, between CJK characters or Latin words (never
+    inside "EPSG:4549" or "120°E")."""
+    lines, line = [], ""
+    for token in _BREAKABLE.findall(text):
+        if line and _ems(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    return "\n".join([*lines, line])
 
 
 def _wrap(text: str, width: int) -> str:
@@ -547,11 +589,14 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
 
 def written_labels(ax) -> tuple[tuple[str, tuple[float, float, float, float]], ...]:
     """The names written on the map, each with the box its text covers in map metres (after drawing)."""
+    # A renderer at the figure's own dpi: a text keeps the renderer it was last drawn with (300 dpi for a
+    # PNG), while the data transform uses the figure's dpi, and the boxes came out 4 times too large.
+    renderer = FigureCanvasAgg(ax.get_figure()).get_renderer()
     to_map = ax.transData.inverted()
     out = []
     for text in ax.texts:
         if text.get_gid() != "label":
             continue
-        (a, b), (c, d) = to_map.transform(text.get_window_extent().get_points())
+        (a, b), (c, d) = to_map.transform(text.get_window_extent(renderer).get_points())
         out.append((text.get_text(), (float(a), float(b), float(c), float(d))))
     return tuple(out)
