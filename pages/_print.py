@@ -16,15 +16,16 @@ from layers.maps.pitch import pitch_pack
 from layers.maps.print import PrintError, print_map
 from layers.maps.profile import find_cjk_font
 from layers.review.versions import version_label
-from pages.common import kept_choice, safe_file_name
+from pages.common import file_version, kept_choice, safe_file_name
 
 NO_FONT = "本机没有中文字体，无法生成打印地图和推介资料：请安装 Debian 软件包 fonts-noto-cjk。"
 
 
 def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None) -> bytes:
+    version = version_label(str(getattr(data, "version_key", "v0")), with_imports=projects is not None)
     try:
         return print_map(data, focus=focus, projects=projects, paper=paper, fmt=fmt, title=title,
-                         version=version_label(str(getattr(data, "version_key", "v0"))), when=date.today()).data
+                         version=version, when=date.today()).data
     except PrintError as exc:  # the button cannot show a message: the file says it instead
         return f"无法生成打印地图：{exc}".encode()
 
@@ -45,7 +46,7 @@ def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None =
         st.caption("含标题、图例、比例尺（米，EPSG:4549）、指北针、日期、图层版本、数据来源及近似范围说明；PDF 中文字可选中复制。")
         paper = kept_choice("纸张", ["A4", "A3"], key=f"{key}-paper", default="A4", widget=st.radio, horizontal=True,
                             format_func=lambda p: f"{p} 横向")  # kept: the box forgets its widgets while closed
-        name = safe_file_name(f"{stem}-{paper}")
+        name = safe_file_name(f"{stem}-{paper}（{file_version(data, with_imports=projects is not None)}）")
         c1, c2 = st.columns(2)
         c1.download_button("下载打印版 PDF", lambda: _render(data, focus, projects, paper, "pdf", title),
                            file_name=f"{name}.pdf", mime="application/pdf", key=f"{key}-pdf",

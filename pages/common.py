@@ -11,6 +11,7 @@ from layers.maps.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
 from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers
 from layers.review.proposals import listing as proposal_listing
 from layers.review.versions import history as version_history, latest as latest_version, layers_for, proposal_key
+from layers.review.versions import version_label
 from layers.review.versions import version_key as version_key_of
 from layers.maps.measure import measure_drawings
 from layers.escape import md_text
@@ -433,6 +434,12 @@ from pages.panels import (  # noqa: E402,F401
     road_details,
     text_or_dash,
 )
+
+
+def file_version(data: Layers, *, with_imports: bool) -> str:
+    """The layer version as a file name says it: 第4版, or 第4版，含导入的项目 for a file that holds the
+    imported projects (only the project layer and sheets with projects do)."""
+    return version_label(str(getattr(data, "version_key", "v0")), with_imports=with_imports).replace(" ", "")
 
 
 def safe_file_name(text: str) -> str:

@@ -10,9 +10,8 @@ from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from layers.maps.exports import FORMATS, export_layer
-from layers.review.versions import version_label
-from pages.common import (asset_urls, current_basemap, ensure_frame, kept_choice, layers, measurements,
-                          safe_file_name, url_view)
+from pages.common import (asset_urls, current_basemap, ensure_frame, file_version, kept_choice, layers,
+                          measurements, safe_file_name, url_view)
 from pages._print import print_map_buttons
 from pages.map_widget import cached_payload, map_value, show_map
 from pages.panels import feature_details
@@ -147,7 +146,7 @@ def download_layer() -> None:
                           format_func=lambda f: FORMATS[f][0])
     frame, name = downloads[layer]
     label, mime, suffix = FORMATS[fmt]
-    version = version_label(data.version_key).replace(" ", "")
+    version = file_version(data, with_imports=frame is data.projects)  # only the project layer holds imports
     c3.download_button("下载", data=lambda: export_layer(frame, fmt, name), mime=mime, key="dl_button",
                        file_name=safe_file_name(f"{name}（{version}）") + suffix, width="stretch",
                        on_click="ignore", icon=":material/download:")

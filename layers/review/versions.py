@@ -239,11 +239,12 @@ def proposal_key(proposal_id: int, base: int) -> str:
     return f"p{proposal_id}-v{base}"
 
 
-def version_label(key: str) -> str:
+def version_label(key: str, *, with_imports: bool = True) -> str:
     """How a layer version key reads on paper: ``v3`` → 第 3 版, ``p2-v3`` → 待审核提案 #2（基于第 3 版）.
 
     A key that also names imported projects (``v3+<digest>``; ``+none`` when
-    there are none) says so; a key of another form is shown as it is.
+    there are none) says so, unless ``with_imports`` is False (a sheet or
+    file without projects); a key of another form is shown as it is.
     """
     base, _, imports = key.partition("+")
     if re.fullmatch(r"v\d+", base):
@@ -252,7 +253,7 @@ def version_label(key: str) -> str:
         text = f"待审核提案 #{match.group(1)}（基于第 {match.group(2)} 版）"
     else:
         text = base
-    return text + ("，含导入的项目" if imports and imports != "none" else "")
+    return text + ("，含导入的项目" if with_imports and imports and imports != "none" else "")
 
 
 def files_for(engine: Engine | None, key: str, geodata: Path = GEODATA) -> dict[str, str]:
