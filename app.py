@@ -65,7 +65,7 @@ def main() -> None:
     version_chooser()
     account_widget()
     chrome_in_chinese()
-    url_warnings()
+    url_warnings(nav.url_path)
     page_not_found_notice()
     store_banner()
     nav.run()

@@ -348,9 +348,19 @@ def follow_in_url(param: str, value: str | None) -> None:
         del st.query_params[param]
 
 
-def url_warnings() -> None:
-    """Say, above every page, which URL parameters were not understood."""
+#: The page the address opened (where its parameters were read).
+URL_PAGE = "url_page"
+
+
+def url_warnings(page: str) -> None:
+    """Say, above the page the address opened, which URL parameters were not understood.
+
+    The warning stays while the user is on that page (``page`` is the page shown now) and goes once
+    they open another: it stayed on every page for the rest of the session.
+    """
     url_view()
+    if st.session_state.setdefault(URL_PAGE, page) != page:
+        st.session_state["url_errors"] = []
     for message in st.session_state["url_errors"]:
         st.warning(md_text(message))  # it quotes the URL: links, images, :red[…] must stay text
 

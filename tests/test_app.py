@@ -74,10 +74,9 @@ def app(query: dict | None = None, page: str | None = None, timeout: float = 60)
     """The app after its first run (with ``query`` in the URL), switched to ``page`` if given."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params.update(query or {})
-    at.run()
-    if page:
+    if page:  # the address opens that page itself
         at.switch_page(page)
-        at.run()
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -217,6 +216,14 @@ def test_bad_url_parameters_give_messages_not_tracebacks(fake_map):
     warnings = [plain(w.value) for w in at.warning]
     assert sum("zone=" in w and "无效" in w for w in warnings) == 1
     assert sum("basemap=" in w and "无效" in w for w in warnings) == 1
+    at.run()  # a rerun on the same page keeps it
+    assert sum("basemap=" in plain(w.value) for w in at.warning) == 1
+    at.switch_page("pages/parks.py")  # another page: the address that was wrong is gone
+    at.run()
+    assert not [w for w in at.warning if "无效" in plain(w.value)]
+    at.switch_page("pages/overview.py")
+    at.run()
+    assert not [w for w in at.warning if "无效" in plain(w.value)]
 
 
 def test_bad_park_parameter_is_reported_on_the_parks_page(fake_map):
