@@ -136,6 +136,12 @@ function build(host, data, setStateValue) {
     lastClicked: null, lastObjectClicked: null, lastActive: null, allDrawings: null,
   };
   listen(inst);
+  // Leaflet notices only the window's resizing: opening Streamlit's sidebar narrowed the map's box while
+  // the map kept its old size (blank strips, a wrong centre, controls laid out for the wider box).
+  if (window.ResizeObserver) {
+    inst.resizeWatcher = new ResizeObserver(() => map.invalidateSize());
+    inst.resizeWatcher.observe(host);
+  }
   host.leafletMap = map; // for tests and the browser console: this element's map
   window.map = map; // and the most recent one
   return inst;
@@ -148,7 +154,10 @@ export default function ({ parentElement, data, setStateValue }) {
   loadAll(data).then(() => {
     if (host._wcToken !== token) { return; } // a newer run has taken over
     if (!host._wc || host._wc.hash !== data.js_hash) {
-      if (host._wc) { host._wc.map.remove(); }
+      if (host._wc) {
+        if (host._wc.resizeWatcher) { host._wc.resizeWatcher.disconnect(); }
+        host._wc.map.remove();
+      }
       host._wc = build(host, data, setStateValue);
       host._wc.hash = data.js_hash;
     }

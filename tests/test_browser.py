@@ -293,6 +293,30 @@ def test_on_a_touch_screen_a_tapped_name_shows_only_briefly(server):
         names.first.wait_for(state="detached", timeout=5_000)  # and goes by itself
 
 
+def test_opening_the_sidebar_on_a_tablet_resizes_the_map_and_leaves_its_buttons_free(server):
+    """The map kept its old size when the sidebar narrowed its box, and the "tiles failed" notice then lay
+    over the zoom buttons, with no way to close it."""
+    with browser() as chrome:
+        page = chrome.new_context(viewport={"width": 768, "height": 1024}, is_mobile=True, has_touch=True).new_page()
+        page.goto(f"{server}/parks")  # OpenStreetMap, which fails offline
+        on_map = page.locator(MAP)
+        on_map.locator(".leaflet-container").wait_for(timeout=60_000)
+        wait_until_idle(page)
+        page.get_by_test_id("stExpandSidebarButton").click()
+        on_map.locator(".tile-offline-notice, img.leaflet-tile-loaded").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(1_000)  # the sidebar slides open
+        width = on_map.bounding_box()["width"]
+        assert on_map.evaluate("el => el.leafletMap.getSize().x") == pytest.approx(width, abs=2)
+        if not on_map.locator(".tile-offline-notice").count():
+            pytest.skip("the tiles loaded: this machine is online")
+        notice = on_map.locator(".tile-offline-notice").bounding_box()
+        for button in (".leaflet-control-zoom-in", ".leaflet-control-zoom-out"):
+            box = on_map.locator(button).bounding_box()
+            assert box["x"] + box["width"] <= notice["x"] or box["y"] >= notice["y"] + notice["height"], button
+        on_map.get_by_role("button", name="关闭提示").tap()
+        on_map.locator(".tile-offline-notice").wait_for(state="detached", timeout=5_000)
+
+
 def test_measuring_is_in_chinese_and_its_clicks_are_not_point_queries(server):
     with browser() as chrome:
         page, on_map = _open(chrome, f"{server}/?basemap=none")

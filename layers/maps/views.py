@@ -117,8 +117,23 @@ function notice() {
   var box = L.control({position: 'topright'});
   box.onAdd = function () {
     var div = L.DomUtil.create('div', 'tile-offline-notice');
-    div.style.cssText = 'background:#fff3cd;color:#664d03;padding:6px 10px;font:13px sans-serif;border:1px solid #ffe69c;border-radius:4px;max-width:260px';
+    // On a narrow map (a tablet with the sidebar open) a 260 px notice lay over the zoom and measuring
+    // buttons on the left: it leaves them room, and a tap on its cross closes it.
+    div.style.cssText = 'background:#fff3cd;color:#664d03;padding:6px 28px 6px 10px;font:13px sans-serif;'
+      + 'border:1px solid #ffe69c;border-radius:4px;position:relative';
+    var fit = function () { div.style.maxWidth = Math.min(260, Math.max(120, map.getSize().x - 90)) + 'px'; };
+    fit();
+    map.on('resize', fit);  // the sidebar opening narrows the map
     div.textContent = '底图瓦片无法加载（可能处于离线状态），已改为无底图模式；各图层照常显示。';
+    var close = L.DomUtil.create('button', 'tile-offline-close', div);
+    close.type = 'button';
+    close.textContent = '×';
+    close.title = '关闭';
+    close.setAttribute('aria-label', '关闭提示');
+    close.style.cssText = 'position:absolute;top:2px;right:2px;border:none;background:none;font:18px sans-serif;'
+      + 'color:#664d03;cursor:pointer;min-width:24px;min-height:24px';
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.on(close, 'click', function () { map.off('resize', fit); box.remove(); });
     return div;
   };
   box.addTo(map);
