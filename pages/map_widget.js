@@ -36,6 +36,24 @@ function loadAll(data) {
 
 const plain = (latlng) => (latlng ? { lat: latlng.lat, lng: latlng.lng } : null);
 
+// Where the user last looked at each place on the page ({center: [lat, lng] in WGS-84, zoom, asked: the
+// view Python had asked for then}). A new base map there (another basemap, another layer version) opens
+// at that view instead of the whole district: people switch to satellite to look closely at one spot.
+const lastViews = {};
+
+/** A point of ``map`` in WGS-84: 高德 maps are in GCJ-02, which lies a near-constant offset away here. */
+function toWgs(map, latlng) {
+  const o = map.options.datum === "gcj02" && map.options.gcjOffset;
+  return o ? [latlng.lat - o[0], latlng.lng - o[1]] : [latlng.lat, latlng.lng];
+}
+
+function fromWgs(map, [lat, lng]) {
+  const o = map.options.datum === "gcj02" && map.options.gcjOffset;
+  return o ? [lat + o[0], lng + o[1]] : [lat, lng];
+}
+
+const asked = (data) => JSON.stringify([data.center, data.zoom]);
+
 /** Send what the user did, if the page asked for it and it changed. */
 function send(inst, force) {
   if (!inst.returned.length || (!force && (inst.drawing || Date.now() < inst.quietUntil))) {
@@ -112,7 +130,7 @@ function showGroups(inst, text) {
 }
 
 function showView(inst, data) {
-  const view = JSON.stringify([data.center, data.zoom]);
+  const view = asked(data);
   if (view === inst.view) { return; }
   inst.view = view;
   if (data.center) {
@@ -158,8 +176,20 @@ export default function ({ parentElement, data, setStateValue }) {
         if (host._wc.resizeWatcher) { host._wc.resizeWatcher.disconnect(); }
         host._wc.map.remove();
       }
+      const before = data.place && lastViews[data.place];
       host._wc = build(host, data, setStateValue);
       host._wc.hash = data.js_hash;
+      const map = host._wc.map;
+      if (before && before.asked === asked(data)) {  // Python asks nothing new: back to the user's view
+        map.setView(fromWgs(map, before.center), before.zoom, { animate: false });
+        host._wc.view = before.asked;
+      }
+      if (data.place) {
+        const inst = host._wc;
+        map.on("moveend", () => {
+          lastViews[data.place] = { center: toWgs(map, map.getCenter()), zoom: map.getZoom(), asked: inst.view };
+        });
+      }
     }
     const inst = host._wc;
     inst.setStateValue = setStateValue;

@@ -108,11 +108,15 @@ def _groups_script(groups: Iterable[folium.FeatureGroup] | None) -> str | None:
 
 
 def component(*, script: str, js_hash: str, css_links: list[str], js_links: list[str], feature_group: str | None,
-              center, zoom, returned_objects: list[str], key: str, on_change: Callable[[], None]):
-    """The map in the page (tests replace this to simulate clicks); returns what was clicked or drawn."""
+              center, zoom, returned_objects: list[str], key: str, on_change: Callable[[], None], place: str = ""):
+    """The map in the page (tests replace this to simulate clicks); returns what was clicked or drawn.
+
+    ``place`` names the map's place on the page across base maps: a new one (another basemap, another
+    layer version) opens where the user last looked there.
+    """
     result = _MAP(data={"script": script, "js_hash": js_hash, "css_links": css_links, "js_links": js_links,
                         "feature_group": feature_group, "center": center, "zoom": zoom,
-                        "returned": returned_objects},
+                        "returned": returned_objects, "place": place},
                   key=key, default={"interaction": None}, on_interaction_change=on_change, height="content")
     return _value_of(result)
 
@@ -149,5 +153,5 @@ def show_map(payload: MapPayload, *, key: str, feature_groups=None, center=None,
     value = component(
         script=payload.script, js_hash=payload.js_hash, css_links=list(payload.css_links),
         js_links=list(payload.js_links), feature_group=_groups_script(feature_groups), center=center, zoom=zoom,
-        returned_objects=returned, key=widget_key, on_change=remember)
+        returned_objects=returned, key=widget_key, on_change=remember, place=key)
     return value or {}

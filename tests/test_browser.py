@@ -165,6 +165,27 @@ def test_the_basemap_box_names_the_basemap_and_closes_on_a_choice(server):
         assert "GCJ-02" in sidebar.inner_text()
 
 
+def test_changing_the_basemap_keeps_where_the_user_was_looking(server):
+    """The map jumped back to the whole district: people switch to satellite to look closely at one spot."""
+    with browser() as chrome:
+        page, _on_map = _open(chrome, f"{server}/?basemap=none")
+        wait_until_idle(page)
+        page.evaluate("window.map.setView([36.712, 119.101], 15, {animate: false})")  # the newest map on the page
+        page.wait_for_timeout(300)
+        sidebar = page.get_by_test_id("stSidebar")
+        for label, shifted in (("高德地图（道路）", True), ("无底图（离线）", False)):
+            old_map = page.evaluate_handle("window.map")
+            sidebar.get_by_text("底图：").click()
+            sidebar.get_by_text(label, exact=True).click()
+            page.wait_for_function("old => window.map !== old", arg=old_map, timeout=30_000)
+            lat, lng, zoom = page.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+            assert zoom == 15, label
+            if shifted:  # 高德's GCJ-02 lies a few hundred metres off WGS-84 here
+                assert 0.0005 < abs(lat - 36.712) + abs(lng - 119.101) < 0.02, (label, lat, lng)
+            else:
+                assert (lat, lng) == pytest.approx((36.712, 119.101), abs=1e-4), label  # a pixel at zoom 15
+
+
 def test_a_layer_downloads_with_chinese_file_and_layer_names(server, tmp_path):
     """Planners take a layer into QGIS: the file says which layer and which version, and so does the layer."""
     import pyogrio

@@ -28,7 +28,7 @@ from layers.maps.legend import OTHER_COLOR, LEGEND_JS, area_rows, category_color
 from layers.plan.bounds import SIDE_NAMES
 from layers.data import Layers
 from layers.escape import html_text
-from layers.geometry.gcj02 import geometry_to_gcj02
+from layers.geometry.gcj02 import geometry_to_gcj02, wgs84_to_gcj02
 
 DISTRICT_CENTER = (36.70, 119.04)
 DEFAULT_ZOOM = 11
@@ -243,6 +243,12 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
     # No keyboard focus: a focusable map scrolls itself fully into view on the first click, so a map
     # taller than the visible part of the page moved under the pointer and the click hit something else.
     m.options["keyboard"] = False
+    # Which datum the map's coordinates are in, and (for 高德's GCJ-02) how far they lie from WGS-84 here:
+    # pages/map_widget.js keeps the user's view when the basemap changes, shifted into the new datum.
+    m.options["datum"] = basemap.datum
+    if basemap.datum == "gcj02":
+        lon, lat = wgs84_to_gcj02(DISTRICT_CENTER[1], DISTRICT_CENTER[0])
+        m.options["gcjOffset"] = [round(lat - DISTRICT_CENTER[0], 7), round(lon - DISTRICT_CENTER[1], 7)]
     # Only Leaflet itself: jQuery, Bootstrap and awesome-markers are not used.
     m.default_js = [("leaflet", asset_urls.get("leaflet", folium.Map.default_js[0][1]))]
     m.default_css = [("leaflet_css", asset_urls.get("leaflet_css", folium.Map.default_css[0][1]))]
