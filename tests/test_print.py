@@ -176,6 +176,7 @@ def test_an_unlocated_parks_sheet_keeps_its_notes_on_the_page_and_stays_unclutte
     pdf = print_map(data, focus=("park", "金融总部产业园"), fmt="pdf")
     text = pdf_text(pdf.data).replace("\n", "")
     assert "月河楼新金融产业园" in text and "图上不画范围" in text
+    assert pdf.title == "金融总部产业园（园区，规划未给出范围）" and "位置图" not in text
     assert "长松路" not in text and "北宫西街" not in text
     assert len(pdf.labels) == 18  # every located zone and park is named
     for paper in ("A4", "A3"):

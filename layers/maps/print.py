@@ -476,7 +476,10 @@ def draw_locator(ax, data: Layers, geom: BaseGeometry | None) -> None:
 def _title(kind: str, row, projects) -> str:
     if kind == "overview":
         return "潍城区“十四五”规划项目分布图" if projects is not None else "潍城区“十四五”规划片区与园区总图"
-    return f"{row['name']}（{'片区' if kind == 'zone' else '园区'}）位置图"
+    what = "片区" if kind == "zone" else "园区"
+    if row.geometry is None or row.geometry.is_empty:  # the sheet shows the district, not the area
+        return f"{row['name']}（{what}，规划未给出范围）"
+    return f"{row['name']}（{what}）位置图"
 
 
 def _info_text(data: Layers, kind: str, row, denominator: float, version: str, when: date) -> str:
