@@ -392,8 +392,8 @@ BASEMAP_OPEN = "basemap_open"
 def sidebar() -> Basemap:
     """The basemap chooser, in a box labelled with the basemap shown; its first value comes from ``?basemap=``.
 
-    Like the version box, it is filled only while open. Its radio cost every page's first view about
-    45 ms in the browser (its code and five options; benchmarks/map_render.py, first load), and a
+    Like the version box, it is filled only while open. Its radio cost every page's first view 35–45 ms
+    in the browser (its code and its options; benchmarks/map_render.py, first load), and a
     basemap is chosen seldom: a map whose tiles fail to load falls back to no basemap by itself.
     A choice closes the box, as a drop-down list closes: its label, which names the basemap, changes.
     """
