@@ -55,6 +55,10 @@ const WORDS = {
     "地图服务没有响应。请检查网络连接，稍候再刷新页面。",
   "streamlit run yourscript.py": "（管理员：请在服务器上重新启动应用）",
   "Copy to clipboard": "复制",
+  // the ⋮ menu (its screen recorder, English throughout, is hidden: common.CHROME_CSS)
+  "Print": "打印本页",
+  "Made with Streamlit v": "基于 Streamlit 构建，版本 ",  // React writes the version as a text node of its own
+  "Copy version to clipboard": "复制版本号",
   "Skip to main content": "跳到主要内容",
   "App pages": "页面导航",
   "Link to heading": "链接到此标题",
