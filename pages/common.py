@@ -59,15 +59,8 @@ VERSION_CHOICE = f"{VERSION_WIDGET}_choice"
 VERSION_LABELS = f"{VERSION_WIDGET}_labels"
 
 
-#: Streamlit's ⋮ menu offers a screen recorder whose dialogs are English throughout; nobody here needs it.
-#: (On several lines: Streamlit takes a one-line string with brackets for a file name.)
-CHROME_CSS = """
-[data-testid="stMainMenuItem-recordScreencast"] {
-  display: none;
-}
-"""
 _CHINESE = st.components.v2.component(
-    "weicheng_chinese", html="<span hidden></span>", css=CHROME_CSS, isolate_styles=False,  # for the whole page
+    "weicheng_chinese", html="<span hidden></span>",
     js=Path(__file__).with_name("streamlit_zh.js").read_text(encoding="utf-8"))
 
 

@@ -55,7 +55,7 @@ const WORDS = {
     "地图服务没有响应。请检查网络连接，稍候再刷新页面。",
   "streamlit run yourscript.py": "（管理员：请在服务器上重新启动应用）",
   "Copy to clipboard": "复制",
-  // the ⋮ menu (its screen recorder, English throughout, is hidden: common.CHROME_CSS)
+  // the ⋮ menu (its screen recorder, English throughout, is hidden: UNWANTED)
   "Print": "打印本页",
   "Made with Streamlit v": "基于 Streamlit 构建，版本 ",  // React writes the version as a text node of its own
   "Copy version to clipboard": "复制版本号",
@@ -215,16 +215,26 @@ function translateAttributes(element) {
   }
 }
 
+// Streamlit's own controls nobody here needs, whose dialogs would be English throughout. Hidden as they
+// appear (the menu is drawn when opened), not by a page-wide stylesheet: inserting one restyled the whole
+// page during the first load.
+const UNWANTED = "[data-testid='stMainMenuItem-recordScreencast']";
+
+function tidyElement(el) {
+  if (el.matches(UNWANTED)) { el.style.display = "none"; }
+  translateAttributes(el);
+}
+
 function translateTree(root) {
   if (root.nodeType === Node.TEXT_NODE) { translateText(root); return; }
   if (root.nodeType !== Node.ELEMENT_NODE || root.closest(".wc-map")) { return; }
-  translateAttributes(root);
+  tidyElement(root);
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
     acceptNode: (n) => (n.nodeType === Node.ELEMENT_NODE && n.matches(".wc-map")
       ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
   });
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (n.nodeType === Node.TEXT_NODE) { translateText(n); } else { translateAttributes(n); }
+    if (n.nodeType === Node.TEXT_NODE) { translateText(n); } else { tidyElement(n); }
   }
 }
 
