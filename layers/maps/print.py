@@ -162,14 +162,18 @@ def _metres_per_point(ax) -> float:
     return (x1 - x0) / (ax.get_position().width * ax.get_figure().get_figwidth() * 72)
 
 
-def scale_bar_box(ax) -> tuple[float, float, float, float]:
-    """The white box behind the scale bar in the lower left (map metres), as :func:`add_scale_bar` draws it."""
+def _scale_bar_layout(ax) -> tuple[float, float, float, float, float]:
+    """Where the scale bar goes in the lower left (map metres): its left end, base, height and length,
+    and the map's width."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length = nice_scale_length(x1 - x0)
-    left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    height = 0.012 * (y1 - y0)
-    return left - 0.01 * (x1 - x0), base - 0.8 * height, left + length + 0.05 * (x1 - x0), base + 3.7 * height
+    return x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0), 0.012 * (y1 - y0), nice_scale_length(x1 - x0), x1 - x0
+
+
+def scale_bar_box(ax) -> tuple[float, float, float, float]:
+    """The white box behind the scale bar in the lower left (map metres), as :func:`add_scale_bar` draws it."""
+    left, base, height, length, width = _scale_bar_layout(ax)
+    return left - 0.01 * width, base - 0.8 * height, left + length + 0.05 * width, base + 3.7 * height
 
 
 def north_arrow_box(ax) -> tuple[float, float, float, float]:
@@ -227,9 +231,9 @@ class Labels:
         r = 3.5 * _metres_per_point(ax)  # a project dot (4.5 pt across) and a little air
         self.taken += [(d.x - r, d.y - r, d.x + r, d.y + r) for d in dots]
 
-    def room(self, text: str, fontsize: float) -> BaseGeometry:
-        """Where the centre of this label may go (map metres); empty when it fits nowhere."""
-        half_w, half_h = _half_size(self.ax, text, fontsize)
+    def room(self, half_w: float, half_h: float) -> BaseGeometry:
+        """Where the centre of a label of this half width and height may go (map metres); empty when it
+        fits nowhere."""
         x0, x1 = self.ax.get_xlim()
         y0, y1 = self.ax.get_ylim()
         if x1 - x0 <= 2 * half_w or y1 - y0 <= 2 * half_h:
@@ -240,8 +244,8 @@ class Labels:
     def write(self, geom_m: BaseGeometry, text: str, *, fontsize: float, near: bool = False, **style) -> bool:
         """Write ``text`` on ``geom_m`` or, with ``near``, just beside an area that has no room left
         inside; returns whether it was written (the matplotlib ``style`` goes to the text)."""
-        room = self.room(text, fontsize)
         half_w, half_h = _half_size(self.ax, text, fontsize)
+        room = self.room(half_w, half_h)
         spot = label_spot(geom_m, room)
         if spot is None and near:
             spot = label_spot(geom_m.buffer(4 * half_h), room)
@@ -285,11 +289,7 @@ def nice_scale_length(span_m: float) -> float:
 
 def add_scale_bar(ax, *, english: bool = False) -> tuple[float, tuple[tuple[float, float], tuple[float, float]]]:
     """A four-segment scale bar in the lower left, in map metres; returns its length and ends."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    length = nice_scale_length(x1 - x0)
-    left, base = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
-    height = 0.012 * (y1 - y0)
+    left, base, height, length, width = _scale_bar_layout(ax)
     bx0, by0, bx1, by1 = scale_bar_box(ax)
     ax.add_patch(Rectangle((bx0, by0), bx1 - bx0, by1 - by0, facecolor="white", edgecolor="none", alpha=0.8,
                            zorder=9))
@@ -302,7 +302,7 @@ def add_scale_bar(ax, *, english: bool = False) -> tuple[float, tuple[tuple[floa
         value = length * frac / div
         ax.text(left + length * frac, base + 1.6 * height, f"{value:g}", fontsize=6, ha="center", va="bottom",
                 zorder=11)
-    ax.text(left + length + 0.01 * (x1 - x0), base + 0.5 * height, unit, fontsize=6, ha="left", va="center",
+    ax.text(left + length + 0.01 * width, base + 0.5 * height, unit, fontsize=6, ha="left", va="center",
             zorder=11)
     return length, ((left, base), (left + length, base))
 
