@@ -49,6 +49,11 @@ def _crossing(road_m: LineString, other_m: BaseGeometry) -> Point | None:
     return nearest_points(nearest, middle)[0] if nearest.geom_type != "Point" else nearest
 
 
+def marker_point(geom: BaseGeometry) -> BaseGeometry:
+    """Where a project's marker goes: its point, or the middle of its road stretch (in ``geom``'s CRS)."""
+    return geom if geom.geom_type == "Point" else geom.interpolate(0.5, normalized=True)
+
+
 def cut_stretch(road: str, start: str, end: str, gazetteer: Gazetteer) -> StretchResult:
     """The stretch of ``road`` between ``start`` and ``end`` as the gazetteer draws them.
 

@@ -36,6 +36,7 @@ from shapely.ops import unary_union
 
 from layers.data import Layers
 from layers.geometry.crs import METRIC, to_metric
+from layers.geometry.stretch import marker_point
 from layers.maps.profile import find_cjk_font
 from layers.plan.projects import STATUS_LABELS
 
@@ -371,9 +372,7 @@ def _project_spots(projects: gpd.GeoDataFrame | None):
     if projects is None or not len(projects):
         return
     for row in projects[projects.geometry.notna() & ~projects.geometry.is_empty].itertuples():
-        pt = to_metric(row.geometry)
-        # a road-stretch project: marked at the middle of its stretch
-        yield row, pt if pt.geom_type == "Point" else pt.interpolate(0.5, normalized=True)
+        yield row, marker_point(to_metric(row.geometry))
 
 
 def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:

@@ -9,6 +9,7 @@ import geopandas as gpd
 
 from layers.data import Layers
 from layers.escape import html_text
+from layers.geometry.stretch import marker_point
 from layers.maps.basemaps import Basemap
 from layers.maps.print import STATUS_COLORS
 from layers.maps.views import (STYLE, add_project_pane, by_place, fit_first_view, geojson_layer, layer_geojson,
@@ -33,10 +34,7 @@ def status_features(projects: gpd.GeoDataFrame, basemap: Basemap) -> list[dict]:
     all; drawn one on top of the other, only the top one could be hovered. Its colour is their
     status, or :data:`MIXED_COLOR` when they differ (``mixed``).
     """
-    drawn = [row for row in projects.itertuples() if located(row.geometry)]
-    # A road-stretch project (a line) is marked at the middle of its stretch.
-    places = by_place(((r, r.geometry if r.geometry.geom_type == "Point" else
-                        r.geometry.interpolate(0.5, normalized=True)) for r in drawn), basemap)
+    places = by_place(((r, marker_point(r.geometry)) for r in projects.itertuples() if located(r.geometry)), basemap)
     features = []
     for (x, y), rows in places.items():
         statuses = [status_of(getattr(r, "status", None)) for r in rows]
