@@ -10,11 +10,16 @@ import streamlit as st
 from layers.charts import count_bars
 from layers.maps.exports import table_csv
 from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table, status_summary, tolerance_text
-from layers.progress import target_sheet, target_table, with_measure_labels
+from layers.progress import SHEET_COLUMNS, target_sheet, target_table, with_measure_labels
 from layers.plan.targets import CATEGORY_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
+#: The columns each tab shows, under the download's headers, two of them shorter on screen
+#: (年份; 进度, whose cells read "45%").
+SCREEN_HEADERS = {col: head for col, head in SHEET_COLUMNS if col in (
+    "indicator", "baseline", "target_text", "measure", "period", "year", "current", "progress", "status", "scope")}
+SCREEN_HEADERS.update(year="年份", progress="进度")
 
 
 def _number_text(value) -> str:
@@ -59,16 +64,8 @@ for tab, label in zip(st.tabs(labels), labels):
         part = part.assign(baseline=part["baseline"].map(_number_text), current=part["current"].map(_number_text))
         part = part.assign(progress=part["progress"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
         part = part.astype(object).fillna("—")
-        st.dataframe(
-            part[[c for c in ("indicator", "baseline", "target_text", "measure", "period", "year", "current",
-                              "progress", "status", "scope") if c in part]],
-            hide_index=True, width="stretch",
-            column_config={
-                "indicator": "指标", "baseline": "基数（2020 年值或“十三五”累计）",
-                "target_text": "目标", "measure": "类型", "period": "期间", "year": "年份",
-                "current": "最新值",
-                "progress": "进度",
-                "status": "进度状态", "scope": "范围"})
+        st.dataframe(part[[c for c in SCREEN_HEADERS if c in part]], hide_index=True, width="stretch",
+                     column_config=SCREEN_HEADERS)
 
 st.download_button("下载指标表（CSV，可用 Excel 打开）", key="targets_csv", mime="text/csv",
                    file_name=f"潍城区十四五指标-{date.today().isoformat()}.csv",
