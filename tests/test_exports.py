@@ -101,3 +101,10 @@ def test_the_layer_inside_a_file_carries_its_chinese_name(data, fmt):
         path.write_bytes(export_layer(data.parks, fmt, "潍城区十大园区"))
         assert [name for name, _geometry in pyogrio.list_layers(path)] == ["潍城区十大园区"]
         assert len(gpd.read_file(path, layer="潍城区十大园区", engine="pyogrio")) == 10
+
+
+def test_kml_keeps_the_layers_own_ids(data):
+    """GDAL reads a Placemark's own id as ``id``: ours came back as "id2", next to the Placemark's "p.1"."""
+    back = read_back(export_layer(data.parks, "kml", "p"), ".kml")
+    assert "id2" not in back.columns
+    assert list(back["plan_id"]) == list(data.parks["id"])

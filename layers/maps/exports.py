@@ -20,6 +20,11 @@ FORMATS = {
 }
 
 
+#: Columns renamed in KML files: Google Earth shows ``Name`` and ``Description`` as the place's own; and a
+#: reader (GDAL, so QGIS) takes ``id`` for the Placemark's id, which turned ours into an "id2" column.
+KML_COLUMNS = {"name": "Name", "description": "Description", "id": "plan_id"}
+
+
 def _flat(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Lists and dicts become JSON text: formats other than GeoJSON hold only scalars."""
     out = frame.copy()
@@ -74,7 +79,7 @@ def export_layer(frame: gpd.GeoDataFrame, fmt: str, name: str = "layer") -> byte
         return frame.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
     flat = _flat(frame)
     if fmt == "kml":
-        named = flat.rename(columns={"name": "Name", "description": "Description"})
+        named = flat.rename(columns=KML_COLUMNS)
         return _via_gdal(named, "KML", ".kml", name)
     if fmt == "gpkg":
         return _via_gdal(flat, "GPKG", ".gpkg", name)
