@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from pathlib import Path
 
+import folium
 import streamlit as st
 
 from layers.maps.assets import sync_assets
@@ -14,13 +16,13 @@ from layers.review.versions import history as version_history, latest as latest_
 from layers.review.versions import version_label
 from layers.review.versions import version_key as version_key_of
 from layers.maps.measure import measure_drawings
+from layers.maps.review_views import review_map
 from layers.escape import md_text
 from layers.store import audit
 from layers.store.database import Store, StoreError
 from layers.store.users import SignInError, User, authenticate, can, get_user, oidc_user
 from layers.urlstate import read_query
-from pages.map_widget import MapPayload, render_payload
-from pages.map_widget import show_map as show_payload
+from pages.map_widget import MapPayload, cached_payload
 from pages.shared_data import with_imports as add_imports
 
 APP_DIR = Path(__file__).resolve().parents[1]
@@ -419,13 +421,33 @@ def sidebar() -> Basemap:
     return maps[key]
 
 
-def show_map(m, *, key: str, feature_groups=None, center=None, zoom=None,
-             returned=("last_active_drawing", "last_clicked", "all_drawings")) -> dict:
-    """Show a folium map (or a cached :class:`~pages.map_widget.MapPayload`) full width and window high;
-    returns what the user clicked or drew."""
-    payload = m if isinstance(m, MapPayload) else render_payload(m)
-    return show_payload(payload, key=key, feature_groups=feature_groups, center=center, zoom=zoom,
-                        returned=returned)
+def shared_map(name: str, version_key: str, basemap: Basemap, build: Callable[[dict[str, str]], folium.Map],
+               *variant: Hashable) -> MapPayload:
+    """A page's base map, rendered once per server and shared by every session that shows it.
+
+    Parameters
+    ----------
+    name
+        Which map (``"overview"``, ``"review"``…): maps of one name are built by one ``build``.
+    version_key
+        The layers' version (with the imports' when the map shows imported projects): a new one
+        builds a new map.
+    basemap
+        The basemap the map is drawn for (高德 shifts every layer to GCJ-02).
+    build
+        Makes the folium map from the Leaflet files' URLs; called only when no session has yet.
+    *variant
+        Anything else the map depends on (a page's filters, a drawing tool).
+    """
+    assets = asset_urls()
+    return cached_payload((name, version_key, basemap, tuple(sorted(assets.items())), *variant),
+                          lambda: build(assets))
+
+
+def review_base(data: Layers, basemap: Basemap, *, trace: bool = False) -> MapPayload:
+    """The review pages' base map (faint zones and parks; with ``trace`` a line-drawing tool), shared."""
+    return shared_map("review", data.version_key, basemap,
+                      lambda assets: review_map(data.zones, data.parks, basemap, assets, trace=trace), trace)
 
 
 def measurements(result: dict, basemap: Basemap) -> None:

@@ -16,7 +16,16 @@ from layers.plan.projects import STATUS_LABELS
 from layers.project_table import area_of
 from layers.store.engine import StoreError
 from pages._print import print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, show_map, store
+from pages.common import current_basemap, ensure_frame, layers, shared_map, store
+from pages.map_widget import show_map
+
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def status_places(version_key: str, _projects: pd.DataFrame, basemap) -> list[dict]:
+    """The status map's places for a layer/import version and basemap, once per server (never modified)."""
+    return status_features(_projects, basemap)
+
 
 ensure_frame()
 data = layers(with_imports=True)
@@ -36,8 +45,9 @@ st.caption(f"共 {sum(counts.values())} 个项目。来源：[项目页](project
 
 # -- the map ----------------------------------------------------------------------------------------
 st.markdown("#### 项目分布（按状态着色）")
-places = status_features(projects, basemap)
-show_map(status_map(data, places, basemap, asset_urls()), key="leaders_map", returned=())
+places = status_places(data.version_key, projects, basemap)
+show_map(shared_map("leaders", data.version_key, basemap, lambda assets: status_map(data, places, basemap, assets)),
+         key="leaders_map", returned=())
 swatches = [(color, STATUS_LABELS[code]) for code, color in STATUS_COLORS.items() if code in shown_codes]
 if any(f["properties"]["mixed"] for f in places):
     swatches.append((MIXED_COLOR, MIXED_LABEL))

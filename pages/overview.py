@@ -10,10 +10,10 @@ from layers.geometry.gcj02 import gcj02_to_wgs84
 from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from layers.maps.exports import FORMATS, export_layer
-from pages.common import (asset_urls, current_basemap, ensure_frame, file_version, kept_choice, layers,
-                          measurements, safe_file_name, url_view)
+from pages.common import (current_basemap, ensure_frame, file_version, kept_choice, layers, measurements,
+                          safe_file_name, shared_map, url_view)
 from pages._print import print_map_buttons
-from pages.map_widget import cached_payload, map_value, show_map
+from pages.map_widget import map_value, show_map
 from pages.panels import feature_details
 
 ensure_frame()
@@ -100,9 +100,7 @@ if hits:
         select(hit.kind, hit.id, hit.bounds)
 
 wide = st.toggle("全宽地图（详情显示在地图下方）", key="wide_map")
-assets = asset_urls()
-payload = cached_payload(("overview", data.version_key, basemap, tuple(sorted(assets.items()))),
-                         lambda: base_map(data, basemap, assets))
+payload = shared_map("overview", data.version_key, basemap, lambda assets: base_map(data, basemap, assets))
 
 
 @st.fragment

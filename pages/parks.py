@@ -10,8 +10,8 @@ from layers.escape import md_text
 from layers.maps.profile import find_cjk_font, park_profile_html, park_profile_png
 from layers.maps.views import highlight_group, parks_map, view_for
 from pages._print import pitch_pack_button, print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, follow_in_url, kept_choice, layers, url_view
-from pages.map_widget import cached_payload, show_map
+from pages.common import current_basemap, ensure_frame, follow_in_url, kept_choice, layers, shared_map, url_view
+from pages.map_widget import show_map
 from pages.panels import display_frame, linked_projects
 
 ensure_frame()
@@ -60,9 +60,7 @@ with card:
     pitch_pack_button(data, name, key="parks")
 
 with map_col:
-    assets = asset_urls()
-    payload = cached_payload(("parks", data.version_key, basemap, tuple(sorted(assets.items()))),
-                             lambda: parks_map(data, basemap, assets))
+    payload = shared_map("parks", data.version_key, basemap, lambda assets: parks_map(data, basemap, assets))
     geom = park.geometry
     center, zoom = view_for(geom.bounds) if geom is not None and not geom.is_empty else (None, None)
     if center is None:

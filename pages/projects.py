@@ -14,8 +14,8 @@ from layers.store.imports import MAX_MEGABYTES, ImportFileError, read_table, tem
 from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
 from layers.store.database import DuplicateProjectsError, InputError, StoreError
 from pages._print import print_map_buttons
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, may, sign_in_hint, store
-from pages.map_widget import cached_payload, map_value, show_map
+from pages.common import current_basemap, ensure_frame, layers, may, shared_map, sign_in_hint, store
+from pages.map_widget import map_value, show_map
 from pages.panels import import_preview, project_group_details, project_table
 from pages.shared_data import imports_changed
 
@@ -90,10 +90,9 @@ with map_tab:
 
         map_col, side_col = st.columns([3, 1], gap="medium")
         with map_col:
-            assets = asset_urls()
             filters = (tuple(categories), tuple(statuses), area, tuple(sources))
-            payload = cached_payload(("projects", combined.version_key, basemap, tuple(sorted(assets.items())), filters),
-                                     lambda: projects_map(data, located, basemap, assets))
+            payload = shared_map("projects", combined.version_key, basemap,
+                                 lambda assets: projects_map(data, located, basemap, assets), filters)
             chosen = [shown.loc[shown["id"] == i].geometry.iloc[0] for i in group]
             show_map(payload, key="projects_map", feature_groups=[highlight_group(chosen, basemap)],
                      returned=("last_active_drawing",))

@@ -9,7 +9,7 @@ from shapely.geometry import mapping, shape
 from shapely.ops import unary_union
 
 from layers.escape import md_text
-from layers.maps.review_views import LINE_STYLE, before_after_groups, outline_group, review_map
+from layers.maps.review_views import LINE_STYLE, before_after_groups, outline_group
 from layers.maps.views import view_for
 from layers.plan.bounds import SIDE_NAMES, SIDES
 from layers.review import proposals
@@ -21,7 +21,8 @@ from layers.review.uploads import (DEFAULT_CRS, MAX_UPLOAD_BYTES, SUFFIXES, Uplo
 from layers.review.versions import ReviewError, latest
 from layers.store.database import StoreError
 from pages.shared_data import version_files
-from pages.common import asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store
+from pages.common import current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store
+from pages.map_widget import show_map
 
 ensure_frame()
 st.title("边界提案")
@@ -59,7 +60,7 @@ def _effect_view(eff, key: str) -> None:
                                     style=LINE_STYLE, name="新线位"))
     bounds = [a.after or a.before for a in eff.areas]
     center, zoom = view_for(_bounds(bounds))
-    show_map(review_map(data.zones, data.parks, basemap, asset_urls()), key=key, feature_groups=groups,
+    show_map(review_base(data, basemap), key=key, feature_groups=groups,
              center=center, zoom=zoom, returned=())
 
 
@@ -82,7 +83,7 @@ def _line_source(feature: str, area: dict) -> tuple[dict | None, str]:
                                         style={"color": "#555555", "weight": 4, "dashArray": "6 6"}, name="当前线位"))
         # the whole line and the area: every zone and park the line bounds must be traceable
         center, zoom = view_for(_bounds([area["geometry"], road["geometry"] if road else None]))
-        result = show_map(review_map(data.zones, data.parks, basemap, asset_urls(), trace=True), key="trace_map",
+        result = show_map(review_base(data, basemap, trace=True), key="trace_map",
                           feature_groups=groups, center=center, zoom=zoom, returned=("all_drawings",))
         drawings = result.get("all_drawings")
         if not drawings:

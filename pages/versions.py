@@ -9,13 +9,14 @@ from shapely.geometry import shape
 from shapely.ops import unary_union
 
 from layers.escape import md_text
-from layers.maps.review_views import before_after_groups, review_map
+from layers.maps.review_views import before_after_groups
 from layers.maps.views import view_for
 from layers.review.diff import area_changes, changes_frame, line_changes, lines_frame
 from layers.review.versions import ReviewError, history, history_frame, release, restore
 from layers.store.database import StoreError
 from pages.shared_data import version_files
-from pages.common import VERSION_CHOICE, asset_urls, current_basemap, ensure_frame, layers, may, show_map, sign_in_hint, store
+from pages.common import VERSION_CHOICE, current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store
+from pages.map_widget import show_map
 
 ensure_frame()
 st.title("版本")
@@ -65,17 +66,17 @@ else:
     old_group, new_group = before_after_groups(changes, basemap, before=f"第 {a} 版", after=f"第 {b} 版")
     if mode == "叠加":
         st.caption(f"灰色虚线：第 {a} 版；红色：第 {b} 版。")
-        show_map(review_map(data.zones, data.parks, basemap, asset_urls()), key="compare_map",
+        show_map(review_base(data, basemap), key="compare_map",
                  feature_groups=[old_group, new_group], center=center, zoom=zoom, returned=())
     else:
         left, right = st.columns(2)
         with left:
             st.caption(f"第 {a} 版")
-            show_map(review_map(data.zones, data.parks, basemap, asset_urls()), key="compare_left",
+            show_map(review_base(data, basemap), key="compare_left",
                      feature_groups=[old_group], center=center, zoom=zoom, returned=())
         with right:
             st.caption(f"第 {b} 版")
-            show_map(review_map(data.zones, data.parks, basemap, asset_urls()), key="compare_right",
+            show_map(review_base(data, basemap), key="compare_right",
                      feature_groups=[new_group], center=center, zoom=zoom, returned=())
 
 st.markdown("#### 恢复旧版本")

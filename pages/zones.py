@@ -7,10 +7,10 @@ import streamlit as st
 from layers.data import DataError
 from layers.details import accuracy_text, area_text
 from layers.geometry.geojson_io import dumps, feature_collection
-from layers.maps.views import STYLE, edges_group, geojson_layer, highlight_group, layer_geojson, new_map, view_for
+from layers.maps.views import edges_group, highlight_group, view_for
 from layers.review.preview import BoundsError, BuildError, checks_for, checks_frame, edge_rows, preview, zone_table
 from layers.escape import md_text
-from layers.maps.review_views import status_group
+from layers.maps.review_views import status_group, zones_map
 from layers.plan.bounds import SIDE_NAMES
 from layers.review.status import add_comment, edge_id, set_status, status_of, statuses, thread
 from layers.review.rebuild import gazetteer_of
@@ -19,8 +19,9 @@ from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
 from pages._print import print_map_buttons
-from pages.common import (asset_urls, current_basemap, ensure_frame, follow_in_url, kept_choice, layers, may, show_map,
+from pages.common import (current_basemap, ensure_frame, follow_in_url, kept_choice, layers, may, shared_map,
                           sign_in_hint, store, url_view)
+from pages.map_widget import show_map
 
 ensure_frame()
 data = layers()
@@ -138,10 +139,9 @@ else:
         st.error(md_text(exc))
 
 with map_col:
-    m = new_map(basemap, asset_urls())
-    geojson_layer(layer_geojson(data.zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
+    payload = shared_map("zones", data.version_key, basemap, lambda assets: zones_map(data.zones, basemap, assets))
     center, zoom = view_for(zone.geometry.bounds)
-    show_map(m, key="zones_map", feature_groups=[*status_groups, edges_group(edges, basemap), *preview_groups],
+    show_map(payload, key="zones_map", feature_groups=[*status_groups, edges_group(edges, basemap), *preview_groups],
              center=center, zoom=zoom, returned=())
     print_map_buttons(data, key="print-zone", focus=("zone", name), stem=f"{name}-位置图")
 

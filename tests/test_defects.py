@@ -270,6 +270,41 @@ def test_a_click_reuses_the_rendered_map(fake_map, monkeypatch):
     assert len({c["feature_group"] for c in map_calls(fake_map, "overview_map")}) == 3
 
 
+@pytest.mark.parametrize("page, module, builder, key", [
+    ("pages/leaders.py", "layers.maps.status_map", "status_map", "leaders_map"),
+    ("pages/zones.py", "layers.maps.review_views", "zones_map", "zones_map")])
+def test_every_visitor_of_a_map_page_gets_the_map_built_once(fake_map, monkeypatch, page, module, builder, key):
+    """The leaders' and zone review maps were built and rendered again for every view (server CPU)."""
+    import importlib
+
+    import pages.map_widget
+    target = importlib.import_module(module)
+    built = []
+    original = getattr(target, builder)
+    monkeypatch.setattr(target, builder, lambda *a, **k: built.append(1) or original(*a, **k))
+    pages.map_widget.cached_payload.clear()
+    for _visitor in range(3):
+        app(page=page)
+    assert len(built) == 1
+    assert len({c["script"] for c in map_calls(fake_map, key)}) == 1
+
+
+def test_the_review_pages_share_one_base_map_per_version_and_tool(monkeypatch):
+    import pages.common
+    import pages.map_widget
+    from layers.maps.basemaps import available_basemaps
+
+    built = []
+    original = pages.common.review_map
+    monkeypatch.setattr(pages.common, "review_map", lambda *a, **k: built.append(k.get("trace")) or original(*a, **k))
+    pages.map_widget.cached_payload.clear()
+    data, osm = load_layers(), available_basemaps()["osm"]
+    plain_map = {pages.common.review_base(data, osm).js_hash for _view in range(3)}
+    traced_map = {pages.common.review_base(data, osm, trace=True).js_hash for _view in range(3)}
+    assert built == [False, True]
+    assert len(plain_map) == len(traced_map) == 1 and plain_map != traced_map
+
+
 def test_md_text_is_used_for_url_warnings():
     assert md_text("[x](http://h)") == "\\[x\\]\\(http\\:\u200b\\/\\/h\\)"
 

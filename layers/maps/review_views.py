@@ -38,6 +38,13 @@ def before_after_groups(changes, basemap: Basemap, *, before: str = "修改前",
             outline_group([(c.after, f"{c.name}（{after}）") for c in changes], basemap, style=NEW_STYLE, name=after)]
 
 
+def zones_map(zones: gpd.GeoDataFrame, basemap: Basemap, asset_urls: dict[str, str]) -> folium.Map:
+    """The zones review page's base map: every zone outlined; the chosen zone's edges come per run."""
+    m = new_map(basemap, asset_urls)
+    geojson_layer(layer_geojson(zones, basemap, kind="zone"), "十大片区", STYLE["zone"]).add_to(m)
+    return m
+
+
 def review_map(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, basemap: Basemap, asset_urls: dict[str, str], *,
                trace: bool = False) -> folium.Map:
     """A base map with faint zones and parks; with ``trace`` a line-only drawing tool."""
