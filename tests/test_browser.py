@@ -71,6 +71,30 @@ def test_the_map_opens_on_its_final_view(server):
         assert later == pytest.approx(first, abs=1)
 
 
+#: The district outline's box and the part of the map inside the window, in page pixels.
+_DISTRICT_ON_SCREEN = """() => {
+  const map = document.querySelector('.wc-map').getBoundingClientRect();
+  const outline = [...document.querySelectorAll('.wc-map path')]
+    .find((p) => p.getAttribute('stroke-dasharray') === '2 6').getBoundingClientRect();
+  return {top: map.top, bottom: Math.min(map.bottom, innerHeight), width: map.width,
+          district: [outline.top, outline.bottom, outline.width, outline.height]};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1400, 1000), (1280, 720)])
+def test_the_first_view_shows_the_whole_district_large(server, size):
+    """At whole zoom steps the district filled half of a 1400 x 1000 window's map; and on a 1280 x 720 screen
+    its south lay below the window's edge."""
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": size[0], "height": size[1]})
+        page.goto(f"{server}/?basemap=none")
+        page.locator(MAP).locator('path.leaflet-interactive[fill="#1f6fd1"]').first.wait_for(timeout=60_000)
+        seen = page.evaluate(_DISTRICT_ON_SCREEN)
+        top, bottom, width, height = seen["district"]
+        assert seen["top"] <= top and bottom <= seen["bottom"], seen  # all of it, without scrolling
+        assert max(height / (seen["bottom"] - seen["top"]), width / seen["width"]) >= 0.75, seen
+
+
 def test_offline_first_load_asks_no_other_host(server):
     """In a meeting room without internet nothing may wait on (or tell) an outside host: not even the tab icon."""
     with browser() as chrome:

@@ -240,6 +240,9 @@ def new_map(basemap: Basemap, asset_urls: dict[str, str], *, height: str = "100%
                    control_scale=False, height=height)
     # Leaflet.markercluster needs the map itself to know its zoom range (no tiles in offline mode).
     m.options.update({"maxZoom": 19, "minZoom": 3})
+    # Quarter zoom steps when fitting: at whole steps the district filled half of a 1400 x 1000 window's map
+    # (the next whole level is twice as large and did not fit). The + and − buttons still step by one level.
+    m.options["zoomSnap"] = 0.25
     # No keyboard focus: a focusable map scrolls itself fully into view on the first click, so a map
     # taller than the visible part of the page moved under the pointer and the click hit something else.
     m.options["keyboard"] = False
@@ -380,13 +383,24 @@ def add_legend(m: folium.Map, rows: list[tuple[str, str]]) -> None:
     _Script(LEGEND_JS, legend_html=json.dumps(legend_html(rows), ensure_ascii=False)).add_to(m)
 
 
+#: A map that opens in the window's upper half (总览, 项目) fits what shows of it without scrolling: it is window
+#: high but starts below the page's title and search, and a fit to the whole map left the district's south
+#: below the fold. A map further down (领导总览) is scrolled to, and fits whole.
+_FIT_JS = """
+var box = map.getContainer().getBoundingClientRect();
+var below = box.top < window.innerHeight / 2 ? Math.max(0, Math.min(box.height - 240, box.bottom - window.innerHeight)) : 0;
+map.fitBounds({{ this.bounds }}, {animate: false, paddingTopLeft: [12, 12], paddingBottomRight: [12, 12 + below]});
+"""
+
+
 def fit_first_view(m: folium.Map, bounds: list[list[float]]) -> None:
     """Open the map on ``bounds`` ([[south, west], [north, east]]) at once, not with a zoom animation.
 
     folium's ``fit_bounds`` animates from its start view, so for a quarter of a second after the
-    areas are drawn they slide under the pointer and an early click lands elsewhere.
+    areas are drawn they slide under the pointer and an early click lands elsewhere. Only the part
+    of the map inside the window is fitted (:data:`_FIT_JS`).
     """
-    _Script(f"map.fitBounds({json.dumps(bounds)}, {{animate: false}});").add_to(m)
+    _Script(_FIT_JS, bounds=json.dumps(bounds)).add_to(m)
 
 
 def add_district(m: folium.Map, layers: Layers, basemap: Basemap) -> None:
