@@ -122,7 +122,7 @@ def test_bad_queries_get_a_chinese_message(data, query, message):
 
 @pytest.mark.parametrize("value, unit, message", [("abc", "亩", "不是数字"), ("-5", "亩", "大于 0"),
                                                   ("inf", "公顷", "大于 0"), ("nan", "亩", "大于 0"),
-                                                  ("5", "平方米", "单位")])
+                                                  ("5", "平方米", "单位"), ("1,5", "亩", "千位分隔符")])
 def test_bad_land_needs_are_refused(value, unit, message):
     with pytest.raises(FinderError, match=message):
         parse_land(value, unit)

@@ -292,3 +292,31 @@ def test_categories_and_statuses_written_in_chinese_become_the_plan_codes(data):
     valid = check(read_table(text.encode(), "a.csv"), data).valid
     assert list(valid["category"]) == ["commerce", "commerce", "文创"]
     assert list(valid["status"]) == ["started", "completed", "某状态"]
+
+
+def test_rows_are_numbered_as_the_file_numbers_its_lines_blank_lines_included(data):
+    """Blank lines were dropped before numbering: an error on line 10 was reported on line 8."""
+    text = HEADER + "甲,,,,,119.09,36.682,,\n\n,,,,,,,,\n乙,,,abc,,119.09,36.682,,\n\n丙,,,,,120.5,30.1,,\n"
+    result = check(read_table(text.encode(), "a.csv"), data)
+    assert sorted((e.row, e.column) for e in result.errors) == [(5, "investment_10k_yuan"), (7, "lon/lat")]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["甲", None, None, None, None, 119.09, 36.682])
+    sheet.cell(row=6, column=1, value="乙")
+    sheet.cell(row=6, column=4, value="abc")
+    sheet.cell(row=6, column=8, value="站南片区")
+    blob = io.BytesIO()
+    book.save(blob)
+    result = check(read_table(blob.getvalue(), "a.xlsx"), data)
+    assert [(e.row, e.column) for e in result.errors] == [(6, "investment_10k_yuan")]
+
+
+@pytest.mark.parametrize("value, problem", [("12,5", "千位分隔符"), ("1,5000", "千位分隔符"), ("abc", "不是有效数字")])
+def test_a_decimal_comma_is_refused_not_read_as_thousands(data, value, problem):
+    """"12,5" was stored as 125: every comma was removed as if it separated thousands."""
+    result = check(read_table(f'{HEADER}甲,,,"{value}",,119.09,36.682,,\n'.encode(), "a.csv"), data)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "investment_10k_yuan")]
+    assert problem in result.errors[0].message
+    grouped = check(read_table(f'{HEADER}甲,,,"1,234.5",,119.09,36.682,,\n'.encode(), "a.csv"), data)
+    assert not grouped.errors and grouped.valid["investment_10k_yuan"].iloc[0] == 1234.5

@@ -216,6 +216,17 @@ def test_target_values_that_are_not_finite_numbers_are_refused(db, raw):
     assert store.progress().empty
 
 
+@pytest.mark.parametrize("raw", ["12,5", "1,23", "12,5000"])
+def test_a_decimal_comma_in_a_target_value_is_refused(db, raw):
+    """"12,5" (%) was recorded as 125 and the target shown as 滞后 on the leaders' page."""
+    store = _store(db)
+    with pytest.raises(InputError, match="逗号只能用作千位分隔符"):
+        store.record_progress("target-001", raw, "张三", "2026-06-30")
+    assert store.progress().empty
+    store.record_progress("target-001", "１，２３４.５", "张三", "2026-06-30")  # full-width thousands
+    assert store.progress()["value"].iloc[0] == 1234.5
+
+
 def test_a_too_long_recorder_is_refused_not_cut(db):
     store = _store(db)
     with pytest.raises(InputError, match="记录人太长（10000 个字符），最多 50 个字符"):

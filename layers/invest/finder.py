@@ -22,6 +22,7 @@ import geopandas as gpd
 from layers.data import Layers
 from layers.details import accuracy_text
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU, to_metric
+from layers.numbers import number_text
 from layers.paths import GEODATA
 
 SYNONYMS_FILE = GEODATA / "industry_synonyms.csv"
@@ -151,7 +152,11 @@ def parse_land(value: float | str | None, unit: str) -> float | None:
     if unit not in LAND_UNITS:
         raise FinderError(f"用地单位“{unit}”无法识别：请选择 亩 或 公顷")
     try:
-        number = float(str(value).replace(",", "").strip())
+        text = number_text(value)
+    except ValueError as exc:
+        raise FinderError(f"用地需求“{value}”：{exc}") from None
+    try:
+        number = float(text)
     except ValueError:
         raise FinderError(f"用地需求“{value}”不是数字：请填写例如 50（{unit}）") from None
     if not math.isfinite(number) or number <= 0:

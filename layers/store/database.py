@@ -25,6 +25,7 @@ from sqlalchemy import Connection, and_, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from layers.numbers import number_text
 from layers.store import audit
 from layers.store.engine import (DB_ENV, StoreError, current_revision, database_url, default_db_path, get_engine,
                                  translated_errors, upgrade)
@@ -80,10 +81,13 @@ def name_key(name: object) -> str | None:
 def parse_target_value(raw: object) -> float:
     """A target value typed by a user, as a finite number, or :class:`InputError` saying why not.
 
-    Thousands separators (also full-width) are accepted; ``nan``, ``inf``, ``1e309`` and
-    ``999…9`` (400 nines) are not: they are not values a statistic can have.
+    Thousands separators (also full-width) are accepted, a decimal comma ("12,5") is not; nor are ``nan``,
+    ``inf``, ``1e309`` and ``999…9`` (400 nines): they are not values a statistic can have.
     """
-    text_value = unicodedata.normalize("NFKC", str(raw if raw is not None else "")).replace(",", "").strip()
+    try:
+        text_value = number_text(raw)
+    except ValueError as exc:
+        raise InputError(f"当前值“{str(raw).strip()[:40]}”：{exc}") from None
     if not text_value:
         raise InputError("请填写当前值")
     try:

@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from layers.geometry.gcj02 import gcj02_to_wgs84
+from layers.numbers import COMMA_HINT, number_text
 from layers.plan.projects import CATEGORY_LABELS, STATUS_LABELS
 
 TEMPLATE_COLUMNS = ("name", "category", "status", "investment_10k_yuan", "start_year",
@@ -45,6 +46,8 @@ COLUMN_LABELS = {
 MAX_MEGABYTES = 8
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 MAX_ROWS = 50_000
+#: The index name of a frame read by :func:`read_table`: each row's line in the file.
+LINE = "line"
 #: An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -131,13 +134,15 @@ def _decode(data: bytes) -> str:
     raise ImportFileError("无法识别 CSV 的编码：请以 UTF-8 或 GBK（GB18030）保存")
 
 
-def _csv_rows(text: str, filename: str) -> list[list[str]]:
-    """Every record of a CSV; a quoting error or an over-long row names its line."""
+def _csv_rows(text: str, filename: str) -> list[tuple[int, list[str]]]:
+    """Every record of a CSV with the line it starts on; a quoting error or an over-long row names its line."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
+    rows: list[tuple[int, list[str]]] = []
     width = None
     try:
+        ended = 0  # the line the previous record ended on
         for record in reader:
+            line, ended = ended + 1, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
             if width is None:
@@ -145,7 +150,7 @@ def _csv_rows(text: str, filename: str) -> list[list[str]]:
             elif len(record) > width and any(c.strip() for c in record[width:]):
                 raise ImportFileError(f"“{filename}”第 {reader.line_num} 行有 {len(record)} 列，"
                                       f"比表头多（表头 {width} 列）：检查该行是否有多余的逗号或未加引号的逗号")
-            rows.append(record[:width] if width else record)
+            rows.append((line, record[:width] if width else record))
             if len(rows) > MAX_ROWS + 1:
                 raise ImportFileError(f"行数过多（超过 {MAX_ROWS} 行），一次最多导入 {MAX_ROWS} 行")
     except csv.Error as exc:
@@ -178,7 +183,7 @@ def xlsx_sheet_names(data: bytes, filename: str = "") -> list[str]:
         book.close()
 
 
-def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[list]:
+def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[tuple[int, list]]:
     book = _open_xlsx(data, filename)
     try:
         if sheet is not None and sheet not in book.sheetnames:
@@ -189,10 +194,10 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[list]:
             raise ImportFileError(f"行数过多（工作表“{ws.title}”有 {declared - 1} 行），一次最多导入 {MAX_ROWS} 行："
                                   "请分批导入")
         rows = []
-        for values in ws.iter_rows(values_only=True):
+        for line, values in enumerate(ws.iter_rows(values_only=True), start=ws.min_row or 1):
             if all(clean_text(v) is None for v in values):
                 continue
-            rows.append(list(values))
+            rows.append((line, list(values)))
             if len(rows) > MAX_ROWS + 1:
                 raise ImportFileError(f"行数过多（超过 {MAX_ROWS} 行），一次最多导入 {MAX_ROWS} 行：请分批导入")
         return rows
@@ -245,9 +250,11 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
         raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")
     if not rows:
         raise ImportFileError(f"文件“{filename}”没有内容（连表头也没有）")
-    columns = _columns(rows[0])
-    body = [[clean_text(v) for v in (r + [None] * len(columns))[:len(columns)]] for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=columns, dtype=object)
+    columns = _columns(rows[0][1])
+    body = [[clean_text(v) for v in (r + [None] * len(columns))[:len(columns)]] for _line, r in rows[1:]]
+    # Each row keeps its line in the file (as Excel numbers it): blank rows are skipped, not renumbered.
+    frame = pd.DataFrame(body, columns=columns, dtype=object,
+                         index=pd.Index([line for line, _r in rows[1:]], name=LINE, dtype=int))
     if "name" not in frame.columns:
         raise ImportFileError("缺少“name”（项目名称）列。表头应为：" + ",".join(TEMPLATE_COLUMNS)
                               + f"；实际表头：{','.join(columns[:12])}")
@@ -261,13 +268,21 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
     return frame[list(TEMPLATE_COLUMNS)].astype(object)
 
 
-def _number(frame: pd.DataFrame, col: str, errors: list[RowError], label: str) -> pd.Series:
+def _number(frame: pd.DataFrame, col: str, errors: list[RowError], label: str, rownum: pd.Index) -> pd.Series:
     raw = frame[col]
-    values = pd.to_numeric(raw.map(lambda v: v.replace(",", "") if isinstance(v, str) else v),
-                           errors="coerce").astype(float)
+
+    def plain(value):
+        try:
+            return number_text(value) if isinstance(value, str) else value
+        except ValueError:
+            return None  # a decimal comma ("12,5"): refused below, with the reason
+
+    values = pd.to_numeric(raw.map(plain), errors="coerce").astype(float)
     finite = values.map(math.isfinite)
     bad = raw.notna() & ~finite
-    errors += [RowError(int(i) + 2, col, f"{label}“{raw[i]}”不是有效数字") for i in frame.index[bad]]
+    for i in frame.index[bad]:
+        comma = isinstance(raw[i], str) and plain(raw[i]) is None
+        errors.append(RowError(int(rownum[i]), col, f"{label}“{raw[i]}”" + (f"：{COMMA_HINT}" if comma else "不是有效数字")))
     return values.where(finite)
 
 
@@ -288,6 +303,11 @@ def _code(value, labels: dict[str, str]):
         return value.lower()
     by_label = {label: code for code, label in labels.items()}
     return by_label.get(value) or value
+
+
+def file_lines(frame: pd.DataFrame) -> pd.Index:
+    """Each row's line in its file: :func:`read_table` keeps them; any other frame counts from line 2."""
+    return pd.Index(frame.index if frame.index.name == LINE else range(2, len(frame) + 2), dtype=int)
 
 
 def _clean_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -338,14 +358,14 @@ def validate(frame: pd.DataFrame, *, datum: str, zones: gpd.GeoDataFrame, parks:
         Names already imported: a new row with one of them (ignoring case,
         width and spaces) is a duplicate.
     """
+    rownum = file_lines(frame)
     frame = _clean_frame(frame)
-    rownum = frame.index + 2
     errors = _name_errors(frame, rownum, existing_names or set())
 
-    lon = _number(frame, "lon", errors, "经度")
-    lat = _number(frame, "lat", errors, "纬度")
-    invest = _number(frame, "investment_10k_yuan", errors, "投资额")
-    year = _number(frame, "start_year", errors, "开工年份")
+    lon = _number(frame, "lon", errors, "经度", rownum)
+    lat = _number(frame, "lat", errors, "纬度", rownum)
+    invest = _number(frame, "investment_10k_yuan", errors, "投资额", rownum)
+    year = _number(frame, "start_year", errors, "开工年份", rownum)
     errors += [RowError(int(r), "investment_10k_yuan", "投资额不能为负数") for r in rownum[invest < 0]]
     bad_year = year.notna() & ((year < 1990) | (year > 2050) | (year % 1 != 0))
     errors += [RowError(int(r), "start_year", f"开工年份“{frame['start_year'][i]}”不在 1990–2050 之间")
