@@ -125,8 +125,12 @@ with import_tab:
     importer = may("import") if db is not None else None
     if importer is None:
         sign_in_hint("导入项目清单")
+    if done := st.session_state.pop("import_done", None):
+        st.success(done)  # said after the rerun that shows the new projects (before it, it was never seen)
+    # A new key per import empties the box: the stored file's rows would otherwise all read as duplicates.
     upload = None if importer is None else st.file_uploader(
-        f"项目清单（CSV 或 XLSX，不超过 {MAX_MEGABYTES} MB）", type=["csv", "xlsx"], key="project_upload")
+        f"项目清单（CSV 或 XLSX，不超过 {MAX_MEGABYTES} MB）", type=["csv", "xlsx"],
+        key=f"project_upload-{st.session_state.get('imports_done', 0)}")
     datum = st.radio("坐标系", ["wgs84", "gcj02"], horizontal=True, key="import_datum",
                      format_func=lambda d: {"wgs84": "WGS-84（GPS、天地图、OpenStreetMap）",
                                             "gcj02": "GCJ-02（高德、腾讯地图拾取的坐标）"}[d])
@@ -155,7 +159,9 @@ with import_tab:
                         st.error(f"未导入：{md_text(exc)}")
                     else:
                         imports_changed()
-                        st.success(f"已导入 {count} 个项目（批次 {batch}）。")
+                        st.session_state["import_done"] = (f"已导入 {count} 个项目（{md_text(upload.name)}，"
+                                                           f"批次 {batch}），已显示在项目表和地图上。")
+                        st.session_state["imports_done"] = st.session_state.get("imports_done", 0) + 1
                         st.rerun()
     deleter = may("delete_projects") if db is not None else None
     if imported is not None and len(imported):

@@ -371,6 +371,9 @@ def test_an_editor_imports_a_messy_file_without_nan_and_the_parse_is_cached(fake
     at.radio(key="import_datum").set_value("gcj02").run()  # any other widget: the file is not parsed again
     assert calls == ["清单.csv"]
     at.button(key="import_confirm").click().run()
+    # The success is said after the rerun, and the box is empty again (the file now reads as duplicates).
+    assert any(f"已导入 2 个项目（清单.csv" in plain(s.value) for s in at.success), [s.value for s in at.success]
+    assert "行有效" not in texts(at)
     rows = store(own_database).projects().set_index("name")
     assert rows.loc[f"金融项目{tag}", "location_precision"] == "unlocated"
     assert rows[["lon", "lat"]].loc[f"金融项目{tag}"].isna().all()
