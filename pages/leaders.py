@@ -51,9 +51,11 @@ show_map(shared_map("leaders", data.version_key, basemap, lambda assets: status_
 swatches = [(color, STATUS_LABELS[code]) for code, color in STATUS_COLORS.items() if code in shown_codes]
 if any(f["properties"]["mixed"] for f in places):
     swatches.append((MIXED_COLOR, MIXED_LABEL))
-st.markdown(" ".join(f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
-                     f'background:{color};vertical-align:middle"></span> {label}&nbsp;&nbsp;'
-                     for color, label in swatches) + " · 空心圆：位置仅到片区/园区",
+# Each swatch stays with its label on one line: on a tablet "规划" broke into "规 / 划".
+st.markdown(" ".join(f'<span style="white-space:nowrap"><span style="display:inline-block;width:14px;height:14px;'
+                     f'border-radius:50%;background:{color};vertical-align:middle"></span> {label}</span>&nbsp;&nbsp;'
+                     for color, label in swatches)
+            + ' <span style="white-space:nowrap">· 空心圆：位置仅到片区/园区</span>',
             unsafe_allow_html=True)  # fixed labels and colours only: no user text here
 st.caption("来源：[总览地图](./)；片区、园区范围为依据规划四至绘制的近似范围。")
 print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍城区项目状态图")

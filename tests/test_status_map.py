@@ -41,3 +41,21 @@ def test_markers_are_filled_in_their_own_pane_with_their_own_tooltips():
     assert '"fill": true' in html and '"pane": "projects"' in html
     assert "bindTooltip(feature.properties.label" in html
     assert '"bubblingMouseEvents": false' in html
+
+
+def _lab(hex_color: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB colour."""
+    r, g, b = (int(hex_color.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    r, g, b = (((c + 0.055) / 1.055) ** 2.4 if c > 0.04045 else c / 12.92 for c in (r, g, b))
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def test_a_place_of_several_states_is_coloured_unlike_any_one_state():
+    """"多种状态" (#5b4b8a) and 已获批/入选 (#5e4fa2) looked the same on the map and in its legend."""
+    mixed = _lab(MIXED_COLOR)
+    for code, color in STATUS_COLORS.items():
+        assert sum((a - b) ** 2 for a, b in zip(mixed, _lab(color))) ** 0.5 > 30, code

@@ -18,7 +18,7 @@ from layers.plan.projects import STATUS_LABELS
 
 
 #: A place whose projects are in different states.
-MIXED_COLOR = "#5b4b8a"
+MIXED_COLOR = "#e7298a"  # magenta: no status colour is near it (the purple it was matched 已获批/入选)
 MIXED_LABEL = "多种状态（同一地点）"
 
 
