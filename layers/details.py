@@ -68,11 +68,14 @@ def containing(areas: gpd.GeoDataFrame, lon: float, lat: float) -> list[str]:
     return list(located[located.geometry.contains(point)]["name"])
 
 
-def point_summary(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, lon: float, lat: float) -> str:
-    """What contains a clicked point, in one Chinese sentence."""
+def point_summary(zones: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, lon: float, lat: float,
+                  district: gpd.GeoDataFrame | None = None) -> str:
+    """What contains a clicked point, in one Chinese sentence; with ``district``, also whether it is outside it."""
     in_zones, in_parks = containing(zones, lon, lat), containing(parks, lon, lat)
     where = f"（经度 {lon:.5f}，纬度 {lat:.5f}）"
     if not in_zones and not in_parks:
+        if district is not None and len(district) and not containing(district, lon, lat):
+            return f"该点{where}在潍城区界外"
         return f"该点{where}不在任何片区或园区内"
     parts = []
     if in_zones:

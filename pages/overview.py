@@ -73,7 +73,9 @@ def take_click(result: dict) -> None:
         lon, lat = float(point["lng"]), float(point["lat"])
         if basemap.datum == "gcj02":
             lon, lat = gcj02_to_wgs84(lon, lat)
-        state["point_note"] = point_summary(data.zones, data.parks, lon, lat)
+        # Empty ground: what is there, and nothing else (the previous choice's details read as "此处" there).
+        state["selected"], state["selected_group"] = None, None
+        state["point_note"] = point_summary(data.zones, data.parks, lon, lat, data.district)
 
 
 if "url_applied" not in state:

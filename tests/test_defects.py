@@ -305,6 +305,31 @@ def test_the_review_pages_share_one_base_map_per_version_and_tool(monkeypatch):
     assert len(plain_map) == len(traced_map) == 1 and plain_map != traced_map
 
 
+def test_a_click_on_empty_ground_replaces_the_previous_details(fake_map):
+    """The point's "不在任何片区或园区内" sat above the previous marker's "此处有 5 个项目…"."""
+    from shapely.geometry import Point
+    from shapely.ops import unary_union
+
+    data = load_layers()
+    areas = unary_union([g for g in [*data.zones.geometry, *data.parks.geometry] if g is not None])
+    district = data.district.geometry.iloc[0]
+    west, south, east, north = district.bounds
+    empty = next(p for p in (Point(west + (east - west) * i / 40, south + (north - south) * j / 40)
+                             for i in range(1, 40) for j in range(1, 40))
+                 if district.contains(p) and not areas.buffer(0.002).contains(p))
+    at = app()
+    click(at, {"last_active_drawing": {"properties": {"kind": "zone", "id": "zone-03"}},
+               "last_clicked": {"lat": 36.70, "lng": 119.10}})
+    assert "位置（规划原文）" in texts(at)
+    click(at, {"last_active_drawing": {"properties": {"kind": "zone", "id": "zone-03"}},
+               "last_clicked": {"lat": empty.y, "lng": empty.x}})
+    shown = texts(at)
+    assert "不在任何片区或园区内" in shown and "位置（规划原文）" not in shown
+    click(at, {"last_active_drawing": {"properties": {"kind": "zone", "id": "zone-03"}},
+               "last_clicked": {"lat": north + 0.05, "lng": east + 0.05}})
+    assert "在潍城区界外" in texts(at)
+
+
 def test_md_text_is_used_for_url_warnings():
     assert md_text("[x](http://h)") == "\\[x\\]\\(http\\:\u200b\\/\\/h\\)"
 
