@@ -335,8 +335,8 @@ def test_clicking_a_park_shows_its_details(fake_map):
 
 def test_clicking_an_empty_spot_says_what_contains_it(fake_map):
     at = app()
-    click(at, {"last_clicked": {"lat": 36.60, "lng": 118.95}})
-    assert "不在任何片区或园区内" in texts(at)
+    click(at, {"last_clicked": {"lat": 36.60, "lng": 118.95}})  # west of the district's border
+    assert "在潍城区界外" in texts(at)
 
 
 def test_measuring_a_drawn_polygon(fake_map):
