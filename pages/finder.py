@@ -48,7 +48,8 @@ st.dataframe(table, hide_index=True, width="stretch", column_config={
     "园区卡片/片区审查": st.column_config.LinkColumn(display_text="打开卡片"),
     "在地图上查看": st.column_config.LinkColumn(display_text="打开地图"),
     "说明": st.column_config.TextColumn(width="large")})
-st.caption("得分：所列产业直接匹配 3 分、经同义词匹配 2 分、仅定位文字提及 1 分；距所选地物 5 千米内最多加 2 分；"
+st.caption("得分：每个所输入的产业词计一次：规划所列产业或区域名称中直接出现 3 分、经同义词出现 2 分，"
+           "规划定位文字提及再加 1 分（经同义词 0.5 分）；同分时匹配的所列产业多者在前；距所选地物 5 千米内最多加 2 分；"
            "总面积小于需求减 2 分。未定位园区只按产业计分。总面积为规划范围面积，并非可供地面积。")
 
 for m in matched[:3]:

@@ -11,8 +11,8 @@ from shapely.geometry import LineString
 
 from layers.data import load_layers
 from layers.geometry.crs import to_metric
-from layers.invest.finder import (FinderError, SYNONYMS_FILE, expand, load_synonyms, parse_land, query_tokens,
-                                  rank_areas)
+from layers.invest.finder import (DIRECT_WEIGHT, POSITIONING_WEIGHT, FinderError, SYNONYMS_FILE, expand, load_synonyms,
+                                  parse_land, query_tokens, rank_areas)
 from layers.invest.names import NAMES_FILE, load_names
 from layers.paths import GEODATA
 from layers.plan.sections import split_sections
@@ -196,3 +196,19 @@ def test_english_names_table_is_plain_utf8_with_three_columns():
         rows = list(csv.reader(handle))
     assert rows[0] == ["kind", "zh", "en"] and all(len(r) == 3 for r in rows)
     assert SYNONYMS_FILE.exists()
+
+
+def test_each_typed_word_counts_once_however_many_industries_it_matches(data):
+    """"激光,物流" gave the logistics park 16.58 (物流 scored for each of its five 物流 industries) and put the
+    laser park fourth, behind two zones that name 物流 once."""
+    result = rank_areas(data, "激光,物流")
+    top = {m.name: m for m in result[:2]}
+    assert set(top) == {"高端智慧物流园", "半导体(激光)产业园"}
+    assert top["高端智慧物流园"].score == top["半导体(激光)产业园"].score
+    logistics = next(m for m in rank_areas(data, "物流") if m.name == "高端智慧物流园")
+    assert len(logistics.matched) >= 5 and logistics.score <= DIRECT_WEIGHT + POSITIONING_WEIGHT
+
+
+def test_the_positioning_naming_the_typed_word_outweighs_a_synonyms_plan_term(data):
+    result = rank_areas(data, "医疗器械")
+    assert result[0].name == "医养健康产业园" and result[0].score > result[1].score

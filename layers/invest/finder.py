@@ -28,10 +28,12 @@ from layers.paths import GEODATA
 SYNONYMS_FILE = GEODATA / "industry_synonyms.csv"
 SYNONYM_COLUMNS = ("term", "plan_term", "evidence", "citation", "basis")
 MAX_QUERY_CHARS = 50
-#: Score of one of the area's listed industries matched by the user's own words / through a synonym.
+#: Score of a typed word found among the area's listed industries (or in its name) as typed / through a synonym.
+#: Each typed word counts once, by its best evidence: a logistics park lists five 物流 industries, and counting
+#: each put it ahead of the laser park for "激光、物流".
 DIRECT_WEIGHT, SYNONYM_WEIGHT = 3.0, 2.0
-#: Score of a term found only in the positioning text (not among the listed industries).
-POSITIONING_WEIGHT = 1.0
+#: Score of a typed word that the positioning text names as typed / only through a synonym's plan term.
+POSITIONING_WEIGHT, POSITIONING_SYNONYM_WEIGHT = 1.0, 0.5
 #: Areas within this distance of the wished-for feature get a proximity bonus (linear, up to 2 points).
 NEAR_RADIUS_M = 5_000.0
 NEAR_WEIGHT = 2.0
@@ -129,13 +131,23 @@ def query_tokens(query: str) -> list[str]:
     return tokens
 
 
-def expand(tokens: list[str], synonyms: list[Synonym]) -> dict[str, Synonym | None]:
-    """Every term to look for: the user's own words (``None``) and the plan terms their synonyms give."""
-    terms: dict[str, Synonym | None] = {t: None for t in tokens}
+def expand_each(tokens: list[str], synonyms: list[Synonym]) -> dict[str, dict[str, Synonym | None]]:
+    """For each typed word, the terms to look for: the word itself (``None``) and the plan terms its synonyms give."""
+    groups: dict[str, dict[str, Synonym | None]] = {}
     for token in tokens:
+        terms: dict[str, Synonym | None] = groups.setdefault(token, {token: None})
         for syn in synonyms:
             if syn.term in token or (len(token) >= 2 and token in syn.term):
                 terms.setdefault(syn.plan_term, syn)
+    return groups
+
+
+def expand(tokens: list[str], synonyms: list[Synonym]) -> dict[str, Synonym | None]:
+    """Every term to look for: the user's own words (``None``) and the plan terms their synonyms give."""
+    terms: dict[str, Synonym | None] = {t: None for t in tokens}
+    for group in expand_each(tokens, synonyms).values():
+        for term, syn in group.items():
+            terms.setdefault(term, syn)
     return terms
 
 
@@ -185,46 +197,37 @@ def _industries(row) -> list[str]:
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 
-def _hits(term: str, industry: str, tokens: list[str]) -> bool:
-    return term in industry or industry in tokens
+def industry_match(row, groups: dict[str, dict[str, Synonym | None]]) -> tuple[float, list[str], list[str], list[Synonym]]:
+    """Score one area's listed industries, name and positioning against each typed word (:func:`expand_each`).
 
-
-def industry_match(row, terms: dict[str, Synonym | None]) -> tuple[float, list[str], list[str], list[Synonym]]:
-    """Score one area's name, listed industries and positioning against the terms.
-
-    A term in the area's name (``金融`` in 金融总部产业园) counts like a listed
-    industry; a term found only in the positioning text counts less.
+    Each typed word scores once for the listed industries and the area's name, by its best evidence:
+    as typed (:data:`DIRECT_WEIGHT`; ``金融`` in 金融总部产业园 too) or through a synonym
+    (:data:`SYNONYM_WEIGHT`); and once more when the positioning text names it (as typed
+    :data:`POSITIONING_WEIGHT`, through a synonym :data:`POSITIONING_SYNONYM_WEIGHT`). How many
+    listed industries match breaks ties (:func:`rank_areas`), never adds to the score.
 
     Returns
     -------
     tuple
-        ``(score, matched industries or name, positioning-only terms, synonyms used)``.
+        ``(score, matched industries or name, terms the positioning names, synonyms used)``.
     """
-    tokens = [t for t, syn in terms.items() if syn is None]
-    score, matched, used = 0.0, [], []
-
-    def use(syn: Synonym | None) -> None:
-        if syn is not None and syn not in used:
-            used.append(syn)
-
-    for industry in _industries(row):
-        direct = any(_hits(t, industry, tokens) for t in tokens)
-        via = next((syn for t, syn in terms.items() if syn is not None and t in industry), None)
-        if direct or via:
-            score += DIRECT_WEIGHT if direct else SYNONYM_WEIGHT
-            matched.append(industry)
-            use(None if direct else via)
-    in_name = [t for t in terms if t in str(row.name) and not any(t in m for m in matched)]
-    if in_name:
-        score += DIRECT_WEIGHT if any(terms[t] is None for t in in_name) else SYNONYM_WEIGHT
-        matched.append(f"园区/片区名称（{'、'.join(in_name)}）")
-        for term in in_name:
-            use(terms[term])
-    positioning = str(getattr(row, "positioning", "") or "")
-    extra = [t for t in terms if t in positioning and t not in in_name and not any(t in m for m in matched)]
-    for term in extra:
-        use(terms[term])
-    return score + POSITIONING_WEIGHT * len(extra), matched, extra, used
+    industries = _industries(row)
+    name, positioning = str(row.name), str(getattr(row, "positioning", "") or "")
+    score, matched, mentioned, used = 0.0, [], [], []
+    for terms in groups.values():
+        listed = in_positioning = 0.0
+        for term, syn in terms.items():
+            hits = [i for i in industries if term in i] or ([f"园区/片区名称（{term}）"] if term in name else [])
+            if hits:
+                matched += [h for h in hits if h not in matched]
+                listed = max(listed, DIRECT_WEIGHT if syn is None else SYNONYM_WEIGHT)
+            if term in positioning:
+                mentioned += [term] if term not in mentioned else []
+                in_positioning = max(in_positioning, POSITIONING_WEIGHT if syn is None else POSITIONING_SYNONYM_WEIGHT)
+            if (hits or term in positioning) and syn is not None and syn not in used:
+                used.append(syn)
+        score += listed + in_positioning
+    return score, matched, mentioned, used
 
 
 def _explain(m: Match, near: str | None, need_ha: float | None, near_note: str) -> str:
@@ -260,7 +263,8 @@ def rank_areas(layers: Layers, query: str, *, land: float | str | None = None, l
     Areas whose industries or positioning match come first, by score (industry
     match, plus up to 2 points for lying within 5 km of ``near``, minus 2 for
     being smaller than the land need); unlocated parks get the industry score
-    alone. Ties keep the plan's order, parks before zones.
+    alone. Of equal scores, the area with more matching listed industries comes first; then the plan's
+    order, parks before zones.
 
     Raises
     ------
@@ -268,7 +272,7 @@ def rank_areas(layers: Layers, query: str, *, land: float | str | None = None, l
         For an empty or over-long query, a bad land need or an unknown feature.
     """
     synonyms = load_synonyms() if synonyms is None else synonyms
-    terms = expand(query_tokens(query), synonyms)
+    groups = expand_each(query_tokens(query), synonyms)
     need_ha = parse_land(land, land_unit)
     distances: dict[str, float] = {}
     near_note = ""
@@ -279,7 +283,7 @@ def rank_areas(layers: Layers, query: str, *, land: float | str | None = None, l
         near_note = f"{near}线位：" + accuracy_text(feat.get("geometry_status"), feat.get("accuracy_m"))
     out = []
     for order, (kind, row) in enumerate(_areas(layers)):
-        score, matched, extra, used = industry_match(row, terms)
+        score, matched, extra, used = industry_match(row, groups)
         geom = row.geometry
         located = geom is not None and not geom.is_empty
         area = float(row.area_ha) if located and not _nan(row.area_ha) else None
@@ -292,8 +296,8 @@ def rank_areas(layers: Layers, query: str, *, land: float | str | None = None, l
                 m.distance_m = distances.get(row.id)
                 m.score += NEAR_WEIGHT * max(0.0, 1.0 - (m.distance_m or 0.0) / NEAR_RADIUS_M)
         m.explanation = _explain(m, near, need_ha, near_note)
-        out.append((m.industry_score <= 0, -m.score, order, m))
-    return [m for *_, m in sorted(out, key=lambda t: t[:3])]
+        out.append((m.industry_score <= 0, -m.score, -len(m.matched), order, m))
+    return [m for *_, m in sorted(out, key=lambda t: t[:4])]
 
 
 def _nan(value) -> bool:
