@@ -17,6 +17,11 @@ const WORDS = {
   "Press ⌘+Enter to apply": "按 ⌘+回车键确认",
   "Press Ctrl+Enter to submit form": "按 Ctrl+回车键提交",
   "Press ⌘+Enter to submit form": "按 ⌘+回车键提交",
+  // an upload box's other refusals
+  "File size is too small.": "文件是空的",
+  "Only one file is allowed.": "只能上传一个文件",
+  "File type not allowed.": "不支持这种文件类型",
+  "Error:": "错误：",  // what a screen reader says before a refused file's reason
   // select boxes
   "No results": "没有匹配的选项",
   "No options to select": "没有可选的选项",
@@ -150,6 +155,10 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
   "October", "November", "December"];
 const PATTERNS = [
   [/^(?:Limit )?(\d+(?:\.\d+)?)\s*([KMG]B) per file/, (m, size, unit) => `每个文件不超过 ${size} ${unit}`],
+  // an upload box's refusals, shown as the file's tooltip
+  [/^File must be (\d+(?:\.\d+)?)\s*([KMG]B) or smaller\.$/,
+    (m, size, unit) => `文件过大：每个文件不能超过 ${size} ${unit}。请删去无关内容或分批上传`],
+  [/^.* files are not allowed\.$/, () => "不支持这种文件：请上传框中列出的格式"],
   [/^(\d+) options? available\.$/, (m, n) => `共 ${n} 个选项。`],
   [/^(\d+) results?$/, (m, n) => `${n} 个结果`],  // a table's search
   [/^Remove (?=.)/, () => "移除 "],  // a chosen value's or an uploaded file's cross: "Remove 商贸"

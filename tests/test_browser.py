@@ -490,6 +490,15 @@ def test_streamlits_own_words_are_chinese(tmp_path):
             files=[{"name": "清单.csv", "mimeType": "text/csv", "buffer": "name\n甲\n".encode()}])
         page.get_by_text("清单.csv").wait_for(timeout=10_000)
         read("an uploaded file")
+        page.locator("input[type=file]").set_input_files(  # refused in the browser: Streamlit's own words
+            files=[{"name": "大文件.csv", "mimeType": "text/csv", "buffer": b"a" * (9 * 2**20)}])
+        page.get_by_test_id("stFileChipIconError").wait_for(timeout=10_000)
+        page.get_by_test_id("stFileChipName").filter(has_text="大文件.csv").hover()
+        page.wait_for_function("() => [...document.querySelectorAll('body *')].some((e) => !e.childElementCount"
+                               " && /^(File must|文件过大)/.test(e.textContent) && e.getBoundingClientRect().width > 50)",
+                               timeout=5_000)  # the chip's tooltip
+        read("a file over the size limit")
+        page.get_by_role("button", name="移除 大文件.csv").click()
         page.get_by_role("button", name="下载", exact=True).click()
         page.get_by_test_id("stDownloadButtonError").wait_for(timeout=10_000)
         read("a failed download")
@@ -527,7 +536,7 @@ def test_streamlits_own_words_are_chinese(tmp_path):
     for chinese in ("跳到主要内容", "按回车键确认", "按 Ctrl+回车键确认", "2/50", "按回车键提交", "没有匹配的选项",
                     "选择文件", "每个文件不超过 8 MB", "文件未能生成", "搜索", "输入以搜索",
                     "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止", "1 个结果", "添加文件",
-                    "已选的值"):
+                    "已选的值", "文件过大：每个文件不能超过 8.0 MB", "错误："):
         assert chinese in everything, (chinese, "\n".join(f"{k}: {v}" for k, v in seen.items()))
     english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN - {"Sum", "Median", "Format"})  # the data
                for state, text in seen.items()}
