@@ -21,10 +21,10 @@ from pages.common import file_version, kept_choice, safe_file_name
 NO_FONT = "本机没有中文字体，无法生成打印地图和推介资料：请安装 Debian 软件包 fonts-noto-cjk。"
 
 
-def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None) -> bytes:
+def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None, note: str | None) -> bytes:
     version = version_label(str(getattr(data, "version_key", "v0")), with_imports=projects is not None)
     try:
-        return print_map(data, focus=focus, projects=projects, paper=paper, fmt=fmt, title=title,
+        return print_map(data, focus=focus, projects=projects, paper=paper, fmt=fmt, title=title, note=note,
                          version=version, when=date.today()).data
     except PrintError as exc:  # the button cannot show a message: the file says it instead
         return f"无法生成打印地图：{exc}".encode()
@@ -32,8 +32,10 @@ def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | No
 
 def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None = None,
                       projects: gpd.GeoDataFrame | None = None, stem: str = "潍城区规划地图",
-                      title: str | None = None) -> None:
+                      title: str | None = None, note: str | None = None) -> None:
     """Paper choice and two downloads: the print PDF (selectable text) and a 300-dpi PNG.
+
+    ``note`` is printed beside the map (which filters chose the projects).
 
     They are in a box that is filled only while open, so a page's first view costs nothing for them.
     """
@@ -48,10 +50,10 @@ def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None =
                             format_func=lambda p: f"{p} 横向")  # kept: the box forgets its widgets while closed
         name = safe_file_name(f"{stem}-{paper}（{file_version(data, with_imports=projects is not None)}）")
         c1, c2 = st.columns(2)
-        c1.download_button("下载打印版 PDF", lambda: _render(data, focus, projects, paper, "pdf", title),
+        c1.download_button("下载打印版 PDF", lambda: _render(data, focus, projects, paper, "pdf", title, note),
                            file_name=f"{name}.pdf", mime="application/pdf", key=f"{key}-pdf",
                            width="stretch", on_click="ignore")
-        c2.download_button("下载 PNG（300 dpi）", lambda: _render(data, focus, projects, paper, "png", title),
+        c2.download_button("下载 PNG（300 dpi）", lambda: _render(data, focus, projects, paper, "png", title, note),
                            file_name=f"{name}.png", mime="image/png", key=f"{key}-png",
                            width="stretch", on_click="ignore")
 

@@ -58,7 +58,8 @@ st.markdown(" ".join(f'<span style="white-space:nowrap"><span style="display:inl
             + ' <span style="white-space:nowrap">· 空心圆：位置仅到片区/园区</span>',
             unsafe_allow_html=True)  # fixed labels and colours only: no user text here
 st.caption("来源：[总览地图](./)；片区、园区范围为依据规划四至绘制的近似范围。")
-print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍城区项目状态图")
+print_map_buttons(data, key="print-leaders", projects=data.projects, stem="潍城区项目状态图",
+                  title="潍城区“十四五”规划项目状态图")
 
 # -- counts by zone / park --------------------------------------------------------------------------
 st.markdown("#### 各片区/园区项目数")

@@ -96,7 +96,10 @@ with map_tab:
             chosen = [shown.loc[shown["id"] == i].geometry.iloc[0] for i in group]
             show_map(payload, key="projects_map", feature_groups=[highlight_group(chosen, basemap)],
                      returned=("last_active_drawing",))
-            print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图")
+            chosen = [("类别", categories), ("状态", statuses), ("片区/园区", [area] if area else []), ("来源", sources)]
+            filters_note = "；".join(f"{what}：{'、'.join(values)}" for what, values in chosen if values)
+            print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图",
+                              note=f"仅含筛选出的项目（{filters_note}）" if filters_note else None)
         with side_col:
             st.markdown(f"**未定位项目**（规划未说明位置，{len(unlocated)} 个）")
             # The plan names some 170 projects without a place: they scroll beside the map.

@@ -125,6 +125,18 @@ def test_project_sheet_has_a_status_legend(data):
     assert "项目：推进中" in text and "项目：已建成" in text and "空心：位置仅到片区/园区代表点" in text
 
 
+def test_a_project_sheet_counts_its_projects_and_says_how_they_were_chosen(data):
+    """A sheet of the projects filtered to 已开工 in 永安片区 looked like the whole district's project map."""
+    from layers.maps.views import located
+
+    on_map = int(sum(located(g) for g in data.projects.geometry))
+    text = pdf_text(print_map(data, projects=data.projects, note="仅含筛选出的项目（状态：已开工）").data)
+    flat = text.replace("\n", "")
+    assert f"项目：图上 {on_map} 个；另有 {len(data.projects) - on_map} 个未定位，只在项目表中" in flat
+    assert "仅含筛选出的项目（状态：已开工）" in flat
+    assert "项目：图上" not in pdf_text(print_map(data).data)  # a sheet without projects says nothing of them
+
+
 def test_a_project_without_finite_coordinates_is_left_off_the_sheet(data):
     """The screen's maps leave out a NaN point (issue 10, item 1); the sheet's name placer crashed on one."""
     from shapely.geometry import Point

@@ -489,7 +489,8 @@ def _title(kind: str, row, projects) -> str:
     return f"{row['name']}（{what}）位置图"
 
 
-def _info_text(data: Layers, kind: str, row, denominator: float, version: str, when: date) -> str:
+def _info_text(data: Layers, kind: str, row, denominator: float, version: str, when: date,
+               projects: gpd.GeoDataFrame | None = None, note: str | None = None) -> str:
     lon, lat = data.district.geometry.union_all().centroid.coords[0]
     gamma = grid_convergence_deg(lon, lat)
     lines = [f"比例尺 1:{denominator:,.0f}（按纸张原尺寸打印，勿缩放）",
@@ -505,6 +506,12 @@ def _info_text(data: Layers, kind: str, row, denominator: float, version: str, w
         elif row.get("accuracy_m") is not None and not (isinstance(row.get("accuracy_m"), float)
                                                         and math.isnan(row.get("accuracy_m"))):
             lines.append(f"本图主题范围为近似范围，误差约 {float(row['accuracy_m']):.0f} 米")
+    if projects is not None:
+        drawn = sum(located(g) for g in projects.geometry)
+        lines.append(f"项目：图上 {drawn} 个" + (f"；另有 {len(projects) - drawn} 个未定位，只在项目表中"
+                                               if len(projects) > drawn else ""))
+    if note:
+        lines.append(note)
     return "\n".join(_wrap_em(line, INFO_EM) for line in lines)
 
 
@@ -538,7 +545,7 @@ def _wrap(text: str, width: int) -> str:
 
 def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: gpd.GeoDataFrame | None = None,
               paper: str = "A4", fmt: str = "pdf", version: str = "v0", when: date | None = None,
-              title: str | None = None) -> PrintedMap:
+              title: str | None = None, note: str | None = None) -> PrintedMap:
     """Draw one print sheet.
 
     Parameters
@@ -553,6 +560,8 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
         ``"A4"`` or ``"A3"`` (landscape).
     fmt
         ``"pdf"`` (vector, selectable text) or ``"png"`` (300 dpi).
+    note
+        A line for the notes beside the map, e.g. the filters that chose ``projects``.
 
     Raises
     ------
@@ -583,7 +592,7 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
                  color="#555555", va="center")
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.745, 0.9), title="图例",
                    fontsize=7 * k, title_fontsize=8 * k, frameon=True, borderaxespad=0)
-        fig.text(0.745, 0.36, _info_text(data, kind, row, denominator, version, when), fontsize=6.5 * k,
+        fig.text(0.745, 0.36, _info_text(data, kind, row, denominator, version, when, projects, note), fontsize=6.5 * k,
                  va="top", linespacing=1.6)
         fig.text(0.03, 0.065, _wrap(APPROX_NOTE, 110), fontsize=6.5 * k, color="#b03a2e", va="top")
         fig.text(0.03, 0.035, _wrap(SOURCES, 150), fontsize=5.5 * k, color="#555555", va="top")
