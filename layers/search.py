@@ -42,8 +42,8 @@ def _names(row) -> list[str]:
     return [str(row.name), *(a for a in aliases if isinstance(a, str) and a)]
 
 
-def search(layers: Layers, query: str, *, limit: int = 20) -> list[Hit]:
-    """Everything whose name (or alias) contains ``query``; exact matches first."""
+def search(layers: Layers, query: str, *, limit: int | None = 20) -> list[Hit]:
+    """Everything whose name (or alias) contains ``query``, exact matches first; at most ``limit`` (None: all)."""
     q = _norm(query or "")
     if not q:
         return []

@@ -26,6 +26,7 @@ state.setdefault("selected_group", None)  # ids of projects sharing the chosen m
 state.setdefault("map_view", None)   # (center, zoom) to move the map to
 state.setdefault("point_note", None)
 MAP_KEY = "overview_map"
+SEARCH_LISTED = 20  # search results listed at most
 
 
 def select(kind: str, item_id: str, bounds=None, group=None) -> None:
@@ -89,9 +90,12 @@ if "url_applied" not in state:
 st.title("潍城区规划总览")
 query = st.text_input("搜索片区、园区、项目或道路（可输入部分名称）", key="search_q",
                       placeholder="例如：站南、长松路、物流")
-hits = search(data, query)
+hits = search(data, query, limit=None)
 if query and not hits:
     st.info(f"没有找到名称包含“{md_text(query)}”的片区、园区、项目或道路。")
+if len(hits) > SEARCH_LISTED:  # "路" names some 60 roads and road works: say so, never drop them silently
+    st.caption(f"共 {len(hits)} 条匹配，下面只列出前 {SEARCH_LISTED} 条：请输入更完整的名称。")
+    hits = hits[:SEARCH_LISTED]
 if hits:
     # Keyed by the query: a new search starts at its own best hit, never the previous search's pick.
     pick = st.selectbox("搜索结果", range(len(hits)), key=f"search_pick-{query.strip()}",

@@ -330,6 +330,20 @@ def test_a_click_on_empty_ground_replaces_the_previous_details(fake_map):
     assert "在潍城区界外" in texts(at)
 
 
+def test_a_search_with_many_matches_says_how_many_it_does_not_list(fake_map):
+    """"路" listed exactly 20 roads, silently leaving out 都家村南路, 银河路 and every road project."""
+    from layers.search import search
+
+    matches = len(search(load_layers(), "路", limit=None))
+    assert matches > 20
+    at = app()
+    at.text_input(key="search_q").input("路").run()
+    assert len(search_results(at).options) == 20
+    assert f"共 {matches} 条匹配，下面只列出前 20 条" in texts(at)
+    at.text_input(key="search_q").input("站南").run()
+    assert "条匹配" not in texts(at)
+
+
 def test_md_text_is_used_for_url_warnings():
     assert md_text("[x](http://h)") == "\\[x\\]\\(http\\:\u200b\\/\\/h\\)"
 
