@@ -70,11 +70,13 @@ with map_col:
     print_map_buttons(data, key="print-park", focus=("park", name), stem=f"{name}-位置图")
 
 st.markdown("### 全部园区")
+CARD_INDUSTRIES = 6  # industries named on a card; the rest are counted
 cols = st.columns(2)
 for i, (_, row) in enumerate(data.parks.iterrows()):
     with cols[i % 2].container(border=True):
         st.markdown(f"**{row['number']}. {md_text(row['name'])}**")
         st.caption(md_text(location_text(row)))
         industries = row["industries"] if isinstance(row["industries"], list) else []
-        st.markdown(f"面积：{md_text(area_text(row['area_ha']))} · 主要产业："
-                    f"{'、'.join(md_text(x) for x in industries[:6]) or '—'}")
+        listed = "、".join(md_text(x) for x in industries[:CARD_INDUSTRIES]) or "—"
+        more = f" 等 {len(industries)} 项（见上方园区详情）" if len(industries) > CARD_INDUSTRIES else ""
+        st.markdown(f"面积：{md_text(area_text(row['area_ha']))} · 主要产业：{listed}{more}")

@@ -344,6 +344,15 @@ def test_a_search_with_many_matches_says_how_many_it_does_not_list(fake_map):
     assert "条匹配" not in texts(at)
 
 
+def test_a_park_card_that_names_some_industries_says_there_are_more(fake_map):
+    """金融总部产业园's card listed six of its eight industries, as if they were all: 信用评级 and 资产评估 were gone."""
+    at = app(page="pages/parks.py")
+    shown = [plain(m.value) for m in at.markdown]
+    heading = next(i for i, text in enumerate(shown) if text.endswith("金融总部产业园**"))
+    card = next(text for text in shown[heading:] if "主要产业" in text)
+    assert "等 8 项" in card
+
+
 def test_md_text_is_used_for_url_warnings():
     assert md_text("[x](http://h)") == "\\[x\\]\\(http\\:\u200b\\/\\/h\\)"
 
