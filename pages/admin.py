@@ -11,6 +11,7 @@ from layers.store.audit_text import actor_label, readable, search
 from layers.store.database import StoreError
 from layers.store.schema import ROLES
 from layers.store.users import ROLE_LABELS, UserError, add_user, list_users, update_user
+from layers.escape import md_text
 from pages.common import ensure_frame, may, store
 
 ensure_frame()
@@ -25,15 +26,16 @@ users_tab, log_tab = st.tabs(["用户", "操作日志"])
 
 with users_tab:
     if "admin_flash" in st.session_state:  # the result of the last change, kept across the rerun
-        st.success(st.session_state.pop("admin_flash"))
+        st.success(md_text(st.session_state.pop("admin_flash")))
     try:
         accounts = list_users(db.engine)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
         st.stop()
     st.dataframe(accounts.assign(
         role=accounts["role"].map(ROLE_LABELS), active=accounts["active"].map({True: "可用", False: "已停用"}),
         has_password=accounts["has_password"].map({True: "密码", False: "仅单位账号"}),
+        email=accounts["email"].fillna("—"),  # an account without one showed "None"
         created_at=accounts["created_at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M") + " UTC"))
         [["username", "display_name", "role", "active", "email", "has_password", "created_at"]],
         column_config={"username": "用户名", "display_name": "显示名称", "role": "角色", "active": "状态",
@@ -54,8 +56,8 @@ with users_tab:
             try:
                 added = add_user(db.engine, name, role, password=password or None, display_name=display,
                                  email=email or None, actor=admin.username)
-            except (UserError, StoreError) as exc:
-                st.error(f"未添加：{exc}")
+            except (UserError, StoreError) as exc:  # the message quotes what was typed: Markdown stays text
+                st.error(f"未添加：{md_text(exc)}")
             else:
                 st.session_state["admin_flash"] = f"已添加 {added.username}（{added.role_label}）。"
                 st.rerun()
@@ -64,20 +66,24 @@ with users_tab:
     if len(accounts):
         pick = st.selectbox("用户", list(accounts["username"]), key="admin_pick")
         row = accounts.set_index("username").loc[pick]
-        with st.form("change_user"):
+        # A form of its own per account, emptied on saving: a password typed for one account stayed in the
+        # box, and saving the next account's role gave that account the same password.
+        with st.form(f"change_user-{pick}", clear_on_submit=True):
             c1, c2, c3 = st.columns(3)
             new_role = c1.selectbox("角色", ROLES, index=ROLES.index(row["role"]), format_func=ROLE_LABELS.get)
             active = c2.checkbox("账户可用", value=bool(row["active"]))
-            new_password = c3.text_input("重设密码（不改则留空）", type="password", max_chars=1024)
+            new_password = c3.text_input("重设密码（不改则留空；重设后解除该账户的登录锁定）", type="password",
+                                         max_chars=1024)
             if st.form_submit_button("保存修改"):
                 try:
                     changed = update_user(db.engine, pick, role=new_role, active=active,
                                           password=new_password or None, actor=admin.username)
                 except (UserError, StoreError) as exc:
-                    st.error(f"未保存：{exc}")
+                    st.error(f"未保存：{md_text(exc)}")
                 else:
                     st.session_state["admin_flash"] = (f"已保存 {changed.username}：{changed.role_label}，"
-                                                       f"{'可用' if changed.active else '已停用'}。")
+                                                       f"{'可用' if changed.active else '已停用'}"
+                                                       + ("，密码已重设，登录锁定已解除。" if new_password else "。"))
                     st.rerun()
 
 with log_tab:

@@ -224,3 +224,56 @@ def test_an_editor_deletes_a_wrong_record_and_visitors_cannot(own_database):
     at.button(key="progress_delete").click().run()
     assert store.progress().empty
     assert list(entries(store.engine, AuditFilter(action="delete_target_record"))["actor"]) == ["alice"]
+
+
+def test_a_password_reset_for_one_account_never_reaches_the_next_one_saved(own_database):
+    """The password box kept its text when the admin chose another account: saving that account's role gave it
+    the same password."""
+    from layers.store.users import SignInError, add_user, authenticate
+
+    engine = Store(own_database).engine
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "admin", "root")
+    for name in ("plus1", "nl1"):
+        add_user(engine, name, "editor", password="the old password 1", actor="root")
+    at.switch_page("pages/admin.py")
+    at.run()
+    at.selectbox(key="admin_pick").select("plus1").run()
+    field(at, "重设密码").input("Plus1-newpass-1")
+    at.button[[b.label for b in at.button].index("保存修改")].click().run()
+    assert any("密码已重设" in s.value for s in at.success)
+    at.selectbox(key="admin_pick").select("nl1").run()
+    assert field(at, "重设密码").value == ""
+    [s for s in at.selectbox if s.label == "角色"][-1].select("approver")  # the change form's, below the add form's
+    at.button[[b.label for b in at.button].index("保存修改")].click().run()
+    assert authenticate(engine, "nl1", "the old password 1").role == "approver"
+    with pytest.raises(SignInError):
+        authenticate(engine, "nl1", "Plus1-newpass-1")
+    assert authenticate(engine, "plus1", "Plus1-newpass-1").username == "plus1"
+
+
+def test_a_password_reset_unlocks_a_locked_account(own_database):
+    """Five wrong passwords locked the name for 15 minutes, and "联系管理员" could not help: a reset kept it locked."""
+    from layers.store.users import SignInError, add_user, authenticate, update_user
+
+    engine = Store(own_database).engine
+    add_user(engine, "root", "admin", password="the admin password", actor="root")
+    add_user(engine, "plus1", "editor", password="the old password 1", actor="root")
+    for _attempt in range(5):
+        with pytest.raises(SignInError):
+            authenticate(engine, "plus1", "wrong password")
+    with pytest.raises(SignInError, match="锁定"):
+        authenticate(engine, "plus1", "the old password 1")
+    update_user(engine, "plus1", password="a brand new password", actor="root")
+    assert authenticate(engine, "plus1", "a brand new password").username == "plus1"
+
+
+def test_the_admin_page_shows_what_was_typed_as_text_and_no_none(own_database):
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "admin", "root")
+    at.switch_page("pages/admin.py")
+    at.run()
+    assert "None" not in at.dataframe[0].value.astype(str).to_numpy().ravel().tolist()
+    field(at, "用户名").input("[a](http://evil.example)")
+    field(at, "初始密码").input("a long test password")
+    at.button[[b.label for b in at.button].index("添加")].click().run()
+    [error] = [e.value for e in at.error]
+    assert "未添加" in error and "](http" not in error and "\\[a\\]" in error

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
 from layers.store import audit
 from layers.store.engine import store_errors
@@ -183,7 +183,10 @@ def _active_admins(conn: Connection) -> int:
 @store_errors
 def update_user(engine: Engine, username: str, *, actor: str, role: str | None = None, active: bool | None = None,
                 password: str | None = None, display_name: str | None = None, email: str | None = None) -> User:
-    """Change an account's role, state, password, name or e-mail; refuses to remove the last admin."""
+    """Change an account's role, state, password, name or e-mail; refuses to remove the last admin.
+
+    A new password also clears the name's failed sign-ins, so a locked account can sign in at once.
+    """
     changes: dict = {}
     if role is not None:
         changes["role"] = _check_role(role)
@@ -207,8 +210,11 @@ def update_user(engine: Engine, username: str, *, actor: str, role: str | None =
                 and_(users.c.email == changes["email"], users.c.id != before.id))).first():
             raise UserError(f"电子邮箱“{changes['email']}”已被其他账户使用。")
         conn.execute(update(users).where(users.c.id == before.id).values(**changes))
+        if password is not None:  # a reset unlocks the name: "请联系管理员" must lead somewhere
+            conn.execute(delete(login_attempts).where(and_(login_attempts.c.username == before.username,
+                                                           login_attempts.c.ok.is_(False))))
         after = _row(conn, username)
-        detail = "重设密码" if password is not None else None
+        detail = "重设密码，解除登录锁定" if password is not None else None
         audit.record(conn, actor, "user_change", f"user {before.username}", before=_public(before),
                      after=_public(after), detail=detail)
     return _user(after)
