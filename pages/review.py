@@ -211,10 +211,12 @@ def _propose(base: int) -> None:
 
 
 def _decide(p: proposals.Proposal, user) -> None:
+    if p.author == user.username:
+        st.caption("这是您本人提出的提案：须由另一位审核人或管理员批准。")
     note = st.text_input("审核意见（驳回时必填）", max_chars=2000, key=f"decision-{p.id}")
     cols = st.columns(2)
     try:
-        if cols[0].button("批准", type="primary", key=f"approve-{p.id}"):
+        if cols[0].button("批准", type="primary", key=f"approve-{p.id}", disabled=p.author == user.username):
             number = proposals.approve(engine, p.id, actor=user.username, role=user.role, reason=note)
             st.session_state["decision_result"] = f"已批准提案 #{p.id}，生成第 {number} 版。"
             st.session_state.pop("layer_version", None)

@@ -59,6 +59,15 @@ def test_without_the_editor_role_nothing_is_written(db, role):
     assert proposals.listing(db) == [] and _actions(db) == []
 
 
+def test_an_approver_cannot_approve_their_own_proposal(db):
+    """One person proposed and approved: the second pair of eyes was missing."""
+    pid = proposals.submit(db, _moved(), actor="li", role="approver").id
+    with pytest.raises(ReviewError, match="您本人提出"):
+        proposals.approve(db, pid, actor="li", role="approver")
+    assert proposals.get(db, pid).status == "pending" and versions.latest(db) == 0
+    assert proposals.approve(db, pid, actor="wang", role="admin") == 1
+
+
 def test_editor_cannot_approve_or_restore_approver_can(db):
     pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
     with pytest.raises(ReviewError, match="审核"):

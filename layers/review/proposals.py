@@ -251,8 +251,8 @@ def approve(engine: Engine, proposal_id: int, *, actor: str, role: str | None, r
     Raises
     ------
     ReviewError
-        Without the approver role, when the proposal is not pending, or when
-        it no longer builds on the latest version.
+        Without the approver role, for the proposal's own author, when the proposal is not
+        pending, or when it no longer builds on the latest version.
     """
     require(role, "approver", "批准提案")
     reason = _text(reason, "审核意见")
@@ -260,6 +260,8 @@ def approve(engine: Engine, proposal_id: int, *, actor: str, role: str | None, r
         proposal = get(engine, proposal_id)
         if proposal.status != "pending":
             raise ReviewError(f"提案 #{proposal_id} 当前状态为“{STATUS_LABEL.get(proposal.status)}”，只能审核待审核的提案")
+        if proposal.author == actor:  # two people: one proposes, another approves
+            raise ReviewError(f"提案 #{proposal_id} 是您本人提出的，不能由您批准：请由另一位审核人或管理员审核。")
         current = latest(engine)
         change = proposal.change
         change.label = f"提案 #{proposal_id}（{proposal.author} 提出，{actor} 批准）"
