@@ -119,5 +119,6 @@ with log_tab:
                  column_config={"at": "时间（UTC）", "actor": "操作人", "action": "操作", "target": "对象",
                                 "detail": "说明", "before_json": "修改前", "after_json": "修改后"},
                  hide_index=True, width="stretch")
-    st.download_button("导出 CSV", to_csv(log), file_name=f"操作日志-{date.today().isoformat()}.csv",
+    # The file says what the table says: actions, objects and states in words, not stored codes and JSON.
+    st.download_button("导出 CSV", to_csv(shown), file_name=f"操作日志-{date.today().isoformat()}.csv",
                        mime="text/csv", key="log_csv", on_click="ignore")

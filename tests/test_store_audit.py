@@ -44,3 +44,20 @@ def test_csv_export_neutralises_formula_cells(db):
 def test_neutralise_leaves_plain_text_alone():
     assert [neutralise(v) for v in ("甲", "-3", "=1+1", None, float("nan"), "\tx")] == ["甲", "'-3", "'=1+1", "", "",
                                                                                        "'\tx"]
+
+
+def test_every_action_the_app_records_has_a_chinese_name():
+    """The log's 操作 filter and column showed approve, propose_draft, review_status … as stored."""
+    import re
+    from pathlib import Path
+
+    from layers.store.audit import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[1]
+    recorded = set()
+    for path in [*root.joinpath("layers").rglob("*.py"), *root.joinpath("pages").rglob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        for call in re.findall(r"audit\.record\((.*?)\)", text, flags=re.S):
+            recorded.update(re.findall(r'"([a-z_]+)"', call.split(",", 3)[2] if call.count(",") >= 2 else ""))
+    assert {"approve", "propose", "sign_in", "import"} <= recorded  # the scan finds them
+    assert recorded <= set(ACTION_LABELS), sorted(recorded - set(ACTION_LABELS))

@@ -32,6 +32,13 @@ ACTION_LABELS = {
     "delete_target_record": "删除指标记录",
     "user_add": "添加用户",
     "user_change": "修改用户",
+    "propose": "提交边界提案",
+    "propose_draft": "提案存为草稿（有冲突）",
+    "approve": "批准提案",
+    "reject": "驳回提案",
+    "restore": "恢复旧版本",
+    "review_status": "标记审查状态",
+    "comment": "发表评论",
 }
 EXPORT_COLUMNS = {"at": "时间（UTC）", "actor": "操作人", "action": "操作", "target": "对象",
                   "before_json": "修改前", "after_json": "修改后", "detail": "说明"}
