@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import json
 import zipfile
 
@@ -149,6 +150,10 @@ def test_bad_uploads_get_a_chinese_message_naming_the_file(name, data, words):
     assert f"“{name}”" in str(info.value) or name.endswith(".dxf") and not data
     for word in words:
         assert word in str(info.value)
+    # No library's English, no server path: "ERROR parsing kml /tmp/tmpcs25y7_p/upload.kml :syntax error…"
+    formats = ("GeoJSON", "GeoPackage", "Shapefile", "KML", "GIS", "DXF", "CAD", "EPSG")
+    assert not re.search(r"[A-Za-z]{4,}", re.sub("|".join(formats), "", str(info.value).replace(name, ""))), info.value
+    assert "/tmp" not in str(info.value)
 
 
 def test_zip_without_shx_is_refused(tmp_path, road):

@@ -132,8 +132,11 @@ def check_location(geom: BaseGeometry, label: str, crs: str) -> None:
 def _geojson_geometry(data: bytes, label: str) -> tuple[BaseGeometry, str]:
     try:
         obj = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UploadError(f"{label} 不是有效的 GeoJSON（{exc}）") from None
+    except UnicodeDecodeError:
+        raise UploadError(f"{label} 不是 UTF-8 文本，不是有效的 GeoJSON：请用 GIS 软件导出为 GeoJSON 后重试") from None
+    except json.JSONDecodeError as exc:  # its message is English: say where, in words
+        raise UploadError(f"{label} 不是有效的 GeoJSON：第 {exc.lineno} 行第 {exc.colno} 列附近格式有误"
+                          "（请用 GIS 软件重新导出）") from None
     if not isinstance(obj, dict) or "type" not in obj:
         raise UploadError(f"{label} 不是 GeoJSON：缺少 type")
     if obj["type"] == "FeatureCollection":
@@ -144,8 +147,8 @@ def _geojson_geometry(data: bytes, label: str) -> tuple[BaseGeometry, str]:
         geoms = [obj]
     try:
         shapes = [shape(g) for g in geoms if g]
-    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
-        raise UploadError(f"{label} 中的几何无法读取（{exc}）") from None
+    except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+        raise UploadError(f"{label} 中的几何无法读取：坐标或几何类型有误（请用 GIS 软件重新导出）") from None
     named = ((obj.get("crs") or {}).get("properties") or {}).get("name") if isinstance(obj.get("crs"), dict) else None
     return unary_union(shapes) if shapes else None, _crs_name(named) if named else "EPSG:4326"
 
@@ -179,8 +182,8 @@ def _ogr_geometry(data: bytes, label: str, fallback_crs: str, suffix: str) -> tu
                 geoms += [g for g in frame.geometry if g is not None]
         except UploadError:
             raise
-        except Exception as exc:  # GDAL raises several error types on bad files
-            raise UploadError(f"{label} 无法读取（{str(exc)[:200]}）：请确认文件完整、格式正确") from None
+        except Exception:  # GDAL raises several error types; its English messages name the server's temporary file
+            raise UploadError(f"{label} 无法读取：文件不完整或格式有误。请确认文件完整，或用 GIS 软件重新导出") from None
     return (unary_union(geoms) if geoms else None), crs or fallback_crs
 
 
@@ -215,8 +218,8 @@ def _read_dxf(data: bytes, label: str):
 
     try:
         doc, _auditor = recover.read(io.BytesIO(data))
-    except (ezdxf.DXFStructureError, ezdxf.DXFError, UnicodeDecodeError, ValueError, IndexError) as exc:
-        raise UploadError(f"{label} 不是有效的 DXF 图纸（{str(exc)[:200]}）") from None
+    except (ezdxf.DXFStructureError, ezdxf.DXFError, UnicodeDecodeError, ValueError, IndexError):
+        raise UploadError(f"{label} 不是有效的 DXF 图纸：请在 CAD 软件中另存为 DXF 后重试") from None
     return doc
 
 
