@@ -11,10 +11,12 @@ from layers.plan.bounds import SIDE_NAMES, SIDES
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU
 
 ROAD_KINDS = {"road": "道路", "river": "河流", "railway": "铁路", "dam": "大坝", "border": "县界"}
-_STATUS = {
+#: A geometry's ``geometry_status`` in words (a status not listed here is shown as it is).
+GEOMETRY_STATUS_LABELS = {
     "approximate": "近似位置",
     "derived": "由行政区界推得",
     "osm": "OpenStreetMap 实测道路",
+    "reviewed": "审核通过的修正线位",
     "unlocated": "未定位",
 }
 
@@ -27,7 +29,7 @@ def accuracy_text(status: str | None, accuracy_m: float | None) -> str:
     """Say how good a geometry is, e.g. ``近似位置，误差约 300 米``."""
     if status == "unlocated" or _missing(status):
         return "未定位：规划文本没有给出可上图的位置，只在列表中显示"
-    label = _STATUS.get(status, str(status))
+    label = GEOMETRY_STATUS_LABELS.get(status, str(status))
     if _missing(accuracy_m):
         return label
     return f"{label}，误差约 {int(round(float(accuracy_m)))} 米"

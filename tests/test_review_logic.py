@@ -159,3 +159,14 @@ def test_the_quick_preview_uses_the_lines_of_the_version_shown(files):
     on_moved = preview("站南片区", clause, gazetteer=gazetteer_of(moved.files))
     assert on_v0.area_ha - on_moved.area_ha > 1  # the west edge moved east: smaller
     assert on_moved.area_ha == pytest.approx(find_area(moved.files, "zone-01")["properties"]["area_ha"], abs=0.01)
+
+
+def test_every_geometry_status_a_line_can_have_is_said_in_words():
+    """A line corrected by an approved proposal is "reviewed": an error said "“白浪河”reviewed"."""
+    from layers.details import GEOMETRY_STATUS_LABELS, accuracy_text
+    from layers.geometry.polygons import _STATUS_WORDS
+    from layers.review.rebuild import REVIEWED_STATUS
+
+    for status in ("approximate", "derived", "osm", REVIEWED_STATUS):
+        assert status in GEOMETRY_STATUS_LABELS and status in _STATUS_WORDS, status
+        assert not any(c.isascii() and c.isalpha() for c in accuracy_text(status, 30).replace("OpenStreetMap", ""))

@@ -212,7 +212,7 @@ _ADJACENT = (("north", "east"), ("north", "west"), ("south", "east"), ("south", 
 
 
 _STATUS_WORDS = {"osm": "来自 OpenStreetMap，端点未能接到相邻边界（数据缺失或提取范围不足）",
-                 "approximate": "为近似线", "derived": "取自区界"}
+                 "approximate": "为近似线", "derived": "取自区界", "reviewed": "为审核通过的修正线位"}
 
 
 def _origin(edges: list[Edge], side: str) -> str:

@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 from layers.plan.bounds import SIDE_NAMES, SIDES, Bounds, BoundsError, parse_bounds
 from layers.paths import INPUTS
 from layers.geometry.crs import SQM_PER_HA, to_metric
-from layers.details import accuracy_text
+from layers.details import GEOMETRY_STATUS_LABELS, accuracy_text
 from layers.geometry.gazetteer import Gazetteer, district_geometry, load_districts, load_gazetteer
 from layers.geometry.polygons import BuildError, BuiltArea, build_area
 
@@ -40,7 +40,7 @@ def zone_table(zones: gpd.GeoDataFrame, checks: list[dict]) -> pd.DataFrame:
             **{f"{SIDE_NAMES[s]}至": "、".join(e["feature"] for e in bounds.get(s) or []) or "—" for s in SIDES},
             "检查": f"{failed} 项未通过" if failed else f"全部通过（{len(own)} 项）",
             "共边": f"{sum(c['status'] == 'pass' for c in shared)}/{len(shared)} 条吻合" if shared else "—",
-            "几何": "近似" if row.geometry_status == "approximate" else row.geometry_status,
+            "几何": GEOMETRY_STATUS_LABELS.get(row.geometry_status, row.geometry_status),
         })
     return pd.DataFrame(rows)
 
