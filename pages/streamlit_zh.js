@@ -21,7 +21,10 @@ const WORDS = {
   "File size is too small.": "文件是空的",
   "Only one file is allowed.": "只能上传一个文件",
   "File type not allowed.": "不支持这种文件类型",
-  "Error:": "错误：",  // what a screen reader says before a refused file's reason
+  "Error:": "错误：",  // what a screen reader says before a refused file's reason (a text of its own there)
+  // a number box's step buttons
+  "Decrement": "减小",
+  "Increment": "增大",
   // select boxes
   "No results": "没有匹配的选项",
   "No options to select": "没有可选的选项",
@@ -156,9 +159,16 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 const PATTERNS = [
   [/^(?:Limit )?(\d+(?:\.\d+)?)\s*([KMG]B) per file/, (m, size, unit) => `每个文件不超过 ${size} ${unit}`],
   // an upload box's refusals, shown as the file's tooltip
-  [/^File must be (\d+(?:\.\d+)?)\s*([KMG]B) or smaller\.$/,
+  [/File must be (\d+(?:\.\d+)?)\s*([KMG]B) or smaller\.$/,
     (m, size, unit) => `文件过大：每个文件不能超过 ${size} ${unit}。请删去无关内容或分批上传`],
-  [/^.* files are not allowed\.$/, () => "不支持这种文件：请上传框中列出的格式"],
+  [/\S* files are not allowed\.$/, () => "不支持这种文件：请上传框中列出的格式"],
+  // a number box's refusal
+  [/Number is outside the allowed range\. Please enter a value between (\S+) and (\S+)\.$/,
+    (m, low, high) => `数值超出允许范围：请输入 ${low} 到 ${high} 之间的数`],
+  [/Number is below the allowed range\.(?: Please enter a value greater than or equal to (\S+)\.)?$/,
+    (m, low) => (low ? `数值太小：请输入不小于 ${low} 的数` : "数值太小")],
+  [/Number is above the allowed range\.(?: Please enter a value less than or equal to (\S+)\.)?$/,
+    (m, high) => (high ? `数值太大：请输入不大于 ${high} 的数` : "数值太大")],
   [/^(\d+) options? available\.$/, (m, n) => `共 ${n} 个选项。`],
   [/^(\d+) results?$/, (m, n) => `${n} 个结果`],  // a table's search
   [/^Remove (?=.)/, () => "移除 "],  // a chosen value's or an uploaded file's cross: "Remove 商贸"
@@ -174,6 +184,7 @@ const PATTERNS = [
   [new RegExp(`\\b(${MONTHS.join("|")}) (\\d{1,2}), (\\d{4})`, "g"),
     (m, month, day, year) => `${year}年${MONTHS.indexOf(month) + 1}月${day}日`],
   [/日 to (\d{4}年)/g, (m, year) => `日至${year}`],
+  [/^Error: (?=\S)/, () => "错误："],  // what a screen reader says before a refusal above (after it is translated)
 ];
 
 const ATTRIBUTES = ["placeholder", "title", "aria-label", "aria-roledescription", "aria-valuetext"];

@@ -433,6 +433,7 @@ from pages.common import chrome_in_chinese
 chrome_in_chinese()
 st.text_input("名称")
 st.text_area("理由", max_chars=50)
+st.number_input("精度", min_value=1, max_value=5000, value=10)
 with st.form("f"):
     st.text_input("用户名")
     st.form_submit_button("登录")
@@ -471,6 +472,13 @@ def test_streamlits_own_words_are_chinese(tmp_path):
 
         page.keyboard.press("Tab")
         read("first Tab stop")
+        page.get_by_label("精度", exact=True).fill("99999")  # out of range: Streamlit's refusal, as a tooltip
+        page.get_by_label("精度", exact=True).press("Enter")
+        page.get_by_label("精度", exact=True).hover()
+        page.wait_for_timeout(800)
+        read("a number out of range")
+        page.get_by_label("精度", exact=True).fill("10")
+        page.get_by_label("精度", exact=True).press("Enter")
         for label in ("名称", "理由", "用户名"):
             page.get_by_label(label, exact=True).fill("站南")
             read(f"typing in {label}")
@@ -536,7 +544,7 @@ def test_streamlits_own_words_are_chinese(tmp_path):
     for chinese in ("跳到主要内容", "按回车键确认", "按 Ctrl+回车键确认", "2/50", "按回车键提交", "没有匹配的选项",
                     "选择文件", "每个文件不超过 8 MB", "文件未能生成", "搜索", "输入以搜索",
                     "显示/隐藏列", "全屏", "升序排列", "隐藏此列", "平均长度", "停止", "1 个结果", "添加文件",
-                    "已选的值", "文件过大：每个文件不能超过 8.0 MB", "错误："):
+                    "已选的值", "文件过大：每个文件不能超过 8.0 MB", "错误：", "数值超出允许范围：请输入 1 到 5000 之间的数"):
         assert chinese in everything, (chinese, "\n".join(f"{k}: {v}" for k, v in seen.items()))
     english = {state: sorted(set(re.findall(r"[A-Za-z]{3,}", text)) - _LATIN - {"Sum", "Median", "Format"})  # the data
                for state, text in seen.items()}
