@@ -29,6 +29,18 @@ def test_filters_by_actor_action_text_and_time(db):
     assert actors(db) == ["alice", "bob"] and actions(db) == ["import", "record_target", "sign_in"]
 
 
+def test_searched_text_is_matched_as_typed_not_as_wildcards(db):
+    """"%" or "_" alone matched every entry, and "100%" matched "100.00%"."""
+    fill(db)
+    with db.begin() as conn:
+        record(conn, "carol", "record_target", "target target-002", detail="完成率 100.00%")
+        record(conn, "carol", "record_target", "target target-003", detail="完成率 100%，a_b\\c")
+    assert list(entries(db, AuditFilter(text="100%"))["target"]) == ["target target-003"]
+    assert list(entries(db, AuditFilter(text="a_b\\c"))["target"]) == ["target target-003"]
+    assert list(entries(db, AuditFilter(text="_"))["target"]) == ["target target-003"]  # not all five
+    assert entries(db, AuditFilter(text="%")).shape[0] == 2
+
+
 def test_csv_export_neutralises_formula_cells(db):
     fill(db)
     rows = list(csv.reader(io.StringIO(to_csv(entries(db)).decode("utf-8-sig"))))

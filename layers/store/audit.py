@@ -100,8 +100,9 @@ def entries(engine: Engine, flt: AuditFilter = AuditFilter()) -> pd.DataFrame:
     if flt.until is not None:
         query = query.where(audit_log.c.at < flt.until)
     if flt.text:
-        pattern = f"%{flt.text.lower()}%"
-        query = query.where(or_(*(func.lower(c).like(pattern) for c in
+        # The words as typed: "100%" or "a_b" must not act as LIKE's wildcards (either matched every entry).
+        typed = flt.text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(or_(*(func.lower(c).like(f"%{typed}%", escape="\\") for c in
                                   (audit_log.c.target, audit_log.c.detail, audit_log.c.before_json,
                                    audit_log.c.after_json))))
     with engine.connect() as conn:
