@@ -179,6 +179,22 @@ def test_two_approvals_chain_and_restore_makes_a_new_version_equal_to_the_old(db
     assert _actions(db)[0] == "restore"
 
 
+def test_the_changelog_shows_peoples_words_as_typed(db):
+    """A reason with a line break and "# 标题", a link or an image became a heading, a live link and an outside
+    image in any Markdown viewer of the release's CHANGELOG.md."""
+    import re
+
+    reason = "核对影像\n# 标题 [a](http://evil.example) ![](http://evil.example/x.png)"
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor", reason=reason).id
+    proposals.approve(db, pid, actor="li", role="approver", reason="同意\n## 伪造的版本")
+    _name, data = versions.release(db, 1, today=date(2026, 11, 27))
+    changelog = zipfile.ZipFile(io.BytesIO(data)).read("weicheng-layers-v1-20261127/CHANGELOG.md").decode()
+    headings = [line for line in changelog.splitlines() if line.startswith("#")]
+    assert headings == ["# 潍城区规划图层 第 1 版 变更记录", *[h for h in headings if re.match(r"## 第 \d 版 · ", h)]]
+    assert len(headings) == 3  # the title, 第 1 版, 第 0 版
+    assert "](http" not in changelog and "理由：核对影像" in changelog
+
+
 def test_release_zip_holds_geojson_geopackage_report_and_a_changelog_of_who_approved_what(db, tmp_path):
     pid = proposals.submit(db, _moved(), actor="zhang", role="editor", reason="影像核对").id
     proposals.approve(db, pid, actor="li", role="approver", reason="同意")

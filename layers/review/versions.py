@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
+from layers.escape import md_text
 from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers, load_version
 from layers.paths import GEODATA
 from layers.review.rebuild import VERSION_FILES, base_files
@@ -173,19 +174,22 @@ def restore(engine: Engine, number: int, *, actor: str, role: str | None, note: 
 
 
 def _changelog(engine: Engine, number: int) -> str:
+    """The release's CHANGELOG.md; people's words (notes, reasons, names) are escaped, so a reason with a
+    line break and "# …" or a link is shown as typed in any Markdown viewer, not as a heading or a live link."""
     with engine.connect() as conn:
         decided = {row.id: row for row in conn.execute(select(proposals)).all()}
     lines = [f"# 潍城区规划图层 第 {number} 版 变更记录", ""]
     for v in [v for v in history(engine) if v.number <= number]:
         when = v.created_at.strftime("%Y-%m-%d %H:%M UTC") if v.created_at else "—"
-        lines.append(f"## 第 {v.number} 版 · {when} · {v.created_by}")
-        lines.append(v.note)
+        lines.append(f"## 第 {v.number} 版 · {when} · {md_text(v.created_by)}")
+        lines.append(md_text(v.note))
         p = decided.get(v.proposal_id)
         if p is not None:
-            lines.append(f"- 提案 #{p.id}，提出人 {p.author}，理由：{p.reason or '—'}")
-            lines.append(f"- 批准人 {p.decided_by}（{p.decided_at:%Y-%m-%d %H:%M UTC}），意见：{p.decision_reason or '—'}")
+            lines.append(f"- 提案 #{p.id}，提出人 {md_text(p.author)}，理由：{md_text(p.reason) or '—'}")
+            lines.append(f"- 批准人 {md_text(p.decided_by)}（{p.decided_at:%Y-%m-%d %H:%M UTC}），"
+                         f"意见：{md_text(p.decision_reason) or '—'}")
         if v.restored_from is not None:
-            lines.append(f"- 由 {v.created_by} 恢复自第 {v.restored_from} 版")
+            lines.append(f"- 由 {md_text(v.created_by)} 恢复自第 {v.restored_from} 版")
         lines.append("")
     return "\n".join(lines)
 
