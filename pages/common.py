@@ -228,9 +228,14 @@ def may(action: str) -> User | None:
 
 
 def sign_in_hint(what: str, role: str = "编辑") -> None:
-    """Where a writing widget would be: say who may use it and where to sign in."""
-    st.info(f"{what}需要以“{role}”或更高角色登录，请在左侧栏登录。未登录也可浏览全部内容。",
-            icon=":material/lock:")
+    """Where a writing widget would be: say who may use it, and where to sign in or whom to ask."""
+    user = current_user()
+    if user is None:
+        st.info(f"{what}需要以“{role}”或更高角色登录，请在左侧栏登录。未登录也可浏览全部内容。",
+                icon=":material/lock:")
+    else:  # signed in already: "请在左侧栏登录" read as if the sign-in had failed
+        st.info(f"{what}需要“{role}”或更高角色；您的角色是“{md_text(user.role_label)}”。如需此权限，请联系管理员。",
+                icon=":material/lock:")
 
 
 def _client() -> str | None:

@@ -277,3 +277,20 @@ def test_the_admin_page_shows_what_was_typed_as_text_and_no_none(own_database):
     at.button[[b.label for b in at.button].index("添加")].click().run()
     [error] = [e.value for e in at.error]
     assert "未添加" in error and "](http" not in error and "\\[a\\]" in error
+
+
+def test_a_signed_in_editor_is_told_their_role_not_to_sign_in(own_database):
+    """An editor on 边界提案 read "批准或驳回提案需要以“审核”或更高角色登录，请在左侧栏登录" though signed in."""
+    from layers.review import proposals
+    from layers.store.engine import get_engine, upgrade
+    from tests.test_review_workflow import _moved
+
+    engine = get_engine(str(own_database))
+    upgrade(engine)
+    proposals.submit(engine, _moved(), actor="zhang", role="editor")
+    at = sign_in_as(app(page="pages/overview.py"), own_database, "editor", "alice")
+    at.switch_page("pages/review.py")
+    at.run()
+    shown = texts(at)
+    assert "批准或驳回提案需要“审核”或更高角色；您的角色是“编辑”" in shown
+    assert "请在左侧栏登录" not in shown
