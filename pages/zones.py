@@ -105,13 +105,19 @@ def _status_editor(db, kind: str, object_id: str, label: str) -> None:
     if len(talk):
         st.dataframe(talk, hide_index=True, width="stretch")
     if user is not None:
-        text = st.text_area("发表评论", max_chars=2000, key=f"comment-{kind}-{object_id}")
-        if st.button("发表", key=f"post-{kind}-{object_id}"):
+        if st.session_state.pop("comment_posted", None) == (kind, object_id):
+            st.success("评论已发表。")
+        # Emptied once posted: the text stayed in the box, and a second click posted it twice.
+        with st.form(f"comment-form-{kind}-{object_id}", clear_on_submit=True, border=False):
+            text = st.text_area("发表评论", max_chars=2000, key=f"comment-{kind}-{object_id}")
+            posted = st.form_submit_button("发表", key=f"post-{kind}-{object_id}")
+        if posted:
             try:
                 add_comment(db.engine, kind, object_id, text, actor=user.username, role=user.role)
             except (ReviewError, StoreError) as exc:
                 st.error(md_text(exc))
             else:
+                st.session_state["comment_posted"] = (kind, object_id)
                 st.rerun()
 
 

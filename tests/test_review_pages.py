@@ -139,8 +139,9 @@ def test_editor_cannot_restore_and_marks_status_with_comments(engine, own_databa
     at.selectbox(key="status_object").set_value(("edge", "zone-01:west")).run()
     at.selectbox(key="status-edge-zone-01:west").set_value("有异议").run()
     at.button(key="save-status-edge-zone-01:west").click().run()
-    at.text_area(key="comment-edge-zone-01:west").input("[链接](http://x) 清平路偏西").run()
+    at.text_area(key="comment-edge-zone-01:west").input("[链接](http://x) 清平路偏西")  # a form: sent with 发表
     at.button(key="post-edge-zone-01:west").click().run()
+    assert any("评论已发表" in s.value for s in at.success)
     assert not at.exception, at.exception
     assert any("有异议" in m.value for m in at.markdown)
     assert at.dataframe[-1].value["内容"].iloc[0] == "[链接](http://x) 清平路偏西"  # shown as text, not a link

@@ -216,6 +216,16 @@ def test_release_zip_holds_geojson_geopackage_report_and_a_changelog_of_who_appr
     assert dict(zip(zones["name"], zones["area_ha"])) == expected
 
 
+def test_the_same_comment_posted_twice_in_a_row_is_kept_once(db):
+    """The box kept its text after 发表: a second click posted the same comment again (ids 12 and 13)."""
+    status.add_comment(db, "zone", "zone-01", "请核实西侧边界", actor="zhang", role="editor")
+    with pytest.raises(ReviewError, match="刚刚已发表过相同的评论"):
+        status.add_comment(db, "zone", "zone-01", " 请核实西侧边界 ", actor="zhang", role="editor")
+    status.add_comment(db, "zone", "zone-01", "请核实西侧边界", actor="li", role="approver")  # another person
+    status.add_comment(db, "zone", "zone-02", "请核实西侧边界", actor="zhang", role="editor")  # another zone
+    assert list(status.thread(db, "zone", "zone-01")["作者"]) == ["zhang", "li"]
+
+
 def test_status_and_comments_record_who_and_when(db):
     assert status.status_of(db, "zone", "zone-01") == "待核实"
     status.set_status(db, "edge", "zone-01:west", "有异议", actor="zhang", role="editor")

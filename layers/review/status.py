@@ -7,6 +7,8 @@ stays the same across versions: the area id (``zone-01``) or, for an edge,
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
@@ -19,6 +21,8 @@ from layers.store.schema import NOTE_MAX, OBJECT_KINDS, REVIEW_STATUSES, comment
 DEFAULT_STATUS = REVIEW_STATUSES[0]
 #: Map colours of the statuses (unverified grey-blue, verified green, disputed red).
 STATUS_COLORS = {"待核实": "#7f8c8d", "已核实": "#27ae60", "有异议": "#c0392b"}
+#: The same words from the same person on the same object within this time are a double click, not a comment.
+REPEAT_WINDOW = timedelta(minutes=2)
 _KIND_LABEL = {"zone": "片区", "park": "园区", "edge": "边界"}
 
 
@@ -91,6 +95,11 @@ def add_comment(engine: Engine, kind: str, object_id: str, text: str, *, actor: 
     if len(text) > NOTE_MAX:
         raise ReviewError(f"评论过长（{len(text)} 字），请控制在 {NOTE_MAX} 字以内")
     with write(engine) as conn:
+        last = conn.execute(select(comments.c.text, comments.c.at).where(
+            comments.c.object_kind == kind, comments.c.object_id == object_id, comments.c.author == actor)
+            .order_by(comments.c.at.desc(), comments.c.id.desc()).limit(1)).first()
+        if last is not None and last.text == text and utcnow() - last.at < REPEAT_WINDOW:
+            raise ReviewError("刚刚已发表过相同的评论（可能点了两次“发表”），未重复发表")
         conn.execute(insert(comments).values(object_kind=kind, object_id=object_id, author=actor,
                                              at=utcnow(), text=text))
         audit.record(conn, actor, "comment", f"{kind} {object_id}", after={"text": text})
