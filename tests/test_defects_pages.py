@@ -123,3 +123,14 @@ def test_the_walker_sees_what_it_must_catch():
     assert problems(["Traceback (most recent call last)"]) and problems(["Select all"])
     assert not problems(["下载 GeoJSON（WGS-84）", "列：`name`、`lon`", "无底图（离线）"])
 
+
+
+def test_planners_are_not_sent_to_server_folders_or_shell_commands(fake_map):
+    """"请在 geodata/inputs 中补充该地物", "python -m layers.osm_import …": things a planner cannot do."""
+    from tests.test_app import app, texts
+
+    at = app(page="pages/zones.py")
+    at.text_area(key="edit-zone-01").input("东至不存在路、西至清平路，南至高家街、北至胶济铁路").run()
+    shown = texts(at)
+    assert "不在地物表中" in shown and "请联系数据管理员" in shown
+    assert not re.search(r"geodata/|python -m", shown), shown

@@ -126,7 +126,7 @@ def _edges(name: str, bounds: Bounds, gazetteer: Gazetteer) -> list[Edge]:
                 feature = gazetteer.bank(feat_name, qual) or gazetteer.get(feat_name)
             except GazetteerError:
                 raise BuildError(f"{name}：{SIDE_NAMES[side]}侧的边界“{feat_name}”不在地物表中，"
-                                 "请在 geodata/inputs 中补充该地物或改正名称") from None
+                                 "请检查名称是否写错；若确是新的地物，请联系数据管理员把它加入地物表") from None
             edges.append(Edge(side, feature, qual, to_metric(feature.geometry), written=feat_name))
     return edges
 

@@ -115,7 +115,7 @@ def history(engine: Engine) -> list[Version]:
                                    layer_versions.c.restored_from, layer_versions.c.note)
                             .order_by(layer_versions.c.number.desc())).all()
     out = [Version(*row) for row in rows]
-    return out + [Version(0, None, "规划原文", None, None, "由规划文字生成的初始图层（geodata/）")]
+    return out + [Version(0, None, "规划原文", None, None, "由规划文字生成的初始图层")]
 
 
 def history_frame(engine: Engine) -> pd.DataFrame:
