@@ -144,6 +144,8 @@ with import_tab:
         except ImportFileError as exc:
             st.error(f"无法导入：{md_text(exc)}")
         else:
+            if frame.attrs.get("header_line", 1) > 1:
+                st.caption(f"表头在第 {frame.attrs['header_line']} 行：上面的标题行未导入。")
             result = validate(frame, datum=datum, zones=data.zones, parks=data.parks,
                               district=data.district.geometry.iloc[0],
                               existing_names=set(imported["name"]) if imported is not None else set())

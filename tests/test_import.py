@@ -320,3 +320,28 @@ def test_a_decimal_comma_is_refused_not_read_as_thousands(data, value, problem):
     assert problem in result.errors[0].message
     grouped = check(read_table(f'{HEADER}甲,,,"1,234.5",,119.09,36.682,,\n'.encode(), "a.csv"), data)
     assert not grouped.errors and grouped.valid["investment_10k_yuan"].iloc[0] == 1234.5
+
+
+def test_a_title_above_the_header_is_skipped_and_lines_keep_their_numbers(data):
+    """A merged title row ("潍城区项目清单（2025年）") above the header was refused: "缺少“name”…实际表头：
+    潍城区项目清单（2025年）,,.1,.2…"."""
+    blob = _xlsx({"项目清单": [["潍城区项目清单（2025年）"], ["名称", "投资额", "经度", "纬度"],
+                               ["甲", 100, 119.09, 36.682], ["乙", "abc", 119.09, 36.682]]})
+    frame = read_table(blob, "a.xlsx")
+    assert frame.attrs["header_line"] == 2
+    result = check(frame, data)
+    assert list(result.valid["name"]) == ["甲"] and [(e.row, e.column) for e in result.errors] == [
+        (4, "investment_10k_yuan")]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"PK\x03\x04" + b"\x00" * 40, "内容却是压缩包或 Excel 工作簿"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "旧版 Excel（.xls）"),
+    ("名称,经度,纬度\n".encode(), "只有表头，没有项目行"),
+    ("说明,,\n,,\n".encode(), "缺少“name”（项目名称）列"),
+])
+def test_files_that_are_not_what_their_name_says_are_named_for_what_they_are(content, message):
+    """A workbook renamed .csv was "无法识别 CSV 的编码"; a header alone was "共 0 行：0 行有效"."""
+    with pytest.raises(ImportFileError, match=message) as info:
+        read_table(content, "a.csv")
+    assert ".1" not in str(info.value)

@@ -48,6 +48,8 @@ MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 MAX_ROWS = 50_000
 #: The index name of a frame read by :func:`read_table`: each row's line in the file.
 LINE = "line"
+#: The header may sit below a title: the first this many non-blank rows are searched for it.
+HEADER_SCAN = 5
 #: An XLSX is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 _CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -122,6 +124,11 @@ def normalise_name(name: str) -> str:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith(b"PK\x03\x04"):  # a zip: an Excel workbook (or an archive) renamed to .csv
+        raise ImportFileError("文件名是 .csv，内容却是压缩包或 Excel 工作簿：若是 Excel 文件，请把扩展名改回 .xlsx"
+                              "（或在 Excel 中另存为 CSV）后重新上传")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old binary Excel (.xls)
+        raise ImportFileError("文件是旧版 Excel（.xls）格式：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 后重新上传")
     head = data[:4096]
     if head.count(b"\x00") > len(head) // 10:
         raise ImportFileError("文件不是文本格式的 CSV（含有二进制内容）：请另存为 CSV 或 XLSX 后重试")
@@ -209,6 +216,14 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[tuple[int,
         book.close()
 
 
+def _header_index(rows: list[tuple[int, list]]) -> int:
+    """Which of the first rows is the header: the first naming the name column (else the first row)."""
+    for i, (_line, cells) in enumerate(rows[:HEADER_SCAN]):
+        if any(COLUMN_ALIASES.get(clean_text(c) or "", (clean_text(c) or "").lower()) == "name" for c in cells):
+            return i
+    return 0
+
+
 def _columns(header: list) -> list[str]:
     """Template names for the header cells; two headers meaning the same column is an error."""
     names = [clean_text(c) or "" for c in header]
@@ -250,16 +265,21 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
         raise ImportFileError(f"不支持的文件类型“{filename}”：请上传 .csv 或 .xlsx")
     if not rows:
         raise ImportFileError(f"文件“{filename}”没有内容（连表头也没有）")
+    header = _header_index(rows)
+    rows = rows[header:]  # a title above the header ("潍城区项目清单（2025年）", merged across the columns)
     columns = _columns(rows[0][1])
     body = [[clean_text(v) for v in (r + [None] * len(columns))[:len(columns)]] for _line, r in rows[1:]]
     # Each row keeps its line in the file (as Excel numbers it): blank rows are skipped, not renumbered.
     frame = pd.DataFrame(body, columns=columns, dtype=object,
                          index=pd.Index([line for line, _r in rows[1:]], name=LINE, dtype=int))
+    frame.attrs["header_line"] = rows[0][0]  # the page says which line it took for the header
     if "name" not in frame.columns:
         raise ImportFileError("缺少“name”（项目名称）列。表头应为：" + ",".join(TEMPLATE_COLUMNS)
-                              + f"；实际表头：{','.join(columns[:12])}")
+                              + "；实际表头：" + ",".join(clean_text(c) or "（空）" for c in rows[0][1][:12]))
     if not ({"lon", "lat"} <= set(frame.columns) or {"zone", "park"} & set(frame.columns)):
         raise ImportFileError("缺少位置列：需要 lon 和 lat（经纬度），或 zone / park（片区/园区名称）")
+    if frame.empty:
+        raise ImportFileError(f"文件“{filename}”只有表头，没有项目行：请在表头下面逐行填写项目")
     if len(frame) > MAX_ROWS:
         raise ImportFileError(f"行数过多（{len(frame)}），一次最多导入 {MAX_ROWS} 行")
     for col in TEMPLATE_COLUMNS:
