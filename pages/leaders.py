@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
 import pandas as pd
@@ -108,7 +109,9 @@ if len(recorded) and data.targets is not None:
     st.dataframe(pd.DataFrame({
         "指标": [names.get(t, t) for t in latest["target_id"]],
         "数值": latest["value"], "日期": latest["recorded_on"], "记录人": latest["recorded_by"],
-        "记录时间": latest.get("created_at", pd.Series([""] * len(latest))),
+        # as the other pages write times (it showed "2026-11-27 23:00:05+00:00")
+        "记录时间（UTC）": [f"{t:%Y-%m-%d %H:%M}" if isinstance(t, (pd.Timestamp, datetime)) else "—"
+                          for t in latest.get("created_at", pd.Series([None] * len(latest)))],
         "来源": ["targets"] * len(latest)}), hide_index=True, width="stretch",
         column_config={"来源": st.column_config.LinkColumn(display_text="指标页")})
 else:

@@ -134,3 +134,15 @@ def test_planners_are_not_sent_to_server_folders_or_shell_commands(fake_map):
     shown = texts(at)
     assert "不在地物表中" in shown and "请联系数据管理员" in shown
     assert not re.search(r"geodata/|python -m", shown), shown
+
+
+def test_the_leaders_latest_records_give_times_as_other_pages_do(fake_map, own_database):
+    """最新记录 showed 记录时间 as "2026-11-27 23:00:05+00:00"."""
+    from layers.store.database import Store
+    from tests.test_app import app
+
+    Store(own_database).record_progress("target-001", "48", "张三", "2026-06-30", actor="alice")
+    at = app(page="pages/leaders.py")
+    table = at.dataframe[-1].value
+    [when] = table["记录时间（UTC）"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", when), when
