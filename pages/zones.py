@@ -157,5 +157,4 @@ if coverage_table:
     st.caption("每个边界地物：所用 OpenStreetMap 路段、OSM 覆盖所需边界的比例、推断（无名）路段、名称变体与端点延伸。")
     st.dataframe(coverage_table, hide_index=True, width="stretch")
 else:
-    st.caption("尚未导入 OpenStreetMap 数据：边界来自近似线和区界。导入由数据管理员在服务器上完成"
-               "（见 README 的“Replacing approximate lines with OpenStreetMap”一节）。")
+    st.caption("尚未导入 OpenStreetMap 数据：边界来自近似线和区界。导入由数据管理员在服务器上完成。")
