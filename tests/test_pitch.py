@@ -90,6 +90,9 @@ def test_unlocated_park_pack_says_so_in_both_languages(data):
     assert "本园区未定位" in text and "Not located" in text
     assert "Yuehelou New Finance Industrial Park" in text and "月河楼新金融产业园" in text
     assert "规划未给出范围" in text and "Area: not given" in text
+    # nothing measured, nothing drawn from bounds: the pack said both ("面积在 EPSG:4549 中量算", "依据规划“四至”…绘制")
+    assert "中量算" not in text and "Area measured" not in text
+    assert "四至”文字和示意道路线位绘制" not in text and "bounding roads on schematic" not in text
     for industry in ("银行", "融资租赁", "banking", "financial leasing"):
         assert industry in text
 

@@ -230,9 +230,10 @@ def _map_page(w: _Writer, data: Layers, park: pd.Series, names: EnglishNames) ->
         notes.append("本园区未定位：规划只给出楼宇/街区：" + "、".join(sites) + "，图上只显示潍城区全图。")
         notes.append("Not located: the plan names only buildings/blocks: "
                      + "; ".join(names.name("site", s) for s in sites) + ". The map shows the whole district.")
-    notes.append("范围依据规划“四至”文字和示意道路线位绘制，不是测绘成果。"
-                 "The outline follows the plan's description of its bounding roads on schematic road lines; "
-                 "it is not surveyed.")
+    else:  # an outline is drawn only where the plan gives bounds: say how it was drawn only then
+        notes.append("范围依据规划“四至”文字和示意道路线位绘制，不是测绘成果。"
+                     "The outline follows the plan's description of its bounding roads on schematic road lines; "
+                     "it is not surveyed.")
     y = 0.3
     for note in notes:
         for part in wrap(note, 4.1, 7.5):
@@ -257,7 +258,8 @@ def _chinese_page(w: _Writer, park: pd.Series) -> None:
     w.heading("园区概况（中文）")
     w.text(park["name"], 16)
     w.text(area_lines(park.get("area_ha"))[0], 11)
-    w.text("面积在 EPSG:4549（CGCS2000 高斯-克吕格）中量算；1 公顷 = 15 亩。", 8, color="#666666")
+    if park.get("geometry") is not None and not park["geometry"].is_empty:  # an area was measured
+        w.text("面积在 EPSG:4549（CGCS2000 高斯-克吕格）中量算；1 公顷 = 15 亩。", 8, color="#666666")
     if isinstance(park.get("clause"), str) and park["clause"]:
         w.text("四至（规划原文）：" + park["clause"], 10)
     elif isinstance(park.get("sites"), list):
@@ -275,8 +277,9 @@ def _english_page(w: _Writer, park: pd.Series, names: EnglishNames, industries_e
     w.text(names.name("park", park["name"]), 16)
     w.text(f"Chinese name: {park['name']}", 9.5, color="#555555")
     w.text(area_lines(park.get("area_ha"))[1], 11)
-    w.text("Area measured in EPSG:4549 (CGCS2000 Gauss-Krüger); 1 hectare = 2.471 acres = 15 mu.", 8,
-           color="#666666")
+    if park.get("geometry") is not None and not park["geometry"].is_empty:
+        w.text("Area measured in EPSG:4549 (CGCS2000 Gauss-Krüger); 1 hectare = 2.471 acres = 15 mu.", 8,
+               color="#666666")
     bounds = _bounds_lines(park, names, english=True)
     if bounds:
         w.text("Bounded by (as the plan describes it): " + "; ".join(bounds), 10)
