@@ -21,7 +21,6 @@ from pages.common import current_basemap, ensure_frame, layers, shared_map, stor
 from pages.map_widget import show_map
 
 
-
 @st.cache_resource(max_entries=16, show_spinner=False)
 def status_places(version_key: str, _projects: pd.DataFrame, basemap) -> list[dict]:
     """The status map's places for a layer/import version and basemap, once per server (never modified)."""
