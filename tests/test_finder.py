@@ -11,7 +11,7 @@ from shapely.geometry import LineString
 
 from layers.data import load_layers
 from layers.geometry.crs import to_metric
-from layers.invest.finder import (DIRECT_WEIGHT, POSITIONING_WEIGHT, FinderError, SYNONYMS_FILE, expand, load_synonyms,
+from layers.invest.finder import (DIRECT_WEIGHT, POSITIONING_WEIGHT, FinderError, SYNONYMS_FILE, expand_each, load_synonyms,
                                   parse_land, query_tokens, rank_areas)
 from layers.invest.names import NAMES_FILE, load_names
 from layers.paths import GEODATA
@@ -143,8 +143,9 @@ def test_unknown_feature_is_refused(data):
 def test_tokens_and_expansion():
     assert query_tokens("激光、 冷链物流，医疗器械") == ["激光", "冷链物流", "医疗器械"]
     syns = load_synonyms()
-    terms = expand(["冷链物流"], syns)
-    assert terms["冷链物流"] is None and terms["物流"].term == "冷链"
+    groups = expand_each(["冷链物流", "激光"], syns)
+    assert groups["冷链物流"]["冷链物流"] is None and groups["冷链物流"]["物流"].term == "冷链"
+    assert "物流" not in groups["激光"]  # each typed word keeps its own expansions
 
 
 def test_every_synonym_row_is_cited_by_a_plan_passage(plan_paragraphs):

@@ -142,15 +142,6 @@ def expand_each(tokens: list[str], synonyms: list[Synonym]) -> dict[str, dict[st
     return groups
 
 
-def expand(tokens: list[str], synonyms: list[Synonym]) -> dict[str, Synonym | None]:
-    """Every term to look for: the user's own words (``None``) and the plan terms their synonyms give."""
-    terms: dict[str, Synonym | None] = {t: None for t in tokens}
-    for group in expand_each(tokens, synonyms).values():
-        for term, syn in group.items():
-            terms.setdefault(term, syn)
-    return terms
-
-
 def parse_land(value: float | str | None, unit: str) -> float | None:
     """A land need in hectares; ``None`` when none was given.
 
