@@ -176,6 +176,10 @@ def test_two_approvals_chain_and_restore_makes_a_new_version_equal_to_the_old(db
         versions.restore(db, 3, actor="li", role="approver")
     with pytest.raises(ReviewError, match="没有第 9 版"):
         versions.restore(db, 9, actor="li", role="approver")
+    # 第 0 版 equals the current 第 3 版 (restored from it): restoring it again only added a copy
+    with pytest.raises(ReviewError, match="第 0 版与当前第 3 版内容完全相同"):
+        versions.restore(db, 0, actor="li", role="approver")
+    assert versions.latest(db) == 3
     assert _actions(db)[0] == "restore"
 
 

@@ -158,10 +158,13 @@ def restore(engine: Engine, number: int, *, actor: str, role: str | None, note: 
     Raises
     ------
     ReviewError
-        Without the approver role, or when the version does not exist or is already the latest.
+        Without the approver role, or when the version does not exist, is the latest, or equals it.
     """
     require(role, "approver", "恢复旧版本")
     files = files_of(engine, number, geodata)
+    newest = latest(engine)
+    if number != newest and files == files_of(engine, newest, geodata):  # it would only add a copy
+        raise ReviewError(f"第 {number} 版与当前第 {newest} 版内容完全相同，无需恢复")
     with write(engine) as conn:
         current = latest_number(conn)
         if number == current:
