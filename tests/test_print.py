@@ -135,6 +135,9 @@ def test_a_project_sheet_counts_its_projects_and_says_how_they_were_chosen(data)
     assert f"项目：图上 {on_map} 个；另有 {len(data.projects) - on_map} 个未定位，只在项目表中" in flat
     assert "仅含筛选出的项目（状态：已开工）" in flat
     assert "项目：图上" not in pdf_text(print_map(data).data)  # a sheet without projects says nothing of them
+    # an imported category is the user's text: "$" must stay a dollar sign, not start (broken) math
+    assert "类别：$\\frac{a}{ $x" in pdf_text(print_map(data, projects=data.projects,
+                                                      note="类别：$\\frac{a}{ $x").data).replace("\n", "")
 
 
 def test_a_project_without_finite_coordinates_is_left_off_the_sheet(data):

@@ -134,9 +134,10 @@ def rc(families: list[str]) -> dict:
     """matplotlib settings for print: TrueType fonts embedded so that text stays selectable.
 
     One regular weight only: every extra face embedded costs time, emphasis is colour and size.
+    Every text is literal: a "$" from a user's import (a category in the filter note) must not start math.
     """
     return {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": families, "font.weight": "normal",
-            "axes.unicode_minus": False, "svg.fonttype": "none"}
+            "axes.unicode_minus": False, "svg.fonttype": "none", "text.parse_math": False}
 
 
 def _polygons(geom: BaseGeometry):
