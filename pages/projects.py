@@ -146,6 +146,9 @@ with import_tab:
         else:
             if frame.attrs.get("header_line", 1) > 1:
                 st.caption(f"表头在第 {frame.attrs['header_line']} 行：上面的标题行未导入。")
+            if frame.attrs.get("ignored_columns"):
+                st.warning("以下列不是模板中的列，未导入：" + "、".join(md_text(c) for c in frame.attrs["ignored_columns"])
+                           + "。列名应为模板中的名称（或中文列名，如 名称、投资额、经度），且只占一行表头。")
             result = validate(frame, datum=datum, zones=data.zones, parks=data.parks,
                               district=data.district.geometry.iloc[0],
                               existing_names=set(imported["name"]) if imported is not None else set())

@@ -345,3 +345,13 @@ def test_files_that_are_not_what_their_name_says_are_named_for_what_they_are(con
     with pytest.raises(ImportFileError, match=message) as info:
         read_table(content, "a.csv")
     assert ".1" not in str(info.value)
+
+
+def test_columns_that_are_not_imported_are_named(data):
+    """Under merged "投资" / "位置" cells, a second header row's columns lost their values without a word."""
+    blob = _xlsx({"Sheet1": [["name", "投资", None, "lon", "lat", "备注"],
+                             ["甲", 100, 2024, 119.09, 36.682, None]]})
+    frame = read_table(blob, "a.xlsx")
+    assert frame.attrs["ignored_columns"] == ["投资", "第 3 列（无表头）"]  # 备注 is empty: nothing lost
+    plain = read_table(f"{HEADER}甲,,,,,119.09,36.682,,\n".encode(), "a.csv")
+    assert plain.attrs["ignored_columns"] == []

@@ -272,7 +272,6 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
     # Each row keeps its line in the file (as Excel numbers it): blank rows are skipped, not renumbered.
     frame = pd.DataFrame(body, columns=columns, dtype=object,
                          index=pd.Index([line for line, _r in rows[1:]], name=LINE, dtype=int))
-    frame.attrs["header_line"] = rows[0][0]  # the page says which line it took for the header
     if "name" not in frame.columns:
         raise ImportFileError("缺少“name”（项目名称）列。表头应为：" + ",".join(TEMPLATE_COLUMNS)
                               + "；实际表头：" + ",".join(clean_text(c) or "（空）" for c in rows[0][1][:12]))
@@ -282,10 +281,17 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
         raise ImportFileError(f"文件“{filename}”只有表头，没有项目行：请在表头下面逐行填写项目")
     if len(frame) > MAX_ROWS:
         raise ImportFileError(f"行数过多（{len(frame)}），一次最多导入 {MAX_ROWS} 行")
+    # Columns with data that are not the template's are not imported: the page names them (a second header
+    # row under merged "投资" / "位置" cells lost its columns' values without a word).
+    written = [clean_text(c) or f"第 {i + 1} 列（无表头）" for i, c in enumerate(rows[0][1][:len(columns)])]
+    ignored = [text for text, col, i in zip(written, columns, range(len(columns)))
+               if col not in TEMPLATE_COLUMNS and frame.iloc[:, i].notna().any()]
     for col in TEMPLATE_COLUMNS:
         if col not in frame.columns:
             frame[col] = None
-    return frame[list(TEMPLATE_COLUMNS)].astype(object)
+    out = frame[list(TEMPLATE_COLUMNS)].astype(object)
+    out.attrs.update(header_line=rows[0][0], ignored_columns=ignored)
+    return out
 
 
 def _number(frame: pd.DataFrame, col: str, errors: list[RowError], label: str, rownum: pd.Index) -> pd.Series:
