@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import streamlit as st
 from shapely.geometry import mapping, shape
@@ -229,12 +230,29 @@ def _decide(p: proposals.Proposal, user) -> None:
         st.error(md_text(exc))
 
 
+def _decided_meanwhile(user) -> None:
+    """Say so when this user clicked 批准/驳回 on a proposal someone else decided meanwhile.
+
+    Its button is gone from this run, so the click did nothing: the list just said "没有待审核的提案".
+    """
+    for key, clicked in list(st.session_state.items()):
+        match = re.fullmatch(r"(approve|reject)-(\d+)", str(key))
+        if not match or clicked is not True:
+            continue
+        p = proposals.get(engine, int(match.group(2)))
+        if p.status != "pending" and p.decided_by != getattr(user, "username", None):
+            when = f"{p.decided_at:%Y-%m-%d %H:%M} UTC" if p.decided_at else ""
+            st.warning(f"提案 #{p.id} 已由 {md_text(p.decided_by or '—')}（{when}）"
+                       f"{proposals.STATUS_LABEL.get(p.status, p.status)}：您的“{'批准' if match.group(1) == 'approve' else '驳回'}”未执行。")
+
+
 def _pending(base: int) -> None:
     # Kept, not popped: a map on the page may rerun the script right after a decision,
     # and the approver must still see what the decision made.
     message = st.session_state.get("decision_result")
     if message:
         st.success(message)
+    _decided_meanwhile(may("approve"))
     items = proposals.listing(engine, "pending")
     if not items:
         st.info("没有待审核的提案。")

@@ -111,6 +111,19 @@ def test_approver_approves_and_the_new_version_is_shown_by_default(engine, own_d
     assert table[table["片区"] == "鲁台片区"]["西至"].iloc[0] == "西环路"  # latest version by default
 
 
+def test_an_approver_whose_proposal_was_decided_meanwhile_is_told_who_decided(engine, own_database):
+    """admin1 clicked 驳回 on #2, which approver1 had approved a moment before: nothing happened, and the
+    page only said "没有待审核的提案"."""
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    at = sign_in_as(page("pages/review.py"), own_database, "approver")
+    assert f"reject-{pid}" in [b.key for b in at.button]
+    proposals.approve(engine, pid, actor="li", role="approver")  # another approver, another server
+    at.text_input(key=f"decision-{pid}").input("不同意")
+    at.button(key=f"reject-{pid}").click().run()
+    assert any(f"提案 #{pid} 已由 li" in w.value and "已批准" in w.value and "“驳回”未执行" in w.value
+               for w in at.warning), [w.value for w in at.warning]
+
+
 def test_versions_page_compares_restores_and_exports(engine, own_database):
     pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
     proposals.approve(engine, pid, actor="li", role="approver")
