@@ -233,3 +233,9 @@ def test_sides_written_without_punctuation_are_still_apart(text):
 ])
 def test_clause_is_verbatim_even_when_the_text_was_rewritten_to_read_it(text, clause):
     assert parse_bounds(text).clause == clause
+
+
+def test_a_control_character_pasted_into_a_name_is_dropped():
+    """"东至白浪河\x00、…" said the east edge "白浪河" was not in the gazetteer."""
+    bounds = parse_bounds("东至白浪河\x00、西至清平路，南至高家街、北至胶济\x01铁路")
+    assert bounds.features("east") == ["白浪河"] and bounds.features("north") == ["胶济铁路"]

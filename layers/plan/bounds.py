@@ -518,7 +518,8 @@ def parse_bounds(text: str) -> Bounds:
         When the text has no boundary clause, traces a line (``西起……折向东``)
         instead of naming sides, or names two different features for one side.
     """
-    simple = to_simplified(text or "")
+    # Control characters (a NUL pasted with the text) are never part of a name: "白浪河\x00" read as unknown.
+    simple = to_simplified("".join(c for c in (text or "") if c >= " " or c in "\n\t"))
     norm, kept, notes = _normalise(simple)
     chunks = [(m, _clean(m.group())) for m in _CHUNK.finditer(norm.s)]
     reader = _Reader(kept)
