@@ -275,9 +275,40 @@ function watch() {
   });
 }
 
+// A paste that would pass a field's max_chars: Streamlit drops all of it, without a word (10,000 characters
+// pasted into a 2,000-character comment box inserted nothing). Insert what fits and say what was left out.
+// The limit is read from the field's own counter ("0/2000"), shown while it has the focus.
+const FIELDS = "[data-testid='stTextArea'], [data-testid='stTextInput']";
+
+function pasteWhatFits(event) {
+  const field = event.target;
+  if (!(field instanceof HTMLTextAreaElement || field instanceof HTMLInputElement)) { return; }
+  const box = field.closest(FIELDS);
+  const counter = box && box.querySelector("[data-testid='InputInstructions']");
+  const limit = counter && counter.textContent.match(/(\d+)\/(\d+)/);
+  const text = event.clipboardData ? event.clipboardData.getData("text") : "";
+  if (!limit || !text) { return; }
+  const max = Number(limit[2]);
+  const kept = field.value.length - ((field.selectionEnd || 0) - (field.selectionStart || 0));
+  if (kept + text.length <= max) { return; }
+  event.preventDefault();
+  const room = Math.max(0, max - kept);
+  document.execCommand("insertText", false, text.slice(0, room));  // as typed: Streamlit takes it
+  let note = box.querySelector(".wc-paste-note");
+  if (!note) {
+    note = document.createElement("div");
+    note.className = "wc-paste-note";
+    note.setAttribute("role", "alert");
+    note.style.cssText = "color:#b42318;font-size:0.875rem;margin-top:0.25rem";
+    box.appendChild(note);
+  }
+  note.textContent = `粘贴的内容有 ${text.length} 个字符，超过此处上限 ${max}：只粘贴了前 ${room} 个，请检查并删减。`;
+}
+
 export default function () {
   if (!window.__weichengChinese) {  // once per page: the component is drawn on every run
     window.__weichengChinese = true;
     watch();
+    document.addEventListener("paste", pasteWhatFits, true);
   }
 }

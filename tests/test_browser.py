@@ -656,3 +656,36 @@ def test_an_unforeseen_failure_is_explained_in_chinese(tmp_path, how):
         body = page.inner_text("body")
         assert "encountered an error" not in body and "boom" not in body and "/srv/secret" not in body
         assert page.get_by_test_id("stException").count() == 0
+
+
+_LIMITED = """
+import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from pages.common import chrome_in_chinese
+chrome_in_chinese()
+reason = st.text_area("理由", max_chars=50)
+st.markdown(f"已收到 {{len(reason)}} 个字符")
+"""
+
+
+def test_a_paste_over_a_fields_limit_inserts_what_fits_and_says_so(tmp_path):
+    """Pasting 10,000 characters into a 2,000-character box inserted nothing at all, without a word."""
+    from tests.browser import ROOT, streamlit_process, wait_until_idle
+    script = tmp_path / "limited.py"
+    script.write_text(_LIMITED.format(root=str(ROOT)), encoding="utf-8")
+    with streamlit_process(script) as (url, _), browser() as chrome:
+        context = chrome.new_context(viewport={"width": 1200, "height": 900},
+                                     permissions=["clipboard-read", "clipboard-write"])
+        page = context.new_page()
+        page.goto(url)
+        box = page.get_by_label("理由", exact=True)
+        box.wait_for(timeout=60_000)
+        wait_until_idle(page)
+        box.click()
+        page.evaluate("navigator.clipboard.writeText('站'.repeat(80))")
+        page.keyboard.press("Control+V")
+        page.get_by_role("alert").filter(has_text="粘贴的内容有 80 个字符").wait_for(timeout=5_000)
+        assert len(box.input_value()) == 50
+        box.press("Control+Enter")
+        page.get_by_text("已收到 50 个字符").wait_for(timeout=10_000)
