@@ -252,12 +252,12 @@ def _pending(base: int) -> None:
     message = st.session_state.get("decision_result")
     if message:
         st.success(message)
-    _decided_meanwhile(may("approve"))
+    user = may("approve")
+    _decided_meanwhile(user)
     items = proposals.listing(engine, "pending")
     if not items:
         st.info("没有待审核的提案。")
         return
-    user = may("approve")
     if user is None:
         sign_in_hint("批准或驳回提案", "审核")
     for p in items:

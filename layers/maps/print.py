@@ -429,7 +429,7 @@ def draw_map(ax, data: Layers, *, kind: str, row, projects: gpd.GeoDataFrame | N
                 if names_en is not None:
                     text += "\n" + status_label(r.geometry_status, r.accuracy_m, english=True)
             names.append((geom.area, focused, geom, text, COLORS[key]))
-    if row is not None and row.geometry is not None and not row.geometry.is_empty:
+    if close_up:
         draw_area(ax, to_metric(row.geometry), edge=COLORS["highlight"], fill=None, approximate=False, lw=3,
                   zorder=5)
     set_view(ax, view)  # patches must not widen the view
