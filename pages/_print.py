@@ -15,14 +15,13 @@ from layers.data import Layers
 from layers.maps.pitch import pitch_pack
 from layers.maps.print import PrintError, print_map
 from layers.maps.profile import find_cjk_font
-from layers.review.versions import version_label
-from pages.common import file_version, kept_choice, safe_file_name
+from pages.common import file_version, kept_choice, layers_version, safe_file_name
 
 NO_FONT = "本机没有中文字体，无法生成打印地图和推介资料：请安装 Debian 软件包 fonts-noto-cjk。"
 
 
 def _render(data: Layers, focus, projects, paper: str, fmt: str, title: str | None, note: str | None) -> bytes:
-    version = version_label(str(getattr(data, "version_key", "v0")), with_imports=projects is not None)
+    version = layers_version(data, with_imports=projects is not None)
     try:
         return print_map(data, focus=focus, projects=projects, paper=paper, fmt=fmt, title=title, note=note,
                          version=version, when=date.today()).data
@@ -60,7 +59,7 @@ def print_map_buttons(data: Layers, *, key: str, focus: tuple[str, str] | None =
 
 def _pack(data: Layers, park: str) -> bytes:
     try:
-        return pitch_pack(data, park, version=version_label(str(getattr(data, "version_key", "v0"))), when=date.today())
+        return pitch_pack(data, park, version=layers_version(data, with_imports=True), when=date.today())
     except PrintError as exc:
         return f"无法生成推介资料：{exc}".encode()
 

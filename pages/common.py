@@ -473,10 +473,16 @@ from pages.panels import (  # noqa: E402,F401
 )
 
 
+def layers_version(data: Layers, *, with_imports: bool) -> str:
+    """The layer version in words, as sheets and packs print it: 第 4 版, or 第 4 版，含导入的项目 for one
+    that shows the imported projects."""
+    return version_label(data.version_key, with_imports=with_imports)
+
+
 def file_version(data: Layers, *, with_imports: bool) -> str:
     """The layer version as a file name says it: 第4版, or 第4版，含导入的项目 for a file that holds the
     imported projects (only the project layer and sheets with projects do)."""
-    return version_label(str(getattr(data, "version_key", "v0")), with_imports=with_imports).replace(" ", "")
+    return layers_version(data, with_imports=with_imports).replace(" ", "")
 
 
 def safe_file_name(text: str) -> str:
