@@ -216,10 +216,16 @@ def _xlsx_rows(data: bytes, filename: str, sheet: str | None) -> list[tuple[int,
         book.close()
 
 
+def _column_name(cell) -> str:
+    """The template name a header cell means (its Chinese alias or itself, lower case); "" when empty."""
+    text = clean_text(cell) or ""
+    return COLUMN_ALIASES.get(text, text.lower())
+
+
 def _header_index(rows: list[tuple[int, list]]) -> int:
     """Which of the first rows is the header: the first naming the name column (else the first row)."""
     for i, (_line, cells) in enumerate(rows[:HEADER_SCAN]):
-        if any(COLUMN_ALIASES.get(clean_text(c) or "", (clean_text(c) or "").lower()) == "name" for c in cells):
+        if any(_column_name(c) == "name" for c in cells):
             return i
     return 0
 
@@ -227,7 +233,7 @@ def _header_index(rows: list[tuple[int, list]]) -> int:
 def _columns(header: list) -> list[str]:
     """Template names for the header cells; two headers meaning the same column is an error."""
     names = [clean_text(c) or "" for c in header]
-    mapped = [COLUMN_ALIASES.get(n, n.lower()) for n in names]
+    mapped = [_column_name(c) for c in header]
     for col in TEMPLATE_COLUMNS:
         written = [n for n, m in zip(names, mapped) if m == col]
         if len(written) > 1:
@@ -284,7 +290,7 @@ def read_table(data: bytes, filename: str, *, sheet: str | None = None) -> pd.Da
     # Columns with data that are not the template's are not imported: the page names them (a second header
     # row under merged "投资" / "位置" cells lost its columns' values without a word).
     written = [clean_text(c) or f"第 {i + 1} 列（无表头）" for i, c in enumerate(rows[0][1][:len(columns)])]
-    ignored = [text for text, col, i in zip(written, columns, range(len(columns)))
+    ignored = [text for i, (text, col) in enumerate(zip(written, columns))
                if col not in TEMPLATE_COLUMNS and frame.iloc[:, i].notna().any()]
     for col in TEMPLATE_COLUMNS:
         if col not in frame.columns:
