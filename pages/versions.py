@@ -20,7 +20,7 @@ from pages.map_widget import show_map
 
 ensure_frame()
 st.title("版本")
-st.caption("第 0 版为由规划文字生成的图层（geodata/）；每次批准提案或恢复旧版本都会生成新的编号版本，旧版本不会被覆盖。")
+st.caption("第 0 版为由规划文字生成的图层；每次批准提案或恢复旧版本都会生成新的编号版本，旧版本不会被覆盖。")
 db = store()
 if db is None:
     st.error("数据库不可用，无法查看版本历史。地图和规划图层（第 0 版）仍可在其他页面浏览。")
