@@ -128,3 +128,21 @@ def test_excerpt_centres_on_the_project_name_and_marks_cuts():
     out = excerpt(quote, "和平广场", 40)
     assert "和平广场" in out and out.startswith("…") and out.endswith("…") and len(out) == 42
     assert excerpt("短句和平广场。", "和平广场") == "短句和平广场。"
+
+
+def test_wrap_never_starts_a_line_with_a_closing_mark_nor_ends_one_with_an_opening_mark(data):
+    # The plan's own positioning texts, at every width a pack column may have: "”" or "，" alone at the
+    # start of a line (an orphan the pack had) reads as a typo to an investor.
+    texts = [str(p) for p in data.parks["positioning"] if str(p).strip()]
+    assert len(texts) >= 8
+    broken = 0
+    for text in texts:
+        for tenths in range(30, 68):
+            lines = wrap(text, tenths / 10, 10)
+            broken += len(lines) > 1
+            assert "".join(lines).replace(" ", "") == "".join(text.split())
+            for line in lines[1:]:
+                assert line[:1] not in "）》”’」】，。、：；！？)", (tenths, line)
+            for line in lines[:-1]:
+                assert line[-1:] not in "（《“‘「【(", (tenths, line)
+    assert broken > 100  # the widths do break the texts

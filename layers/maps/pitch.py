@@ -26,6 +26,7 @@ from layers.data import Layers
 from layers.geometry.crs import SQM_PER_HA, SQM_PER_MU
 from layers.invest.finder import Synonym, load_synonyms
 from layers.invest.names import EnglishNames, load_names
+from layers.maps.linebreak import wrap_em
 from layers.maps.print import (DRAW_LOCK, MM_PER_INCH, SOURCES, PrintError, add_north_arrow, add_scale_bar,
                                draw_locator, draw_map, font_family, rc, scale_denominator, status_label)
 from layers.plan.bounds import SIDE_NAMES, SIDES
@@ -106,25 +107,14 @@ def excerpt(quote: str, name: str, width: int = 90) -> str:
 
 # -- page layout -------------------------------------------------------------
 
-def _char_w(ch: str, size: float) -> float:
-    """Approximate width of a character in inches (CJK full width, Latin about half)."""
-    return size / 72 * (1.0 if ord(ch) > 0x2E80 else 0.55)
+#: The pack's Latin text (Noto Sans CJK's Latin glyphs at body sizes) runs about 0.55 em a character.
+PITCH_LATIN_EM = 0.55
 
 
 def wrap(text: str, width_in: float, size: float) -> list[str]:
-    """Greedy line breaking for mixed Chinese/English text; Latin words are not split."""
-    lines = []
-    for para in str(text).split("\n"):
-        line, w = "", 0.0
-        for token in re.findall(r"[A-Za-z0-9'’.,;:()\-–/%+]+ ?|.", para):
-            tw = sum(_char_w(c, size) for c in token)
-            if w + tw > width_in and line:
-                lines.append(line.rstrip())
-                line, w = token.lstrip(), sum(_char_w(c, size) for c in token.lstrip())
-            else:
-                line, w = line + token, w + tw
-        lines.append(line.rstrip())
-    return lines
+    """``text`` broken into lines at most ``width_in`` inches wide in a ``size`` pt font (Latin words
+    are not split; no line starts with a closing mark)."""
+    return wrap_em(text, width_in / (size / 72), latin=PITCH_LATIN_EM)
 
 
 class _Writer:

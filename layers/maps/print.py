@@ -37,6 +37,7 @@ from shapely.ops import unary_union
 from layers.data import Layers
 from layers.geometry.crs import METRIC, to_metric
 from layers.geometry.stretch import marker_point
+from layers.maps.linebreak import ems, wrap_em
 from layers.maps.profile import find_cjk_font
 from layers.maps.views import located
 from layers.plan.projects import STATUS_LABELS
@@ -193,17 +194,12 @@ def north_arrow_box(ax) -> tuple[float, float, float, float]:
     return x0 + 0.92 * (x1 - x0), y0 + 0.84 * (y1 - y0), x1, y1
 
 
-def _ems(text: str) -> float:
-    """How wide ``text`` is in ems: CJK characters are one em, Latin ones about 0.6."""
-    return sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in text)
-
-
 def _half_size(ax, text: str, fontsize: float) -> tuple[float, float]:
     """Half the width and height of a label's box in map metres, padding included (an estimate made
     before drawing)."""
     per_pt = _metres_per_point(ax)
     lines = text.split("\n")
-    half_w = (max(_ems(line) for line in lines) + 1) * fontsize * per_pt / 2
+    half_w = (max(ems(line) for line in lines) + 1) * fontsize * per_pt / 2
     return half_w, (len(lines) * 1.2 + 0.6) * fontsize * per_pt / 2
 
 
@@ -513,35 +509,11 @@ def _info_text(data: Layers, kind: str, row, denominator: float, version: str, w
                                                if len(projects) > drawn else ""))
     if note:
         lines.append(note)
-    return "\n".join(_wrap_em(line, INFO_EM) for line in lines)
+    return "\n".join(part for line in lines for part in wrap_em(line, INFO_EM))
 
 
 #: How wide the notes beside the map may run, in ems of their font (CJK characters are one em).
 INFO_EM = 31
-
-
-#: What a line may be broken between: one CJK character or one Latin word, each with the opening marks
-#: before it and the closing marks after it (a line never ends with "（" nor starts with "）" or "，").
-_OPEN, _CLOSE = "（《“‘「【(", "）》”’」】，。、：；！？)"
-_BREAKABLE = re.compile(rf"[{_OPEN}]*(?:(?![{_OPEN}{_CLOSE}])[\u2e80-\U0002ffff]|[^\s\u2e80-\U0002ffff{_OPEN}{_CLOSE}]+)"
-                        rf"[{_CLOSE}]*|\s+|.")
-
-
-def _wrap_em(text: str, width: float) -> str:
-    """``text`` broken into lines of at most ``width`` ems, between CJK characters or Latin words (never
-    inside "EPSG:4549" or "120°E")."""
-    lines, line = [], ""
-    for token in _BREAKABLE.findall(text):
-        if line and _ems(line + token.rstrip()) > width:
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line += token
-    return "\n".join([*lines, line])
-
-
-def _wrap(text: str, width: int) -> str:
-    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
 
 
 def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: gpd.GeoDataFrame | None = None,
@@ -595,8 +567,8 @@ def print_map(data: Layers, *, focus: tuple[str, str] | None = None, projects: g
                    fontsize=7 * k, title_fontsize=8 * k, frameon=True, borderaxespad=0)
         fig.text(0.745, 0.36, _info_text(data, kind, row, denominator, version, when, projects, note), fontsize=6.5 * k,
                  va="top", linespacing=1.6)
-        fig.text(0.03, 0.065, _wrap(APPROX_NOTE, 110), fontsize=6.5 * k, color="#b03a2e", va="top")
-        fig.text(0.03, 0.035, _wrap(SOURCES, 150), fontsize=5.5 * k, color="#555555", va="top")
+        fig.text(0.03, 0.065, "\n".join(wrap_em(APPROX_NOTE, 110)), fontsize=6.5 * k, color="#b03a2e", va="top")
+        fig.text(0.03, 0.035, "\n".join(wrap_em(SOURCES, 130)), fontsize=5.5 * k, color="#555555", va="top")
         buf = io.BytesIO()
         metadata = {"Title": title, "Creator": "潍城区规划地图"} if fmt == "pdf" else None
         fig.savefig(buf, format=fmt, dpi=PNG_DPI if fmt == "png" else 72, metadata=metadata)

@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from layers.details import accuracy_text, area_text, location_text, text_value
 from layers.escape import html_text
+from layers.maps.linebreak import wrap_em
 
 _FONT_CANDIDATES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -108,10 +109,6 @@ def find_cjk_font() -> Path | None:
     return None
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
-
-
 def park_profile_png(park: dict, district: BaseGeometry, projects: list[str] | None = None) -> bytes | None:
     """The same profile as a PNG image; ``None`` when no Chinese font is installed."""
     from PIL import Image, ImageDraw, ImageFont
@@ -134,7 +131,7 @@ def park_profile_png(park: dict, district: BaseGeometry, projects: list[str] | N
     for label, value in _facts(park, projects or []):
         draw.text((500, y), label, font=body, fill="#d35400")
         y += 32
-        for line in _wrap(str(value), 30)[:6]:
+        for line in wrap_em(str(value), 30)[:6]:
             draw.text((500, y), line, font=body, fill="#222")
             y += 30
         y += 10
