@@ -171,14 +171,38 @@ def _result_message() -> None:
         st.success(f"已提交：提案 #{sent.id} 等待审核。")
 
 
+def _withdraw(p: proposals.Proposal, user, where) -> None:
+    """撤回 for the author's own draft or pending proposal, after a confirmation."""
+    if st.session_state.get("withdraw_pending") != p.id:
+        if where.button("撤回", key=f"withdraw-{p.id}", help="撤回后不再等待审核，仍列在“全部提案”中"):
+            st.session_state["withdraw_pending"] = p.id
+            st.rerun()
+        return
+    st.warning(f"确定撤回提案 #{p.id}？撤回后审核人不能再批准它，如需修改请重新提交新的提案。")
+    yes, no, _ = st.columns([1, 1, 4])
+    if yes.button("确认撤回", key=f"withdraw-yes-{p.id}", type="primary"):
+        st.session_state.pop("withdraw_pending", None)
+        try:
+            proposals.withdraw(engine, p.id, actor=user.username, role=user.role)
+        except (ReviewError, StoreError) as exc:
+            st.error(f"未撤回：{md_text(exc)}")
+            return
+        st.session_state["decision_result"] = f"已撤回提案 #{p.id}。"
+        st.rerun()
+    if no.button("取消", key=f"withdraw-no-{p.id}"):
+        st.session_state.pop("withdraw_pending", None)
+        st.rerun()
+
+
 def _drafts(user, base: int) -> None:
     mine = [p for p in proposals.listing(engine, "draft") if p.author == user.username]
     if not mine:
         return
     st.markdown("#### 我的草稿")
     for p in mine:
-        cols = st.columns([4, 1])
+        cols = st.columns([4, 1, 1])
         cols[0].markdown(f"#{p.id} · {md_text(p.summary)}（基于第 {p.base_version} 版）")
+        _withdraw(p, user, cols[2])
         if cols[1].button("按最新版本重新提交", key=f"resubmit-{p.id}"):
             try:
                 sent = proposals.submit(engine, p.change, actor=user.username, role=user.role,
@@ -242,8 +266,9 @@ def _decided_meanwhile(user) -> None:
         p = proposals.get(engine, int(match.group(2)))
         if p.status != "pending" and p.decided_by != getattr(user, "username", None):
             when = f"{p.decided_at:%Y-%m-%d %H:%M} UTC" if p.decided_at else ""
+            done = proposals.STATUS_LABEL.get(p.status, p.status).removeprefix("已")
             st.warning(f"提案 #{p.id} 已由 {md_text(p.decided_by or '—')}（{when}）"
-                       f"{proposals.STATUS_LABEL.get(p.status, p.status)}：您的“{'批准' if match.group(1) == 'approve' else '驳回'}”未执行。")
+                       f"{done}：您的“{'批准' if match.group(1) == 'approve' else '驳回'}”未执行。")
 
 
 def _pending(base: int) -> None:
@@ -253,6 +278,7 @@ def _pending(base: int) -> None:
     if message:
         st.success(message)
     user = may("approve")
+    author = user or may("propose")
     _decided_meanwhile(user)
     items = proposals.listing(engine, "pending")
     if not items:
@@ -274,6 +300,8 @@ def _pending(base: int) -> None:
             if eff is not None:
                 st.caption(f"以下为应用到当前第 {base} 版后的影响：")
                 _effect_view(eff, f"pending-map-{p.id}")
+            if author is not None and p.author == author.username:
+                _withdraw(p, author, st)
             if user is not None:
                 _decide(p, user)
 

@@ -120,8 +120,8 @@ def test_a_failed_write_leaves_nothing(tmp_path):
 
 def test_schema_is_versioned_and_migrations_run_once(tmp_path):
     path = tmp_path / "db.sqlite3"
-    assert Store(path).revision() == "0003"
-    assert Store(path).revision() == "0003"
+    assert Store(path).revision() == "0004"
+    assert Store(path).revision() == "0004"
 
 
 def test_progress_records(tmp_path):

@@ -120,7 +120,7 @@ def test_an_approver_whose_proposal_was_decided_meanwhile_is_told_who_decided(en
     proposals.approve(engine, pid, actor="li", role="approver")  # another approver, another server
     at.text_input(key=f"decision-{pid}").input("不同意")
     at.button(key=f"reject-{pid}").click().run()
-    assert any(f"提案 #{pid} 已由 li" in w.value and "已批准" in w.value and "“驳回”未执行" in w.value
+    assert any(f"提案 #{pid} 已由 li" in w.value and "）批准：" in w.value and "“驳回”未执行" in w.value
                for w in at.warning), [w.value for w in at.warning]
 
 
@@ -243,3 +243,22 @@ def test_editor_uploads_a_dxf_line_and_a_wrong_crs_or_broken_file_gets_a_chinese
     at.file_uploader(key="line_upload").set_value(("坏.dxf", b"0\nSECTION\nnot a drawing", "application/dxf")).run()
     assert not at.exception, at.exception
     assert any("DXF" in e.value and "坏" in e.value for e in at.error)  # the file is named (escaped)
+
+
+def test_the_author_withdraws_a_pending_proposal_after_confirming_and_others_see_no_withdraw_button(
+        engine, own_database):
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    other = sign_in_as(page("pages/review.py"), own_database, "editor", "wang")
+    assert f"withdraw-{pid}" not in [b.key for b in other.button]
+    at = sign_in_as(page("pages/review.py"), own_database, "editor", "zhang")
+    at.button(key=f"withdraw-{pid}").click().run()
+    assert proposals.get(engine, pid).status == "pending"  # one click only asks
+    assert any(f"确定撤回提案 #{pid}" in w.value for w in at.warning)
+    at.button(key=f"withdraw-no-{pid}").click().run()
+    assert f"withdraw-yes-{pid}" not in [b.key for b in at.button]
+    at.button(key=f"withdraw-{pid}").click().run()
+    at.button(key=f"withdraw-yes-{pid}").click().run()
+    assert proposals.get(engine, pid).status == "withdrawn"
+    assert any(f"已撤回提案 #{pid}" in s.value for s in at.success)
+    assert any("没有待审核的提案" in i.value for i in at.info)
+    assert entries(engine)["action"].iloc[0] == "withdraw"

@@ -300,3 +300,39 @@ def test_a_restore_after_the_base_version_keeps_the_proposal_as_a_draft_naming_w
     fresh = proposals.submit(db, Change("feature", area_id="park-02", side="east", feature="银河路"),
                              actor="wang", role="editor", proposal_id=late.id)
     assert fresh.status == "pending"
+
+
+def test_the_author_withdraws_a_pending_proposal_and_nobody_can_approve_it_afterwards(db):
+    """A planner who sent the wrong line had no way to take it back: it waited for an approver."""
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    with pytest.raises(ReviewError, match="只有提出人本人"):
+        proposals.withdraw(db, pid, actor="li", role="admin")
+    with pytest.raises(ReviewError, match="编辑"):
+        proposals.withdraw(db, pid, actor="zhang", role="viewer")
+    assert proposals.get(db, pid).status == "pending"
+    proposals.withdraw(db, pid, actor="zhang", role="editor", reason="线位画错")
+    p = proposals.get(db, pid)
+    assert (p.status, p.decided_by, p.decision_reason) == ("withdrawn", "zhang", "线位画错")
+    assert proposals.listing(db, "pending") == []
+    row = proposals.listing_frame(proposals.listing(db)).iloc[0]
+    assert (row["状态"], row["处理人"], row["处理意见"]) == ("已撤回", "zhang", "线位画错")
+    with pytest.raises(ReviewError, match="已撤回"):
+        proposals.approve(db, pid, actor="li", role="approver")
+    with pytest.raises(ReviewError, match="只能撤回草稿或待审核"):
+        proposals.withdraw(db, pid, actor="zhang", role="editor")
+    assert versions.latest(db) == 0
+    assert _actions(db)[:2] == ["withdraw", "propose"]
+    # a withdrawn change no longer holds the edge: the next proposal on it is not a draft
+    assert proposals.submit(db, _moved(0.003), actor="wang", role="editor").status == "pending"
+
+
+def test_a_draft_can_be_withdrawn_but_a_decided_proposal_cannot(db):
+    first = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    draft = proposals.submit(db, _moved(0.003), actor="wang", role="editor")
+    assert draft.status == "draft"
+    proposals.withdraw(db, draft.id, actor="wang", role="editor")
+    assert proposals.get(db, draft.id).status == "withdrawn"
+    proposals.approve(db, first, actor="li", role="approver")
+    with pytest.raises(ReviewError, match="已批准"):
+        proposals.withdraw(db, first, actor="zhang", role="editor")
+    assert proposals.get(db, first).status == "approved" and versions.latest(db) == 1

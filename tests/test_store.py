@@ -97,7 +97,7 @@ def test_a_file_from_todays_release_upgrades_and_keeps_its_data(tmp_path):
     path = tmp_path / "release.sqlite3"
     release_file(path)
     store = Store(path)
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     projects = store.projects()
     assert list(projects["name"]) == ["火车站配套项目", "园区厂房"]
     first = projects.iloc[0]

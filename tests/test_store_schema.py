@@ -14,7 +14,7 @@ def test_upgrade_creates_every_table_of_the_schema(db):
     with db.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
     assert set(schema.metadata.tables) <= tables
-    assert current_revision(db) == "0003"
+    assert current_revision(db) == "0004"
 
 
 def test_audit_log_refuses_update_and_delete(db):
@@ -42,7 +42,7 @@ def test_upgrade_twice_is_harmless(db):
 
     engine._upgraded.clear()  # forget the once-per-process shortcut: run Alembic again
     upgrade(db)
-    assert current_revision(db) == "0003"
+    assert current_revision(db) == "0004"
 
 
 def _ours(obj, name, type_, reflected, compare_to):
@@ -83,3 +83,34 @@ def test_postgresql_keeps_a_postgis_point_for_located_projects(db):
         points = conn.execute(sa.text("SELECT name, ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM user_projects "
                                       "ORDER BY id")).all()
     assert [tuple(p) for p in points] == [("甲", 119.09, 36.682, 4326), ("乙", None, None, None)]
+
+
+def test_upgrading_a_0003_database_keeps_its_proposals_and_versions_and_allows_withdrawal(db_url):
+    """0004 copies the proposals table on SQLite (a CHECK cannot be altered), which a version refers to."""
+    from alembic import command
+
+    from layers.review import proposals, versions
+    from layers.store import engine as store_engine
+    from tests.test_review_workflow import _moved
+
+    eng = store_engine.get_engine(db_url)
+    with eng.connect() as conn:
+        command.upgrade(store_engine._alembic_config(conn), "0003")
+        conn.commit()
+    assert current_revision(eng) == "0003"
+    store_engine._upgraded.add(eng.url.render_as_string(hide_password=False))  # submit/approve as on 0003
+    pid = proposals.submit(eng, _moved(), actor="zhang", role="editor").id
+    proposals.approve(eng, pid, actor="li", role="approver")
+    later = proposals.submit(eng, _moved(0.003), actor="zhou", role="editor").id
+    with pytest.raises(sa.exc.IntegrityError):  # 0003 does not know the status
+        with eng.begin() as conn:
+            conn.execute(schema.proposals.update().where(schema.proposals.c.id == later).values(status="withdrawn"))
+    store_engine._upgraded.clear()
+    upgrade(eng)
+    assert current_revision(eng) == "0004"
+    assert proposals.get(eng, pid).status == "approved" and versions.latest(eng) == 1
+    proposals.withdraw(eng, later, actor="zhou", role="editor")
+    assert proposals.get(eng, later).status == "withdrawn"
+    with pytest.raises(sa.exc.IntegrityError):  # foreign keys are enforced again after the copy
+        with eng.begin() as conn:
+            conn.execute(schema.layer_versions.update().values(proposal_id=999))

@@ -29,7 +29,9 @@ from layers.store import audit
 from layers.store.schema import NOTE_MAX, layer_versions, proposals, utcnow
 
 STATUS_LABEL = {"draft": "草稿", "pending": "待审核", "approved": "已批准", "rejected": "已驳回",
-                "superseded": "已被取代"}
+                "superseded": "已被取代", "withdrawn": "已撤回"}
+#: What an author may still withdraw: nothing is decided yet.
+WITHDRAWABLE = ("draft", "pending")
 _RETRIES = 3
 
 
@@ -122,15 +124,16 @@ def listing(engine: Engine, status: str | None = None) -> list[Proposal]:
 
 
 def listing_frame(items: list[Proposal]) -> pd.DataFrame:
-    """Proposals for a table (Chinese headers, UTC times)."""
+    """Proposals for a table (Chinese headers, UTC times). 处理人 approved, rejected or (the author)
+    withdrew the proposal."""
     return pd.DataFrame([{
         "编号": f"#{p.id}", "类型": KINDS.get(p.change.kind, p.change.kind), "内容": p.summary,
         "状态": STATUS_LABEL.get(p.status, p.status), "提出人": p.author,
         "提出时间（UTC）": p.created_at.strftime("%Y-%m-%d %H:%M"), "基于版本": p.base_version,
         "检查": "；".join(p.failures) if p.failures else "全部通过",
-        "审核人": p.decided_by or "—", "审核意见": p.decision_reason or "—",
+        "处理人": p.decided_by or "—", "处理意见": p.decision_reason or "—",
     } for p in items], columns=["编号", "类型", "内容", "状态", "提出人", "提出时间（UTC）", "基于版本", "检查",
-                                "审核人", "审核意见"])
+                                "处理人", "处理意见"])
 
 
 def _conflict(conn: Connection, own_id: int, touches: set[str], base_version: int) -> str | None:
@@ -281,6 +284,31 @@ def approve(engine: Engine, proposal_id: int, *, actor: str, role: str | None, r
                          after={"status": "approved", "version": number}, detail=reason or None)
         return number
     raise ReviewError("其他审核人正在批准提案，请稍后重试")
+
+
+def withdraw(engine: Engine, proposal_id: int, *, actor: str, role: str | None, reason: str = "") -> None:
+    """The author takes back a draft or pending proposal; it stays listed as 已撤回.
+
+    Raises
+    ------
+    ReviewError
+        Without the editor role, for someone else's proposal, or when it was decided meanwhile.
+    """
+    require(role, "editor", "撤回提案")
+    reason = _text(reason, "撤回理由")
+    with write(engine) as conn:
+        row = conn.execute(select(proposals.c.status, proposals.c.author)
+                           .where(proposals.c.id == proposal_id)).one_or_none()
+        if row is None:
+            raise ReviewError(f"没有编号为 #{proposal_id} 的提案")
+        if row.author != actor:
+            raise ReviewError(f"提案 #{proposal_id} 由 {row.author} 提出：只有提出人本人可以撤回")
+        if row.status not in WITHDRAWABLE:
+            raise ReviewError(f"提案 #{proposal_id} 当前状态为“{STATUS_LABEL.get(row.status, row.status)}”，"
+                              "只能撤回草稿或待审核的提案")
+        _decide(conn, proposal_id, "withdrawn", actor, reason)
+        audit.record(conn, actor, "withdraw", f"proposal {proposal_id}", before={"status": row.status},
+                     after={"status": "withdrawn"}, detail=reason or None)
 
 
 def reject(engine: Engine, proposal_id: int, *, actor: str, role: str | None, reason: str) -> None:

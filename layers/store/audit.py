@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "propose_draft": "提案存为草稿（有冲突）",
     "approve": "批准提案",
     "reject": "驳回提案",
+    "withdraw": "撤回提案",
     "restore": "恢复旧版本",
     "review_status": "标记审查状态",
     "comment": "发表评论",

@@ -224,6 +224,11 @@ def upgrade(engine: Engine) -> None:
             return
     with translated_errors(url), engine.connect() as conn:
         conn.execution_options(write=True)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations copy a table that others refer to; SQLite ignores this pragma inside a
+            # transaction, so it is set before ours begins, and the keys are checked before the commit.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")
         if conn.dialect.name == "postgresql":
             # Two servers starting at once: the second waits, then finds the schema current.
             conn.execute(text("SELECT pg_advisory_lock(874501)"))
@@ -231,8 +236,13 @@ def upgrade(engine: Engine) -> None:
         try:
             _adopt_release_file(conn)
             command.upgrade(_alembic_config(conn), "head")
+            if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise StoreError("数据库升级后外键不一致，已撤销升级：请联系数据管理员检查数据库文件")
             conn.commit()  # one transaction: an interrupted upgrade leaves the file as it was
         finally:
+            if sqlite:
+                conn.rollback()
+                conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
             if conn.dialect.name == "postgresql":
                 conn.rollback()
                 conn.execute(text("SELECT pg_advisory_unlock(874501)"))

@@ -45,7 +45,7 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 ROLES = ("editor", "approver", "admin")
 PROPOSAL_KINDS = ("feature", "text", "line")
 AREA_KINDS = ("zone", "park")
-PROPOSAL_STATUSES = ("draft", "pending", "approved", "rejected", "superseded")
+PROPOSAL_STATUSES = ("draft", "pending", "approved", "rejected", "superseded", "withdrawn")
 OBJECT_KINDS = ("zone", "park", "edge")
 REVIEW_STATUSES = ("待核实", "已核实", "有异议")
 
