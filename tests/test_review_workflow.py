@@ -336,3 +336,15 @@ def test_a_draft_can_be_withdrawn_but_a_decided_proposal_cannot(db):
     with pytest.raises(ReviewError, match="已批准"):
         proposals.withdraw(db, first, actor="zhang", role="editor")
     assert proposals.get(db, first).status == "approved" and versions.latest(db) == 1
+
+
+def test_the_same_change_sent_twice_by_its_author_is_refused_while_the_first_waits(db):
+    """A second 提交审核 made a draft "conflicting" with the author's own proposal, which could never be
+    resubmitted once the first was approved ("完全相同")."""
+    pid = proposals.submit(db, _moved(), actor="zhang", role="editor").id
+    with pytest.raises(ReviewError, match=f"提案 #{pid}"):
+        proposals.submit(db, _moved(), actor="zhang", role="editor")
+    assert [p.id for p in proposals.listing(db)] == [pid]
+    assert proposals.submit(db, _moved(0.003), actor="zhang", role="editor").status == "draft"  # another change
+    proposals.withdraw(db, pid, actor="zhang", role="editor")
+    assert proposals.submit(db, _moved(), actor="zhang", role="editor").status in ("pending", "draft")

@@ -204,6 +204,7 @@ def submit(engine: Engine, change: Change, *, actor: str, role: str | None, reas
         "checks_json": json.dumps(_effect_record(eff), ensure_ascii=False), "reason": reason or None,
         "status": "pending", "base_version": base, "author": actor, "updated_at": utcnow()}
     with write(engine) as conn:
+        _not_sent_already(conn, change, actor, proposal_id)
         if proposal_id is None:
             pid = conn.execute(insert(proposals).values(**values, created_at=utcnow())
                                .returning(proposals.c.id)).scalar_one()
@@ -219,6 +220,18 @@ def submit(engine: Engine, change: Change, *, actor: str, role: str | None, reas
                             "base_version": base, "failures": eff.failures},
                      detail=conflict or reason or None)
     return Submitted(pid, "draft" if conflict else "pending", conflict)
+
+
+def _not_sent_already(conn: Connection, change: Change, actor: str, proposal_id: int | None) -> None:
+    """Refuse the same change from the same author while it waits: a second click on 提交审核 made a draft
+    that "conflicted" with the author's own proposal, and could never be resubmitted once that was approved."""
+    mine = conn.execute(select(proposals.c.id, proposals.c.payload_json).where(
+        (proposals.c.author == actor) & proposals.c.status.in_(WITHDRAWABLE))).all()
+    same = json.dumps(change.to_payload(), sort_keys=True)
+    for row in mine:
+        if row.id != proposal_id and json.dumps(json.loads(row.payload_json)["change"], sort_keys=True) == same:
+            raise ReviewError(f"您已提交过相同的修改（提案 #{row.id}），它仍在等待处理，无需再次提交。"
+                              "如需改动，请先撤回它。")
 
 
 def _own_draft(conn: Connection, proposal_id: int, actor: str) -> None:
