@@ -13,7 +13,7 @@ from layers.maps.basemaps import DEFAULT_BASEMAP, Basemap, available_basemaps
 from layers.data import BASE_VERSION_KEY, DataError, Layers, load_layers
 from layers.review.proposals import listing as proposal_listing
 from layers.review.versions import history as version_history, latest as latest_version, layers_for, proposal_key
-from layers.review.versions import version_label
+from layers.review.versions import Version, version_label
 from layers.review.versions import version_key as version_key_of
 from layers.maps.measure import measure_drawings
 from layers.maps.review_views import review_map
@@ -88,6 +88,20 @@ def version_key() -> str:
         return BASE_VERSION_KEY
 
 
+#: How much of a version's note the chooser shows: the box is narrow, and the rest is on page 版本.
+NOTE_SHOWN = 30
+
+
+def version_option(v: Version) -> str:
+    """A version as the chooser lists it: number, when (UTC) and the start of its note, marked where cut.
+
+    Cut at 24 characters without a mark, two approvals on the same zone read alike.
+    """
+    when = f"（{v.created_at:%m-%d %H:%M}）" if v.created_at else ""
+    note = v.note if len(v.note) <= NOTE_SHOWN else v.note[:NOTE_SHOWN - 1] + "…"
+    return f"第 {v.number} 版{when} · {note}"
+
+
 def version_chooser() -> None:
     """Sidebar: show the latest approved layers, or any earlier version, or a pending proposal.
 
@@ -103,7 +117,7 @@ def version_chooser() -> None:
         return
     latest = history[0].number
     options = {"": f"最新已批准版本（第 {latest} 版）"}
-    options.update({version_key_of(v.number): f"第 {v.number} 版 · {v.note[:24]}" for v in history})
+    options.update({version_key_of(v.number): version_option(v) for v in history})
     options.update({proposal_key(p.id, latest): f"待审核提案 #{p.id}（预览）" for p in pending})
     gone = st.session_state.get(VERSION_CHOICE)
     if gone not in options:
