@@ -32,6 +32,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from layers.paths import ROOT
 
@@ -234,6 +235,20 @@ class FrontEnd:
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
+    async def _send_redirect(self, scope: Scope, page: str, send: Send) -> None:
+        """Send ``/zones/extra`` to ``/zones``, with its query.
+
+        The shell's files are addressed relative to the page ("./static/js/…"): below a second
+        segment they resolved to the shell again, and the browser showed a blank page.
+        """
+        prefix = scope.get("root_path", "").rstrip("/") + (f"/{self.base}" if self.base else "")
+        query = scope.get("query_string", b"")
+        # Quoted whole: "/\evil.example/x" must not become a redirect to another host.
+        location = f"{prefix}/{quote(page, safe='')}".encode() + (b"?" + query if query else b"")
+        await send({"type": "http.response.start", "status": 302,
+                    "headers": [(b"location", location), (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
     async def _send_shell(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Let Streamlit answer (uncompressed), and rewrite its answer when it is the page shell."""
         plain = dict(scope, headers=[(k, v) for k, v in scope.get("headers", []) if k != b"accept-encoding"])
@@ -249,8 +264,13 @@ class FrontEnd:
         await self.app(plain, receive, keep)
         body = b"".join(chunks)
         headers = list(start.get("headers", []))
-        if start.get("status") == 200 and any(k.lower() == b"content-type" and v.startswith(b"text/html")
-                                              for k, v in headers):
+        is_shell = start.get("status") == 200 and any(k.lower() == b"content-type" and v.startswith(b"text/html")
+                                                      for k, v in headers)
+        parts = [part for part in _path_in_app(scope, self.base).split("/") if part]
+        if is_shell and len(parts) > 1:
+            await self._send_redirect(scope, parts[0], send)
+            return
+        if is_shell:
             body = shell_html(body.decode("utf-8")).encode("utf-8")
             headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"etag",
                                                                        b"last-modified")]

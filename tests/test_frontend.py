@@ -56,11 +56,11 @@ def front_end(inner, web_root, base_path: str = ""):
 
 
 def request(app, path: str, *, method: str = "GET", gzip_ok: bool = True, root_path: str = "",
-            extra: list | None = None) -> tuple[int, dict[bytes, bytes], bytes]:
+            extra: list | None = None, query: bytes = b"") -> tuple[int, dict[bytes, bytes], bytes]:
     """One request through ``app``; returns status, headers and body."""
     headers = [(b"host", b"localhost")] + ([(b"accept-encoding", b"gzip, deflate, br")] if gzip_ok else [])
     scope = {"type": "http", "method": method, "path": root_path + path, "root_path": root_path,
-             "headers": headers + (extra or []), "query_string": b""}
+             "headers": headers + (extra or []), "query_string": query}
     sent: list[dict] = []
 
     async def receive():
@@ -215,3 +215,29 @@ def test_running_app_sends_the_shell_and_compressed_front_end():
             assert gzip.decompress(resp.read()) == (streamlit_static_dir() / script).read_bytes()
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as resp:
             assert resp.read() == b"ok"
+
+
+@pytest.mark.parametrize("path, query, root_path, base, location", [
+    ("/zones/extra", b"zone=zone-02", "", "", b"/zones?zone=zone-02"),
+    ("/parks/a/b/", b"", "", "", b"/parks"),
+    ("/plan/zones/extra", b"", "", "plan", b"/plan/zones"),
+    ("/zones/extra", b"", "/city", "", b"/city/zones"),
+    ("/\\evil.example/x", b"", "", "", b"/%5Cevil.example"),
+    ("/总览/x", b"", "", "", b"/%E6%80%BB%E8%A7%88"),
+])
+def test_an_address_below_a_page_is_sent_to_the_page(web_root, path, query, root_path, base, location):
+    """/zones/extra gave a blank page: the shell's "./static/js/…" resolved below it, to the shell again."""
+    status, headers, body = request(front_end(FakeStreamlit(), web_root, base_path=base), path, query=query,
+                                    root_path=root_path)
+    assert (status, headers[b"location"], body) == (302, location, b"")
+
+
+def test_a_route_of_streamlit_below_two_segments_is_not_redirected(web_root):
+    async def login(scope, receive, send):  # like Streamlit's auth/login: a redirect of its own
+        await send({"type": "http.response.start", "status": 302, "headers": [(b"location", b"https://idp/")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    status, headers, _ = request(front_end(login, web_root), "/auth/login")
+    assert (status, headers[b"location"]) == (302, b"https://idp/")
+    for path in ("/", "/zones"):
+        assert request(front_end(FakeStreamlit(), web_root), path)[0] == 200
