@@ -288,6 +288,24 @@ def write_outputs(files: dict[str, str], out_dir: Path = GEODATA) -> None:
         os.replace(tmp, target)
 
 
+def implausible_areas(checks: list[dict]) -> str | None:
+    """One message naming every area whose shape failed a plausibility check, or None.
+
+    Such an area is a strip, a sliver or a neighbour's face built from wrongly matched lines (an OSM
+    import gone wrong): written, it was published as a 20 m-accurate OSM outline of 0.08 ha.
+    """
+    failed: dict[str, list[str]] = {}
+    for check in checks:
+        if check["check"] == "plausible" and check["status"] == "fail":
+            failed.setdefault(check["area"], []).append(check["detail"])
+    if not failed:
+        return None
+    lines = [f"- {area}：{'；'.join(details)}" for area, details in failed.items()]
+    return (f"{len(failed)} 个区域的形状不合理，不能发布：\n" + "\n".join(lines)
+            + "\n请核对 OSM 导入报告中这些区域各侧地物的匹配（python -m layers.osm_import 的输出），"
+              "或删除 gazetteer_osm.geojson 退回近似线后重建。")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: build, print the report, write the files."""
     parser = argparse.ArgumentParser(description="从规划文本重建 geodata/ 中的全部图层")
@@ -299,6 +317,10 @@ def main(argv: list[str] | None = None) -> int:
         result = build(args.plan, args.inputs)
     except (BuildError, LookupError, ValueError, OSError) as exc:
         print(f"构建失败，已有输出未改动：{exc}", file=sys.stderr)
+        return 1
+    implausible = implausible_areas(result.checks)
+    if implausible:
+        print(f"构建失败，已有输出未改动：{implausible}", file=sys.stderr)
         return 1
     write_outputs(result.files, args.out)
     for line in result.files["report.txt"].splitlines():

@@ -109,3 +109,19 @@ def test_checks_do_not_crash_when_an_edge_misses_its_polygon(tmp_path, offset_m)
     _move(inputs, "拥军路", onto="西环路", offset_m=offset_m)
     result = build(plan=PLAN, inputs=inputs, log=lambda *_: None)
     assert any(c["status"] == "fail" and c["area"] == "浮烟山片区" for c in result.checks)
+
+
+def test_an_implausible_area_stops_the_build_and_the_previous_layers_stay(tmp_path, capsys):
+    """A 0.08 ha strip was written as 军埠口片区, labelled an OSM outline accurate to 20 m (exit code 2)."""
+    inputs, _ = imported(tmp_path, quirks=("split",))
+    _move(inputs, "拥军路", onto="西环路", offset_m=16.0)
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "zones.geojson").write_text("previous", encoding="utf-8")
+    code = build_module.main(["--plan", str(PLAN), "--inputs", str(inputs), "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "构建失败，已有输出未改动" in err and "1 个区域的形状不合理" in err
+    assert "浮烟山片区" in err and "窄条" in err and "gazetteer_osm.geojson" in err
+    assert sorted(p.name for p in target.iterdir()) == ["zones.geojson"]
+    assert (target / "zones.geojson").read_text(encoding="utf-8") == "previous"
