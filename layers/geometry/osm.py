@@ -250,7 +250,7 @@ def import_extract(data: OsmData, inputs: Path, log=print) -> ImportResult:
     return ImportResult(features, matches)
 
 
-def _print_summary(result: ImportResult, out: Path) -> None:
+def _print_summary(result: ImportResult, out: Path | None) -> None:
     for name, m in result.matches.items():
         if m.matched:
             extra = f"（推断 {len(m.inferred_ids)} 段）" if m.inferred_ids else ""
@@ -268,8 +268,9 @@ def _print_summary(result: ImportResult, out: Path) -> None:
             print(f"  名称相近但未采用 {near}: {', '.join(map(str, sorted(ids)))}")
         for note in m.notes:
             print(f"  提示：{name} {note}")
-    print(f"共匹配 {len(result.matched)} 个地物，未匹配 {len(result.unmatched)} 个；"
-          f"已写入 {out}。请运行 python -m layers.build 重建图层。")
+    if out is not None:
+        print(f"共匹配 {len(result.matched)} 个地物，未匹配 {len(result.unmatched)} 个；"
+              f"已写入 {out}。请运行 python -m layers.build 重建图层。")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -293,11 +294,32 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, LookupError) as exc:  # missing or broken input folder
         print(f"导入失败：输入目录 {args.inputs} 中的数据无法读取（{exc}）", file=sys.stderr)
         return 1
+    for note in data.notes:
+        print(f"  提示：{note}")
     out = args.out or args.inputs / "gazetteer_osm.geojson"
+    if not result.matched:
+        print(f"导入未完成，{out.name} 未改动：文件中的路段没有一条与规划的边界地物对上"
+              f"（{len(result.unmatched)} 个地物都未匹配）。请确认提取范围覆盖潍城区，"
+              "且文件带有 name 标签（osmtogeojson 的 properties.tags 也可）。", file=sys.stderr)
+        _print_summary(result, None)
+        return 1
     print("[3/3] 写入结果", flush=True)
-    write_geojson(out, result.features, name="gazetteer_osm")
+    try:
+        write_geojson(out, result.features, name="gazetteer_osm")
+    except OSError as exc:
+        print(f"导入结果无法写入 {out}（{_why_not_written(out, exc)}）：请用 --out 指定一个可写的 .geojson 文件路径",
+              file=sys.stderr)
+        return 1
     _print_summary(result, out)
     return 0
+
+
+def _why_not_written(out: Path, exc: OSError) -> str:
+    if out.is_dir():
+        return "这是一个文件夹"
+    if not out.parent.is_dir():
+        return "上一级不是文件夹"
+    return "没有写入权限" if isinstance(exc, PermissionError) else "写入出错"
 
 
 if __name__ == "__main__":

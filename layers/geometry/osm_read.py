@@ -44,6 +44,8 @@ class OsmData:
     water_ids: list[str] = field(default_factory=list)
     water: list = field(default_factory=list)
     geoms: np.ndarray | None = None
+    #: What the reader left out or could not use, for the import's log (Chinese).
+    notes: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -136,9 +138,15 @@ def osmium_errors() -> type:
     return osmium.InvalidLocationError
 
 
+def names_members(tags) -> bool:
+    """Whether a relation's name belongs to its member ways: a railway or road route, or a river's
+    ``type=waterway`` relation (its pieces often carry no name of their own)."""
+    return (tags.get("type") == "route" and tags.get("route") in _ROUTES) or tags.get("type") == "waterway"
+
+
 def _add_route(route_names: dict, rel) -> None:
     tags = rel.tags
-    if tags.get("type") != "route" or tags.get("route") not in _ROUTES:
+    if not names_members(tags):
         return
     names = _names(tags)
     if not names:
@@ -146,6 +154,55 @@ def _add_route(route_names: dict, rel) -> None:
     for member in rel.members:
         if member.type == "w":
             route_names[member.ref] = tuple(dict.fromkeys((*route_names.get(member.ref, ()), *names)))
+
+
+def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
+    """An .osm XML file in any order (:mod:`layers.geometry.osm_xml`)."""
+    from layers.geometry.osm_xml import OsmXmlError, closed_polygon, parse, water_polygon
+
+    try:
+        xml = parse(path, log)
+    except OsmXmlError as exc:
+        raise OsmImportError(f"无法读取 OSM 文件 {path.name}：{exc}") from None
+    data = OsmData()
+    route_names: dict[int, tuple[str, ...]] = {}
+    for rel_id, rel in xml.relations.items():
+        if names_members(rel.tags) and _names(rel.tags):
+            for kind, ref, _ in rel.members:
+                if kind == "w":
+                    route_names[ref] = tuple(dict.fromkeys((*route_names.get(ref, ()), *_names(rel.tags))))
+        elif rel.tags.get("type") == "multipolygon" and _is_water(rel.tags):
+            area, missing = water_polygon(xml, rel)
+            if area is None:
+                data.notes.append(f"水域面 relation/{rel_id}（{'、'.join(_names(rel.tags)) or '无名'}）的外环不闭合"
+                                  + (f"：缺少 {missing} 个成员路段或其节点（提取范围可能截断了它）" if missing else ""))
+                continue
+            data.water.append(area)
+            data.water_ids.append(f"relation/{rel_id}")
+    cut = 0
+    for way_id, way in xml.ways.items():
+        if _is_water(way.tags):
+            area = closed_polygon(xml, way)
+            if area is not None:
+                data.water.append(area)
+                data.water_ids.append(f"way/{way_id}")
+        if not any(k in way.tags for k in KIND_KEYS):
+            continue
+        lines = xml.way_lines(way)
+        cut += bool(xml.missing_nodes(way)) and bool(lines)
+        names = tuple(dict.fromkeys((*_names(way.tags), *route_names.get(way_id, ()))))
+        for line in lines:
+            data.ids.append(way_id)
+            data.names.append(names)
+            data.tags.append({k: way.tags[k] for k in _KEEP_KEYS if k in way.tags})
+            data.coords.append(list(line.coords))
+    if cut:
+        data.notes.append(f"{cut} 条路段缺少部分节点（提取范围截断），已在缺口处断开，未跨缺口连线")
+    if xml.deleted:
+        data.notes.append(f"已略过 {xml.deleted} 个标记为删除（action=delete）或不可见（visible=false）的对象")
+    log(f"      共读取 {len(xml.ways) + len(xml.relations):,} 条路段/关系/面：道路、铁路、河流路段 {len(data):,} 条，"
+        f"水域面 {len(data.water)} 个")
+    return data
 
 
 def _read_geojson(path: Path) -> OsmData:
@@ -173,6 +230,33 @@ def _read_geojson(path: Path) -> OsmData:
     return data
 
 
+def unreadable(kind: str, exc: Exception) -> str:
+    """Why a file could not be read, in Chinese, with the reader's own words only as a technical note."""
+    text = str(exc)
+    if kind == "pbf":
+        return f"PBF 文件不完整或已损坏，请重新下载（技术信息：{text}）"
+    if "JSON" in text or "GeoJSON" in text:
+        return f"GeoJSON 文件格式有误，可能不完整，请重新导出（技术信息：{text}）"
+    if "not recognized as" in text or "supported file format" in text:
+        return "文件格式无法识别：支持 .osm、.osm.pbf、.osm.gz、.osm.bz2 和 GeoJSON（.geojson/.json）"
+    return f"文件已损坏或不是 OSM 数据（技术信息：{type(exc).__name__}: {text}）"
+
+
+def extract_kind(path: Path) -> str:
+    """``"pbf"``, ``"xml"`` or ``"geojson"``: by the file's first bytes, then its name (any case)."""
+    name = path.name.lower()
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        head = b""
+    if name.endswith(".pbf") or b"OSMHeader" in head:
+        return "pbf"
+    if name.endswith((".osm", ".osm.xml", ".osm.gz", ".osm.bz2", ".xml")) or head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+        return "xml"
+    return "geojson"
+
+
 def read_extract(path: Path, log: Callable[[str], None] = print) -> OsmData:
     """Read an extract: .osm / .osm.pbf (pyosmium) or GeoJSON lines (pyogrio).
 
@@ -184,13 +268,16 @@ def read_extract(path: Path, log: Callable[[str], None] = print) -> OsmData:
     path = Path(path)
     if not path.exists():
         raise OsmImportError(f"找不到 OSM 文件：{path}")
-    is_osm = path.suffix in (".osm", ".pbf", ".xml") or path.name.endswith((".osm.pbf", ".osm.bz2", ".osm.gz"))
+    if path.is_dir():
+        raise OsmImportError(f"{path} 是一个文件夹，不是 OSM 文件：请给出 .osm、.osm.pbf 或 .geojson 文件")
+    kind = extract_kind(path)
     try:
-        data = _read_pyosmium(path, log) if is_osm else _read_geojson(path)
+        data = {"pbf": _read_pyosmium, "xml": _read_xml}[kind](path, log) if kind != "geojson" \
+            else _read_geojson(path)
     except OsmImportError:
         raise
     except Exception as exc:  # pyosmium and GDAL raise several types for a bad file
-        raise OsmImportError(f"无法读取 OSM 文件 {path}：{exc}") from exc
+        raise OsmImportError(f"无法读取 OSM 文件 {path}：{unreadable(kind, exc)}") from exc
     if not len(data):
         raise OsmImportError(f"无法读取 OSM 文件 {path}：文件中没有道路、铁路或河流路段（way）")
     return data.finish()
