@@ -23,7 +23,7 @@ def test_import_matches_ways_by_name_and_reports_unmatched(inputs, capsys):
     out = capsys.readouterr().out
     assert "已匹配 清平路: OSM 路段 101, 102" in out
     assert "已匹配 高家街: OSM 路段 201" in out
-    assert "未匹配 长松路" in out and "无关路" not in out
+    assert "未匹配 长松路" in out and "已匹配 无关路" not in out
     data = json.loads((inputs / "gazetteer_osm.geojson").read_text(encoding="utf-8"))
     qingping = next(f for f in data["features"] if f["properties"]["name"] == "清平路")
     assert qingping["properties"]["osm_way_ids"] == [101, 102]

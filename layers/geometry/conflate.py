@@ -13,6 +13,7 @@ from water areas. All work in EPSG:4549 metres.
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import product
 from dataclasses import dataclass, field
 
@@ -93,6 +94,8 @@ class FeatureMatch:
     notes: list[str] = field(default_factory=list)
     banks: dict[str, dict] = field(default_factory=dict)
     corridor_ways: int = 0
+    #: Names of the corridor's compatible ways, most frequent first (for "why not matched").
+    corridor_names: list[str] = field(default_factory=list)
     wrong_side: dict[str, list[int]] = field(default_factory=dict)
 
     def reason(self) -> str:
@@ -104,7 +107,8 @@ class FeatureMatch:
             return f"走廊内的同名路段位于规划四至的另一侧（应在{where}），已忽略"
         if self.outside:
             return "走廊内没有同名路段，同名路段都在走廊以外"
-        return f"走廊内的 {self.corridor_ways} 条路段都不叫这个名字（也不是其方向变体）"
+        seen = f"；走廊内的名称有：{'、'.join(self.corridor_names[:6])}" if self.corridor_names else ""
+        return f"走廊内的 {self.corridor_ways} 条路段都不叫这个名字（也不是其方向变体）{seen}"
 
     @property
     def matched(self) -> bool:
@@ -120,7 +124,7 @@ def compatible(kind: str, tags: dict[str, str]) -> bool:
         return tags.get("waterway") in _RIVER
     if kind == "dam":
         return tags.get("waterway") in _DAM or tags.get("man_made") in _DAM or "highway" in tags
-    return tags.get("highway") in _ROAD_RANK or tags.get("highway", "").endswith("_link")
+    return _rank(tags) is not None or tags.get("highway", "").endswith("_link")
 
 
 def _is_slip(tags: dict[str, str]) -> bool:
@@ -167,11 +171,13 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
     """
     wanted = {feat.name, *[a for a in feat.aliases if not a.endswith("岸")]}
     used, unnamed = [], []
+    seen: Counter[str] = Counter()
     for i in inside.tolist():
         tags = ways.data.tags[i]
         names = ways.data.names[i]
         if not compatible(feat.kind, tags):
             continue
+        seen.update(names[:1])
         kinds = {n: classify(n, wanted) for n in names}
         good = [n for n, k in kinds.items() if k in ("exact", "variant")]
         way_id = int(ways.data.ids[i])
@@ -194,6 +200,7 @@ def _classify_candidates(feat: GazetteerFeature, ways: MetricWays, inside: np.nd
         for n, k in kinds.items():
             if k == "near_miss" and not good:
                 match.near_miss.setdefault(n, []).append(way_id)
+    match.corridor_names = [n for n, _ in seen.most_common()]
     return used, unnamed
 
 
@@ -211,7 +218,11 @@ _SIDE_WORDS = {"east": "东", "west": "西", "south": "南", "north": "北"}
 
 
 def _rank(tags: dict[str, str]) -> int | None:
-    return _ROAD_RANK.get(tags.get("highway", ""))
+    """A road's class; a road under construction (many of the plan's roads) counts as what it will be."""
+    highway = tags.get("highway", "")
+    if highway == "construction":
+        return _ROAD_RANK.get(tags.get("construction", ""), _ROAD_RANK["road"])
+    return _ROAD_RANK.get(highway)
 
 
 def _same_class(used: list[int], unnamed: list[int], ways: MetricWays) -> list[int]:

@@ -17,12 +17,14 @@ from typing import Callable
 import numpy as np
 import shapely
 
+from layers.geometry.names import plain_name
+
 #: Tags whose values name a way.
 NAME_KEYS = ("name", "name:zh", "name:zh-Hans", "name:zh-CN", "alt_name", "old_name",
              "official_name", "short_name")
 #: Tags kept for matching; a way needs one of the first four to be kept at all.
 KIND_KEYS = ("highway", "railway", "waterway", "man_made")
-_KEEP_KEYS = (*KIND_KEYS, "junction", "oneway")
+_KEEP_KEYS = (*KIND_KEYS, "junction", "oneway", "construction")
 _ROUTES = {"railway", "train", "tracks", "light_rail", "road"}
 _PROGRESS_EVERY = 50_000
 _HSTORE_RE = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
@@ -65,14 +67,15 @@ class OsmData:
 
 
 def _names(tags) -> tuple[str, ...]:
+    """Every name the tags give, as written and in the plan's form (:func:`plain_name`)."""
     seen = []
     for key in NAME_KEYS:
         value = tags.get(key)
         if value:
             for part in str(value).split(";"):
-                part = part.strip()
-                if part and part not in seen:
-                    seen.append(part)
+                for form in (part.strip(), plain_name(part)):
+                    if form and form not in seen:
+                        seen.append(form)
     return tuple(seen)
 
 
