@@ -297,7 +297,8 @@ def implausible_areas(checks: list[dict]) -> str | None:
     failed: dict[str, list[str]] = {}
     for check in checks:
         if check["check"] == "plausible" and check["status"] == "fail":
-            failed.setdefault(check["area"], []).append(check["detail"])
+            said = failed.setdefault(check["area"], [])
+            said += [part for part in check["detail"].split("；") if part not in said]  # the side's hint once
     if not failed:
         return None
     lines = [f"- {area}：{'；'.join(details)}" for area, details in failed.items()]

@@ -1,0 +1,44 @@
+"""Unnamed ways are bridged only where they close a gap between named ones (a dense extract's lanes
+were followed on and on: a dam's line ran 1 km off, roads ran 100–160 m past their end)."""
+
+from __future__ import annotations
+
+import json
+
+from layers.geometry import osm
+from tests.test_osm_xml import HEAD, inputs, write  # noqa: F401  (fixture)
+
+NODES = """  <node id="1" lat="36.6400" lon="119.0790"/>
+  <node id="2" lat="36.6700" lon="119.0785"/>
+  <node id="3" lat="36.6720" lon="119.0785"/>
+  <node id="4" lat="36.7000" lon="119.0782"/>
+  <node id="5" lat="36.7040" lon="119.0782"/>
+  <node id="6" lat="36.7080" lon="119.0781"/>
+  <node id="7" lat="36.6760" lon="119.0650"/>
+  <node id="8" lat="36.6758" lon="119.1100"/>
+"""
+NAMED = """  <way id="101"><nd ref="1"/><nd ref="2"/><tag k="highway" v="primary"/><tag k="name" v="清平路"/></way>
+  <way id="102"><nd ref="3"/><nd ref="4"/><tag k="highway" v="primary"/><tag k="name" v="清平路"/></way>
+  <way id="201"><nd ref="7"/><nd ref="8"/><tag k="highway" v="secondary"/><tag k="name" v="高家街"/></way>
+"""
+GAP = '  <way id="150"><nd ref="2"/><nd ref="3"/><tag k="highway" v="primary"/></way>\n'
+DEAD_END = ('  <way id="160"><nd ref="4"/><nd ref="5"/><tag k="highway" v="primary"/></way>\n'
+            '  <way id="161"><nd ref="5"/><nd ref="6"/><tag k="highway" v="primary"/></way>\n')
+
+
+def match_record(inputs, name: str) -> dict:
+    data = json.loads((inputs / "gazetteer_osm.geojson").read_text(encoding="utf-8"))
+    return next(f["properties"] for f in data["features"] if f["properties"]["name"] == name)
+
+
+def test_an_unnamed_way_closing_a_gap_is_bridged_a_dead_end_chain_is_not(tmp_path, inputs, capsys):
+    assert osm.main([str(write(tmp_path, NODES + NAMED + GAP + DEAD_END)), "--inputs", str(inputs)]) == 0
+    assert "已匹配 清平路: OSM 路段 101, 102（推断 1 段）" in capsys.readouterr().out
+    assert match_record(inputs, "清平路")["osm_match"]["inferred_way_ids"] == [150]
+
+
+def test_a_dead_end_chain_alone_is_not_followed(tmp_path, inputs, capsys):
+    assert osm.main([str(write(tmp_path, NODES + NAMED + DEAD_END)), "--inputs", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    assert "已匹配 清平路: OSM 路段 101, 102\n" in out
+    assert match_record(inputs, "清平路")["osm_match"]["inferred_way_ids"] == []
