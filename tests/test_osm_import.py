@@ -146,3 +146,42 @@ def test_geojson_lines_exported_by_gdal_are_imported(tmp_path, inputs, capsys):
     assert osm_import.main([str(exported), "--inputs", str(inputs)]) == 0
     out = capsys.readouterr().out
     assert "已匹配 清平路: OSM 路段 101, 102" in out and "已匹配 高家街: OSM 路段 201" in out
+
+
+def _geojson(tmp_path, features: list[dict]) -> Path:
+    path = tmp_path / "extract.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+QINGPING = [[119.0790, 36.6400], [119.0785, 36.6700], [119.0782, 36.7000]]
+
+
+def test_geojson_from_osmtogeojson_with_nested_tags_and_only_a_feature_id(tmp_path, inputs, capsys):
+    """osmtogeojson nests the tags under properties.tags; other tools give the id only as the feature's."""
+    nested = {"type": "Feature", "id": "way/101", "properties": {"type": "way", "id": 101,
+              "tags": {"highway": "primary", "name": "清平路"}}, "geometry": {"type": "LineString", "coordinates": QINGPING}}
+    assert osm_import.main([str(_geojson(tmp_path, [nested])), "--inputs", str(inputs)]) == 0
+    assert "已匹配 清平路: OSM 路段 101" in capsys.readouterr().out
+    bare = {"type": "Feature", "id": 102, "properties": {"highway": "primary", "name": "清平路"},
+            "geometry": {"type": "LineString", "coordinates": QINGPING}}
+    assert osm_import.main([str(_geojson(tmp_path, [bare])), "--inputs", str(inputs)]) == 0
+    assert "已匹配 清平路: OSM 路段 102" in capsys.readouterr().out
+
+
+def test_an_empty_geojson_says_it_is_empty(tmp_path, inputs, capsys):
+    assert osm_import.main([str(_geojson(tmp_path, [])), "--inputs", str(inputs)]) == 1
+    assert "没有任何要素" in capsys.readouterr().err
+
+
+def test_a_water_polygon_in_geojson_is_a_water_area(tmp_path):
+    from layers.geometry.osm_read import read_extract
+
+    square = [[119.1, 36.7], [119.11, 36.7], [119.11, 36.71], [119.1, 36.71], [119.1, 36.7]]
+    water = {"type": "Feature", "id": 9, "properties": {"natural": "water", "water": "river", "name": "白浪河"},
+             "geometry": {"type": "Polygon", "coordinates": [square]}}
+    road = {"type": "Feature", "id": 1, "properties": {"highway": "primary"},
+            "geometry": {"type": "LineString", "coordinates": QINGPING}}
+    data = read_extract(_geojson(tmp_path, [water, road]))
+    assert data.water_ids == ["way/9"] and len(data) == 1

@@ -211,20 +211,29 @@ def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
 def _read_geojson(path: Path) -> OsmData:
     import pyogrio
 
-    frame = pyogrio.read_dataframe(path)
-    id_col = next((c for c in ("osm_id", "osmid", "id") if c in frame.columns), None)
-    if id_col is None:
-        raise OsmImportError(f"{path} 缺少 osm_id/osmid 列，无法记录 OSM 路段编号")
+    frame = pyogrio.read_dataframe(path, fid_as_index=True)
+    if frame.empty:
+        raise OsmImportError(f"{path} 中没有任何要素（FeatureCollection 是空的）：请确认导出时选中了道路和河流")
+    id_col = next((c for c in ("osm_id", "osmid", "@id", "id") if c in frame.columns), None)
     frame = frame.to_crs("EPSG:4326") if frame.crs else frame
     data = OsmData()
-    for _, row in frame.iterrows():
+    for fid, row in frame.iterrows():
         geom = row.geometry
-        if geom is None or geom.geom_type not in ("LineString", "MultiLineString"):
+        if geom is None:
             continue
         tags = {k: row[k] for k in frame.columns if isinstance(row.get(k), str)}
         if isinstance(row.get("other_tags"), str):
             tags.update(dict(_HSTORE_RE.findall(row["other_tags"])))
-        digits = re.search(r"\d+", str(row[id_col]))
+        if isinstance(row.get("tags"), dict):  # osmtogeojson nests the OSM tags
+            tags.update({str(k): str(v) for k, v in row["tags"].items()})
+        # The feature's own id ("way/123" or 123) when no column holds it.
+        digits = re.search(r"-?\d+", str(row[id_col] if id_col else fid))
+        if geom.geom_type in ("Polygon", "MultiPolygon") and _is_water(tags):
+            data.water.append(geom)
+            data.water_ids.append(f"way/{digits.group() if digits else 0}")
+            continue
+        if geom.geom_type not in ("LineString", "MultiLineString"):
+            continue
         for part in getattr(geom, "geoms", [geom]):
             data.ids.append(int(digits.group()) if digits else 0)
             data.names.append(_names(tags))
