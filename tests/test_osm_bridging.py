@@ -9,8 +9,8 @@ from layers.geometry import osm
 from tests.test_osm_xml import HEAD, inputs, write  # noqa: F401  (fixture)
 
 NODES = """  <node id="1" lat="36.6400" lon="119.0790"/>
-  <node id="2" lat="36.6700" lon="119.0785"/>
-  <node id="3" lat="36.6720" lon="119.0785"/>
+  <node id="2" lat="36.6850" lon="119.0784"/>
+  <node id="3" lat="36.6870" lon="119.0784"/>
   <node id="4" lat="36.7000" lon="119.0782"/>
   <node id="5" lat="36.7040" lon="119.0782"/>
   <node id="6" lat="36.7080" lon="119.0781"/>
@@ -42,3 +42,13 @@ def test_a_dead_end_chain_alone_is_not_followed(tmp_path, inputs, capsys):
     out = capsys.readouterr().out
     assert "已匹配 清平路: OSM 路段 101, 102\n" in out
     assert match_record(inputs, "清平路")["osm_match"]["inferred_way_ids"] == []
+
+
+def test_a_gap_left_open_is_named_with_its_place_and_width(tmp_path, inputs, capsys):
+    """玄武西街 with 250 m unmapped was "已匹配" without a word, and the build then failed naming only 鲁台片区."""
+    assert osm.main([str(write(tmp_path, NODES + NAMED)), "--inputs", str(inputs)]) == 0
+    out = capsys.readouterr().out
+    note = next(line for line in out.splitlines() if line.startswith("  提示：清平路 线位在"))
+    assert "（119.07840, 36.68600）处断开约 225 米" in note and "如桥梁" in note
+    assert osm.main([str(write(tmp_path, NODES + NAMED + GAP)), "--inputs", str(inputs)]) == 0
+    assert "断开" not in capsys.readouterr().out

@@ -23,6 +23,9 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
+import shapely
+from shapely.ops import nearest_points
+
 from layers.paths import INPUTS, PLAN_FILE
 from layers.plan.areas import extract_areas
 from layers.plan.text import read_plan
@@ -186,7 +189,38 @@ def conflate(data: OsmData, gazetteer: Gazetteer, district_m, log=print, *,
         if (k + 1) % 10 == 0:
             log(f"      已匹配 {k + 1}/{len(gazetteer.features)} 个地物…")
     _snap(matches, gazetteer, district_m, partners)
+    for match in matches.values():
+        match.notes += gap_notes(match)
     return matches
+
+
+#: A break in a matched line wider than this is named in the import's output; beyond this many
+#: breaks (a clipped extract) one line sums them up.
+GAP_NOTICE_M = 50.0
+GAPS_LISTED = 3
+
+
+def gap_notes(match: FeatureMatch) -> list[str]:
+    """A notice for each break in the matched line: there the build has no line to close an area with.
+
+    A road whose middle is missing from the extract (or named otherwise there, as a bridge often is)
+    was reported as matched, and the build then failed naming only the area.
+    """
+    parts = [p for p in match.line.parts if p.length > 0]
+    gaps, joined = [], {0}
+    while parts and len(joined) < len(parts):  # the gaps that join the parts most closely (Prim)
+        gap, i, j = min((parts[i].distance(parts[j]), i, j) for i in joined
+                        for j in range(len(parts)) if j not in joined)
+        joined.add(j)
+        if gap > GAP_NOTICE_M:
+            a, b = nearest_points(parts[i], parts[j])
+            lon, lat = to_wgs84(shapely.Point((a.x + b.x) / 2, (a.y + b.y) / 2)).coords[0]
+            gaps.append((gap, f"（{lon:.5f}, {lat:.5f}）"))
+    why = "：该处 OSM 数据缺失或路名不同（如桥梁），相邻区域可能无法围合，请核实或在 OSM 中补齐"
+    if len(gaps) <= GAPS_LISTED:
+        return [f"线位在{where}处断开约 {gap:.0f} 米{why}" for gap, where in gaps]
+    widest, where = max(gaps)
+    return [f"线位断开 {len(gaps)} 处，共约 {sum(g for g, _ in gaps):.0f} 米，最宽 {widest:.0f} 米在{where}{why}"]
 
 
 def _snap(matches: dict[str, FeatureMatch], gazetteer: Gazetteer, district_m, partners) -> None:
