@@ -4,6 +4,8 @@ admins manage users and read, filter and export the audit log; an unusable datab
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -294,3 +296,39 @@ def test_a_signed_in_editor_is_told_their_role_not_to_sign_in(own_database):
     shown = texts(at)
     assert "批准或驳回提案需要“审核”或更高角色；您的角色是“编辑”" in shown
     assert "请在左侧栏登录" not in shown
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "newer"])
+def test_a_database_that_breaks_while_the_server_runs_leaves_the_map_with_a_banner_and_recovers(
+        own_database, damage, monkeypatch, fake_map):  # noqa: F811
+    """Cut in half, overwritten or replaced after the server had opened it, the database took every page
+    down ("这一页出错了", no map): the once-per-process upgrade trusted it for good."""
+    from layers.store import engine as store_engine
+
+    monkeypatch.setattr(store_engine, "RECHECK_S", 0.0)  # look again at once, not 2 s later
+    Store(own_database).record_progress("t1", 1.0, "张三", "2026-06-30")
+    assert not [w for w in app(page="pages/overview.py").warning if "数据库暂不可用" in w.value]
+    with closing(sqlite3.connect(own_database)) as conn:  # everything in the main file, none in the WAL
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    good = own_database.read_bytes()
+    if damage == "truncate":
+        own_database.write_bytes(good[: len(good) // 2])
+    elif damage == "garbage":
+        own_database.write_bytes(b"\x00not a database" * 400)
+    else:
+        with closing(sqlite3.connect(own_database)) as conn:
+            conn.execute("UPDATE alembic_version SET version_num = '0099'")
+            conn.commit()
+    for page in ("pages/overview.py", "pages/targets.py", "pages/zones.py"):
+        fake_map.calls.clear()
+        at = app(page=page)
+        banner = [w.value for w in at.warning if "数据库暂不可用" in w.value]
+        assert banner and "地图和规划图层仍可正常查看" in banner[0], (page, [w.value for w in at.warning])
+        assert not [e for e in at.error if "出错" in e.value], page
+        if page != "pages/targets.py":
+            assert fake_map.calls, page
+    own_database.write_bytes(good)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{own_database}{suffix}").unlink(missing_ok=True)
+    at = app(page="pages/targets.py")
+    assert not [w for w in at.warning if "数据库暂不可用" in w.value]

@@ -345,3 +345,28 @@ def test_the_projects_token_changes_with_every_import_delete_and_undo(db):
     seen.append(store.projects_token())
     assert len(set(seen)) == 5
     assert store.projects_token() == seen[-1]  # reading changes nothing
+
+
+@pytest.mark.parametrize("value, words", [
+    ("mysql://u:p@localhost/db", "“mysql”不受支持"), ("   ", "只含空格"), ("sqlite://", "内存数据库"),
+    ("postgresql://weicheng:weicheng@127.0.0.1:notaport/db", "端口不是数字"),
+])
+def test_an_address_the_app_cannot_use_is_refused_not_made_into_a_file(tmp_path, monkeypatch, value, words):
+    """mysql://… became a folder "mysql:" with a SQLite file in it; "   " a file named by spaces."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WEICHENG_MAP_DB", value)
+    with pytest.raises(StoreError, match=words):
+        Store()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_on_a_database_corrupted_after_opening_gets_a_store_error(tmp_path):
+    """Readers outside translated_errors (the review pages') raised SQLAlchemy's English error."""
+    from layers.review import proposals
+
+    path = tmp_path / "db.sqlite3"
+    engine = Store(path).engine
+    engine.dispose()
+    path.write_bytes(b"\x00not a database" * 400)
+    with pytest.raises(StoreError, match="已损坏"):
+        proposals.listing(engine)

@@ -27,8 +27,8 @@ from sqlalchemy.exc import IntegrityError
 
 from layers.numbers import number_text
 from layers.store import audit
-from layers.store.engine import (DB_ENV, StoreError, current_revision, database_url, default_db_path, get_engine,
-                                 translated_errors, upgrade)
+from layers.store.engine import (DB_ENV, StoreError, current_revision, database_url, default_db_path,
+                                 ensure_current, get_engine, translated_errors, upgrade)
 from layers.store.schema import NOTE_MAX, PERSON_MAX, target_progress, user_projects, utcnow
 
 __all__ = ["DB_ENV", "PROJECT_COLUMNS", "DuplicateProjectsError", "InputError", "Store", "StoreError",
@@ -143,6 +143,7 @@ class Store:
         with translated_errors(self.url):
             self.engine = get_engine(location)
         upgrade(self.engine)
+        ensure_current(self.engine)
 
     @property
     def backend(self) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 DB_ENV = "WEICHENG_MAP_DB"
@@ -63,13 +65,33 @@ def is_url(value: str) -> bool:
 
 
 def database_url(url_or_path: str | Path | None = None) -> str:
-    """The SQLAlchemy URL for a path, a URL, or (None) ``$WEICHENG_MAP_DB`` / the default file."""
+    """The SQLAlchemy URL for a path, a URL, or (None) ``$WEICHENG_MAP_DB`` / the default file.
+
+    Raises
+    ------
+    StoreError
+        For an address this program cannot use: another database system (``mysql://``), an
+        in-memory SQLite database (each connection would get its own, empty), a PostgreSQL URL
+        that does not parse (a port that is not a number), or a name of spaces only.
+    """
     if url_or_path is None:
         url_or_path = os.environ.get(DB_ENV) or default_db_path()
     value = str(url_or_path)
+    if not value.strip():
+        raise StoreError(f"{DB_ENV} 只含空格：请设为一个 SQLite 文件路径或 postgresql:// 地址，或删除该设置以使用默认文件")
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.IGNORECASE) and not is_url(value):
+        raise StoreError(f"{DB_ENV} 的地址类型“{value.split('://', 1)[0]}”不受支持：请用 SQLite 文件路径或 postgresql:// 地址")
     if value.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
     if is_url(value):
+        try:
+            parsed = make_url(value)
+            parsed.port  # noqa: B018  (parsing the port is what fails)
+        except (ArgumentError, ValueError):
+            raise StoreError(f"{DB_ENV} 的地址格式有误（如端口不是数字）：请按 postgresql://用户名:密码@主机:端口/数据库名 填写") \
+                from None
+        if parsed.get_backend_name() == "sqlite" and (parsed.database or ":memory:") == ":memory:":
+            raise StoreError(f"{DB_ENV} 指向内存数据库（sqlite://）：每个连接都会得到一个空库，无法保存。请指定一个文件路径")
         return value
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
@@ -125,8 +147,22 @@ def get_engine(url_or_path: str | Path | None = None) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
                                    connect_args={"connect_timeout": BUSY_TIMEOUT_S})
+        event.listen(engine, "handle_error", _as_store_error)
         _engines[url] = engine
         return engine
+
+
+def _as_store_error(context) -> None:
+    """Every failure of the database itself becomes a :class:`StoreError`, wherever it is used.
+
+    A file corrupted, deleted or locked, or a server gone after the app had opened it, raised
+    SQLAlchemy's English error from any reader not wrapped in :func:`translated_errors`, and every
+    page failed. A broken rule (IntegrityError, the audit log's trigger) stays what it is: callers
+    handle those themselves.
+    """
+    error = context.sqlalchemy_exception
+    if isinstance(error, OperationalError) or type(error) is DatabaseError:
+        raise friendly_error(error, context.engine.url.render_as_string(hide_password=False)) from error
 
 
 def dispose_all() -> None:
@@ -207,6 +243,7 @@ def _adopt_release_file(conn: Connection) -> None:
     command.stamp(_alembic_config(conn), RELEASE_REVISION)
 
 
+@functools.lru_cache(maxsize=1)
 def _head_revision() -> str:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -248,6 +285,36 @@ def upgrade(engine: Engine) -> None:
                 conn.execute(text("SELECT pg_advisory_unlock(874501)"))
                 conn.commit()
     _upgraded.add(url)
+
+
+#: How long a database found at the current schema is trusted before it is looked at again (seconds).
+RECHECK_S = 2.0
+_checked: dict[str, float] = {}
+
+
+def ensure_current(engine: Engine) -> None:
+    """Make sure the database is still there at the current schema: look (one query) at most every
+    :data:`RECHECK_S` seconds, and upgrade again if it is not.
+
+    The once-per-process upgrade trusted the database for the rest of the process: a file deleted
+    under the running server came back empty (SQLite makes a new file) and every page failed with
+    "no such table"; one replaced by a newer program's went unnoticed.
+
+    Raises
+    ------
+    StoreError
+        When the database cannot be read or brought to the current schema.
+    """
+    url = engine.url.render_as_string(hide_password=False)
+    now = time.monotonic()
+    if url in _upgraded and now - _checked.get(url, -RECHECK_S) < RECHECK_S:
+        return
+    with translated_errors(url):
+        current = current_revision(engine) == _head_revision()
+    if not current:
+        _upgraded.discard(url)
+        upgrade(engine)
+    _checked[url] = now
 
 
 def current_revision(engine: Engine) -> str | None:
