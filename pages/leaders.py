@@ -17,6 +17,7 @@ from layers.plan.projects import STATUS_LABELS
 from layers.project_table import area_of
 from layers.store.engine import StoreError
 from pages._print import print_map_buttons
+from layers.escape import md_text
 from pages.common import current_basemap, ensure_frame, layers, shared_map, store
 from pages.map_widget import show_map
 
@@ -87,7 +88,7 @@ except StoreError:  # the store banner above the page says why; pacing then show
 if recorded is None:
     recorded = pd.DataFrame(columns=["id", "target_id", "value", "recorded_by", "recorded_on", "note", "created_at"])
 if data.targets is None:
-    st.info("指标表尚未构建。")
+    st.info(md_text(data.targets_error) if data.targets_error else "指标表尚未生成。")
 else:
     paced = pacing_table(data.targets, recorded)
     summary = status_summary(paced)

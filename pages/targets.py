@@ -13,6 +13,7 @@ from layers.pacing import STATUSES, chart_data, pace, pacing_chart, pacing_table
 from layers.progress import SHEET_COLUMNS, target_sheet, target_table, with_measure_labels
 from layers.plan.targets import CATEGORY_LABELS
 from layers.store.database import InputError, StoreError, check_progress
+from layers.escape import md_text
 from pages.common import ensure_frame, layers, may, sign_in_hint, store
 
 #: The columns each tab shows, under the download's headers, two of them shorter on screen
@@ -31,7 +32,10 @@ ensure_frame()
 data = layers()
 st.title("指标")
 if data.targets is None:
-    st.info("指标表尚未构建：geodata/targets.csv 不存在。运行 python -m layers.build 生成后，此页显示 2025 年目标。")
+    if data.targets_error:
+        st.error(md_text(data.targets_error))
+    else:
+        st.info("指标表尚未生成。请联系数据管理员生成图层（python -m layers.build），之后此页显示 2025 年目标。")
     st.stop()
 st.caption("规划文本中所有量化目标（到2025年…、每年…、“十四五”期间…）及 2020 年基数；"
            "规划所附《主要指标》表在原文中缺失，未作补录。")
