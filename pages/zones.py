@@ -108,8 +108,11 @@ def _status_editor(db, kind: str, object_id: str, label: str) -> None:
         if st.session_state.pop("comment_posted", None) == (kind, object_id):
             st.success("评论已发表。")
         # Emptied once posted: the text stayed in the box, and a second click posted it twice.
-        with st.form(f"comment-form-{kind}-{object_id}", clear_on_submit=True, border=False):
-            text = st.text_area("发表评论", max_chars=2000, key=f"comment-{kind}-{object_id}")
+        key = f"comment-{kind}-{object_id}"
+        if st.session_state.pop("comment_clear", None) == key:
+            st.session_state[key] = ""  # emptied only once it is saved: a failed save keeps the words
+        with st.form(f"comment-form-{kind}-{object_id}", border=False):
+            text = st.text_area("发表评论", max_chars=2000, key=key)
             posted = st.form_submit_button("发表", key=f"post-{kind}-{object_id}")
         if posted:
             try:
@@ -118,6 +121,7 @@ def _status_editor(db, kind: str, object_id: str, label: str) -> None:
                 st.error(md_text(exc))
             else:
                 st.session_state["comment_posted"] = (kind, object_id)
+                st.session_state["comment_clear"] = key
                 st.rerun()
 
 

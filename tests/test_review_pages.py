@@ -155,6 +155,7 @@ def test_editor_cannot_restore_and_marks_status_with_comments(engine, own_databa
     at.text_area(key="comment-edge-zone-01:west").input("[链接](http://x) 清平路偏西")  # a form: sent with 发表
     at.button(key="post-edge-zone-01:west").click().run()
     assert any("评论已发表" in s.value for s in at.success)
+    assert at.text_area(key="comment-edge-zone-01:west").value == ""  # emptied once saved
     assert not at.exception, at.exception
     assert any("有异议" in m.value for m in at.markdown)
     assert at.dataframe[-1].value["内容"].iloc[0] == "[链接](http://x) 清平路偏西"  # shown as text, not a link
@@ -262,3 +263,21 @@ def test_the_author_withdraws_a_pending_proposal_after_confirming_and_others_see
     assert any(f"已撤回提案 #{pid}" in s.value for s in at.success)
     assert any("没有待审核的提案" in i.value for i in at.info)
     assert entries(engine)["action"].iloc[0] == "withdraw"
+
+
+def test_a_comment_that_cannot_be_saved_stays_in_its_box(engine, own_database, monkeypatch):
+    """The box emptied itself on 发表 even when the database refused the comment: the words were lost."""
+    import pages.zones  # noqa: F401  (the page imports add_comment by name)
+    from layers.store.engine import StoreError
+
+    at = sign_in_as(page("pages/zones.py"), own_database, "editor")
+    at.selectbox(key="status_object").set_value(("zone", "zone-01")).run()
+
+    def locked(*_args, **_kwargs):
+        raise StoreError("数据库正被其他程序占用，本次操作没有保存。")
+
+    monkeypatch.setattr(status, "add_comment", locked)
+    at.text_area(key="comment-zone-zone-01").input("西侧应为清平路，请核实")
+    at.button(key="post-zone-zone-01").click().run()
+    assert any("没有保存" in e.value for e in at.error)
+    assert at.text_area(key="comment-zone-zone-01").value == "西侧应为清平路，请核实"
