@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -370,3 +371,16 @@ def test_a_reader_on_a_database_corrupted_after_opening_gets_a_store_error(tmp_p
     path.write_bytes(b"\x00not a database" * 400)
     with pytest.raises(StoreError, match="已损坏"):
         proposals.listing(engine)
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_unchanged(tmp_path):
+    """The app added ten tables to a contacts database and switched it to WAL, without a word."""
+    path = tmp_path / "contacts.sqlite3"
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+        conn.execute("PRAGMA user_version = 7")
+        conn.commit()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="属于别的程序（其中有表：contacts）"):
+        Store(path)
+    assert path.read_bytes() == before and not Path(f"{path}-wal").exists()

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -129,6 +129,26 @@ def _check_sqlite_path(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"无法创建数据库所在的文件夹 {path.parent}（{exc.strerror}）。请检查该位置的权限，"
                          f"或用环境变量 {DB_ENV} 指定一个可写的位置。") from exc
+    foreign = _foreign_tables(path)
+    if foreign:
+        raise StoreError(f"数据库文件 {path} 属于别的程序（其中有表：{'、'.join(foreign[:5])}），为免改动它，本程序不会使用。"
+                         f"请把环境变量 {DB_ENV} 指向本程序自己的数据库文件，或一个新的文件名。")
+
+
+#: Tables that mark a file as this program's: Alembic's, or the pre-Alembic release's.
+OWN_TABLES = {"alembic_version", "user_projects"}
+
+
+def _foreign_tables(path: Path) -> list[str]:
+    """The tables of an existing SQLite file that is not ours (read-only look), else []."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error:
+        return []  # damaged or locked: the usual messages say so when it is opened
+    return [] if not tables or OWN_TABLES & set(tables) else sorted(tables)
 
 
 def get_engine(url_or_path: str | Path | None = None) -> Engine:
