@@ -12,6 +12,9 @@ import geopandas as gpd
 import streamlit as st
 
 from layers.data import Layers
+from layers.escape import md_text
+from layers.invest.finder import FinderError, load_synonyms
+from layers.invest.names import NamesError, load_names
 from layers.maps.pitch import pitch_pack
 from layers.maps.print import PrintError, print_map
 from layers.maps.profile import find_cjk_font
@@ -68,6 +71,12 @@ def pitch_pack_button(data: Layers, park: str, *, key: str) -> None:
     """Download the bilingual multi-page pitch pack of one park."""
     if find_cjk_font() is None:
         st.caption(NO_FONT)
+        return
+    try:  # the pack is made on click, where a failure is silent (no file, no word): look first
+        load_names()
+        load_synonyms()
+    except (NamesError, FinderError) as exc:
+        st.warning(f"招商推介资料暂不能生成：{md_text(exc)}。请联系数据管理员。")
         return
     st.download_button("下载招商推介资料（中英文 PDF）", lambda: _pack(data, park),
                        file_name=safe_file_name(f"{park}-招商推介资料.pdf"), mime="application/pdf",

@@ -76,3 +76,18 @@ def test_targets_page_opens_on_pacing_summary_and_reflects_a_recorded_value(own_
     assert metrics["超前"] == "1"
     total = int((targets["kind"] == "target").sum())
     assert sum(int(metrics[s]) for s in ("超前", "正常", "滞后", "无数据")) == total
+
+
+def test_without_the_english_names_the_pitch_pack_says_why_instead_of_a_silent_button(monkeypatch):
+    """The pack is made on click; with names_en.csv missing the click gave no file and no word."""
+    import pages._print
+    from layers.invest.names import NamesError
+
+    def missing():
+        raise NamesError("缺少英文名称表 names_en.csv")
+
+    monkeypatch.setattr(pages._print, "load_names", missing)
+    at = page("pages/parks.py")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载招商推介资料（中英文 PDF）" not in labels
+    assert "招商推介资料暂不能生成：缺少英文名称表 names_en.csv" in texts(at)
