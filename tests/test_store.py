@@ -384,3 +384,13 @@ def test_another_programs_sqlite_file_is_refused_and_left_unchanged(tmp_path):
     with pytest.raises(StoreError, match="属于别的程序（其中有表：contacts）"):
         Store(path)
     assert path.read_bytes() == before and not Path(f"{path}-wal").exists()
+
+
+def test_a_database_without_postgis_is_named_as_such_not_as_read_only():
+    """"permission denied to create extension" read as "数据库文件 … 是只读的"."""
+    from layers.store.engine import friendly_error
+
+    message = str(friendly_error(Exception('permission denied to create extension "postgis"'),
+                                 "postgresql+psycopg://u:secret@db.example/plan"))
+    assert "没有 PostGIS 扩展" in message and "CREATE EXTENSION postgis" in message and "只读" not in message
+    assert "secret" not in message

@@ -206,6 +206,9 @@ def friendly_error(exc: BaseException, url: str) -> StoreError:
     if "not a database" in raw or "malformed" in raw or "corrupt" in raw:
         return StoreError(f"数据库文件 {where} 已损坏或不完整，无法读取。请从备份恢复该文件；"
                           "若没有备份，可把它改名保存后重新启动本程序（会新建一个空数据库）。")
+    if "extension" in raw and "postgis" in raw:
+        return StoreError(f"PostgreSQL 数据库 {where} 没有 PostGIS 扩展，本账户也无权安装。"
+                          "请由数据库管理员在该数据库中执行 CREATE EXTENSION postgis; 后再打开。")
     if "readonly" in raw or "read-only" in raw or "permission denied" in raw:
         return StoreError(f"数据库文件 {where} 是只读的，或其所在文件夹不可写，无法保存。"
                           "请让管理员给运行本程序的账户开通该文件及其文件夹的写权限。")

@@ -15,7 +15,7 @@ config = context.config
 
 def _run(connection) -> None:
     context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                      transaction_per_migration=True)
+                      transaction_per_migration=False)  # one transaction: a failed step leaves nothing half-done
     with context.begin_transaction():
         context.run_migrations()
 
