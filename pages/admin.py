@@ -18,7 +18,10 @@ ensure_frame()
 st.title("管理")
 admin = may("manage_users")
 db = store()
-if admin is None or db is None:
+if db is None:
+    st.error("此页只对管理员开放，且需要数据库；数据库暂不可用（见页面顶部的说明），暂时不能登录和管理。")
+    st.stop()
+if admin is None:
     st.error("此页只对管理员开放。请以管理员身份在左侧栏登录。")
     st.stop()
 

@@ -244,7 +244,10 @@ def may(action: str) -> User | None:
 def sign_in_hint(what: str, role: str = "编辑") -> None:
     """Where a writing widget would be: say who may use it, and where to sign in or whom to ask."""
     user = current_user()
-    if user is None:
+    if user is None and store() is None:  # the sidebar says sign-in is off: do not send people there
+        st.info(f"{what}需要登录，但数据库暂不可用，暂时不能登录和修改（见页面顶部的说明）。浏览不受影响。",
+                icon=":material/lock:")
+    elif user is None:
         st.info(f"{what}需要以“{role}”或更高角色登录，请在左侧栏登录。未登录也可浏览全部内容。",
                 icon=":material/lock:")
     else:  # signed in already: "请在左侧栏登录" read as if the sign-in had failed

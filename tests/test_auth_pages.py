@@ -212,6 +212,8 @@ def test_an_unusable_database_leaves_the_map_working_with_a_banner(tmp_path, mon
         banner = [w.value for w in at.warning if "数据库暂不可用" in w.value]
         assert banner and "是一个文件夹" in banner[0] and "地图和规划图层仍可正常查看" in banner[0]
         assert writing_widgets(at) == []
+        # the sidebar says sign-in is off: no page sends people to it
+        assert not [i.value for i in at.info if "请在左侧栏登录" in i.value], page
 
 
 def test_an_editor_deletes_a_wrong_record_and_visitors_cannot(own_database):
