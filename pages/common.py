@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Hashable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from layers.maps.review_views import review_map
 from layers.escape import md_text
 from layers.store import audit
 from layers.store.database import Store, StoreError
+from layers.store.engine import database_url, describe
 from layers.store.users import SignInError, User, authenticate, can, get_user, oidc_user
 from layers.urlstate import read_query
 from pages.map_widget import MapPayload, cached_payload
@@ -177,8 +179,29 @@ def store_banner() -> None:
     try:
         Store()
     except StoreError as exc:
-        st.warning(f"数据库暂不可用：{exc}\n\n地图和规划图层仍可正常查看；导入的项目、指标记录和登录暂不可用。",
+        st.warning(f"数据库暂不可用：{md_text(public_reason(exc))}\n\n地图和规划图层仍可正常查看；"
+                   "导入的项目、指标记录和登录暂不可用。请联系系统管理员（详细信息已写入服务器日志）。",
                    icon=":material/database_off:")
+
+
+_LOG = logging.getLogger(__name__)
+
+
+def public_reason(exc: StoreError) -> str:
+    """What a visitor is told: the cause without the server's file path or database address (the full
+    message goes to the server log, once per distinct message)."""
+    text = str(exc)
+    if text not in _logged:
+        _logged.add(text)
+        _LOG.warning("数据库不可用：%s", text)
+    try:
+        where = describe(database_url())
+    except StoreError:
+        return text
+    return text.replace(f" {where}", "").replace(where, "（服务器上的数据库）")
+
+
+_logged: set[str] = set()
 
 
 # -- accounts: sign-in widget, the signed-in user, role checks ------------------------------------
