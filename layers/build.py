@@ -319,6 +319,10 @@ def main(argv: list[str] | None = None) -> int:
     except (BuildError, LookupError, ValueError, OSError) as exc:
         print(f"构建失败，已有输出未改动：{exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001  (an input we did not foresee: still no traceback, files untouched)
+        print(f"构建失败，已有输出未改动：输入数据引发了意外错误（{type(exc).__name__}: {exc}）。"
+              "请检查最近改动过的输入文件，或把这条信息发给开发团队。", file=sys.stderr)
+        return 1
     implausible = implausible_areas(result.checks)
     if implausible:
         print(f"构建失败，已有输出未改动：{implausible}", file=sys.stderr)

@@ -141,3 +141,38 @@ def test_bounds_written_with_an_alias_keep_their_provenance(build_result):
     south = parks["高端商贸产业园"]["bounds"]["south"][0]
     assert south["feature"] == "健康西街" and south["as_written"] == "健康街"
     assert south["geometry_status"] == "approximate" and south["accuracy_m"] >= 300
+
+
+@pytest.mark.parametrize("damage, words", [
+    ("null_geometry", "gazetteer_approx.geojson 第 1 个地物（"), ("nan", "坐标不是有限数"),
+    ("no_name", "没有名称（name）"),
+])
+def test_a_damaged_gazetteer_feature_is_named_and_nothing_is_written(tmp_path, capsys, damage, words):
+    """A null geometry and a NaN ended in a traceback; a missing name said only "'name'"."""
+    inputs = tmp_path / "inputs"
+    shutil.copytree(INPUTS, inputs)
+    approx = inputs / "gazetteer_approx.geojson"
+    data = json.loads(approx.read_text(encoding="utf-8"))
+    first = data["features"][0]
+    if damage == "null_geometry":
+        first["geometry"] = None
+    elif damage == "nan":
+        first["geometry"]["coordinates"][1][1] = float("nan")
+    else:
+        del first["properties"]["name"]
+    approx.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["--inputs", str(inputs), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "构建失败，已有输出未改动" in err and words in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("damage, words", [("missing", "找不到规划文本"), ("gbk", "不是 UTF-8 编码")])
+def test_a_missing_or_gbk_plan_text_is_named(tmp_path, capsys, damage, words):
+    plan = tmp_path / "plan.txt"
+    if damage == "gbk":
+        plan.write_bytes((INPUTS / "weicheng-14th-five-year-plan.txt").read_text(encoding="utf-8").encode("gb18030"))
+    assert main(["--plan", str(plan), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert words in err and "Errno" not in err and "codec" not in err

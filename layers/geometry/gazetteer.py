@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import shapely
 from shapely import line_merge
 from shapely.geometry import LineString, MultiLineString, shape
@@ -135,10 +136,27 @@ def border_features(districts: dict[str, dict]) -> list[GazetteerFeature]:
 
 
 def _file_features(path: Path, *, status: str, default_source: str) -> list[GazetteerFeature]:
+    """The features of one gazetteer file.
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the feature (its number, and name if any) that has no name, no
+        geometry, or a coordinate that is not a finite number: the build's messages otherwise were
+        a traceback or just "'name'".
+    """
     out = []
-    for feat in read_features(path):
-        props = feat.get("properties") or {}
-        geom = shape(feat["geometry"])
+    for number, feat in enumerate(read_features(path), start=1):
+        props = (feat.get("properties") if isinstance(feat, dict) else None) or {}
+        where = f"{path.name} 第 {number} 个地物" + (f"（{props['name']}）" if props.get("name") else "")
+        if not str(props.get("name") or "").strip():
+            raise ValueError(f"{where}没有名称（name）")
+        try:
+            geom = shape(feat["geometry"])
+        except (KeyError, TypeError, AttributeError, ValueError, shapely.errors.GEOSException):
+            raise ValueError(f"{where}没有几何或几何无法读取") from None
+        if geom.is_empty or not np.isfinite(shapely.get_coordinates(geom)).all():
+            raise ValueError(f"{where}的几何为空或坐标不是有限数（如 NaN）")
         out.append(GazetteerFeature(
             name=props["name"], kind=props.get("kind", "road"),
             geometry=shapely.line_merge(geom) if geom.geom_type == "MultiLineString" else geom,

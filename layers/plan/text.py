@@ -193,5 +193,17 @@ def clean_plan_text(raw: str) -> CleanText:
 
 
 def read_plan(path: Path) -> CleanText:
-    """Read and clean the captured plan file."""
-    return clean_plan_text(Path(path).read_text(encoding="utf-8"))
+    """Read and clean the captured plan file.
+
+    Raises
+    ------
+    ValueError
+        When the file is missing or not UTF-8 (the message names it, in Chinese).
+    """
+    path = Path(path)
+    try:
+        return clean_plan_text(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"找不到规划文本 {path}：请用 --plan 指定规划原文文件") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"规划文本 {path} 不是 UTF-8 编码（可能被另存为 GBK）：请另存为 UTF-8") from None
