@@ -394,3 +394,22 @@ def test_a_database_without_postgis_is_named_as_such_not_as_read_only():
                                  "postgresql+psycopg://u:secret@db.example/plan"))
     assert "没有 PostGIS 扩展" in message and "CREATE EXTENSION postgis" in message and "只读" not in message
     assert "secret" not in message
+
+
+@pytest.mark.parametrize("raw, words", [
+    ('connection failed: FATAL:  password authentication failed for user "weicheng"', "用户名或密码不对"),
+    ('connection failed: FATAL:  database "plan2" does not exist', "该数据库不存在"),
+    ("connection failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+     "连不上数据库服务器"),
+])
+def test_postgresql_failures_say_which_one(raw, words):
+    """Wrong port, wrong password and a missing database all read the same."""
+    from layers.store.engine import friendly_error
+
+    assert words in str(friendly_error(Exception(raw), "postgresql+psycopg://u:p@127.0.0.1:5999/plan2"))
+
+
+def test_a_full_disk_is_named():
+    from layers.store.engine import friendly_error
+
+    assert "磁盘已满" in str(friendly_error(Exception("database or disk is full"), "sqlite:////tmp/x.sqlite3"))

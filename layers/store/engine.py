@@ -217,9 +217,18 @@ def friendly_error(exc: BaseException, url: str) -> StoreError:
                           f"或用环境变量 {DB_ENV} 指定另一个位置。")
     if "newer" in raw or "can't locate revision" in raw:
         return StoreError(f"数据库 {where} 由更新版本的程序写入，本程序无法使用。请升级本程序后再打开。")
+    if "disk is full" in raw or "no space left" in raw or "disk full" in raw:
+        return StoreError(f"数据库 {where} 所在的磁盘已满，本次操作没有保存。请清理磁盘空间后再试。")
     if make_url(url).get_backend_name() == "postgresql":
-        return StoreError(f"无法使用 PostgreSQL 数据库 {where}。请检查 {DB_ENV} 中的地址、用户名和密码，"
-                          "并确认数据库服务器正在运行、已安装 PostGIS。")
+        if "password authentication failed" in raw:
+            why = f"用户名或密码不对：请核对 {DB_ENV} 中的用户名和密码"
+        elif "does not exist" in raw and "database" in raw:
+            why = f"该数据库不存在：请核对 {DB_ENV} 中的数据库名，或请数据库管理员创建它"
+        elif "connection refused" in raw or "could not connect" in raw or "timeout" in raw or "timed out" in raw:
+            why = f"连不上数据库服务器：请确认服务器正在运行，并核对 {DB_ENV} 中的主机名和端口"
+        else:
+            why = f"请检查 {DB_ENV} 中的地址、用户名和密码，并确认数据库服务器正在运行、已安装 PostGIS"
+        return StoreError(f"无法使用 PostgreSQL 数据库 {where}：{why}。")
     return StoreError(f"数据库 {where} 出错，本次操作没有保存。请稍后再试；若问题持续，请联系管理员。")
 
 
