@@ -36,11 +36,16 @@ def _page_not_found(ctx) -> None:
 streamlit_navigation.send_page_not_found = _page_not_found
 
 
+#: How much of an unknown page name the notice repeats (as the URL-parameter warnings do).
+SHOWN_NAME = 30
+
+
 def page_not_found_notice() -> None:
     """Say in Chinese that the address named no page and the overview opened instead."""
     name = st.session_state.pop("page_not_found", None)
     if name is not None:
-        st.warning(f"网址中的页面“{md_text(name)}”不存在，已打开总览。请从左侧菜单选择页面。")
+        shown = name if len(name) <= SHOWN_NAME else name[:SHOWN_NAME] + "…"  # 3,000 characters filled screens
+        st.warning(f"网址中的页面“{md_text(shown)}”不存在，已打开总览。请从左侧菜单选择页面。")
 
 
 def main() -> None:

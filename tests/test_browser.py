@@ -155,6 +155,18 @@ def test_a_mistyped_page_address_opens_the_overview_with_a_chinese_notice(server
         page.wait_for_timeout(500)
         assert page.get_by_text("Page not found").count() == 0
         assert "no corresponding file" not in page.inner_text("body")
+        page.goto(f"{server}/{'站' * 3000}")  # the whole name filled several screens
+        page.get_by_text(f"网址中的页面“{'站' * 30}…”不存在").first.wait_for(timeout=60_000)
+        assert "站" * 31 not in page.inner_text("body")
+
+
+def test_an_address_below_a_page_opens_that_page(server):
+    """/zones/extra was a blank page for good: the shell's scripts resolved below it, to the shell again."""
+    with browser() as chrome:
+        page = chrome.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{server}/zones/extra?zone=zone-02")
+        page.get_by_role("heading", name="片区审查").first.wait_for(timeout=60_000)
+        assert page.url.endswith("/zones?zone=%E9%B2%81%E5%8F%B0%E7%89%87%E5%8C%BA")  # 鲁台片区
 
 
 def test_unknown_url_parameter_shows_a_message(server):
