@@ -23,7 +23,7 @@ from layers.store import audit
 from layers.store.database import Store, StoreError
 from layers.store.engine import database_url, describe
 from layers.store.users import SignInError, User, authenticate, can, get_user, oidc_user
-from layers.urlstate import read_query
+from layers.urlstate import PARAMS, read_query
 from pages.map_widget import MapPayload, cached_payload
 from pages.shared_data import with_imports as add_imports
 
@@ -353,8 +353,14 @@ def url_view() -> dict:
     """The view asked for in the URL, read once per session (see :func:`url_warnings`)."""
     if "url_view" not in st.session_state:
         data = layers()
+        # The first of a repeated parameter counts (st.query_params.get gives the last), and the
+        # address keeps only that one.
+        given = {key: st.query_params.get_all(key) for key in PARAMS if key in st.query_params}
+        for key, values in given.items():
+            if len(values) > 1:
+                st.query_params[key] = values[0]
         view, errors = read_query(
-            st.query_params,
+            given,
             zones=dict(zip(data.zones["id"], data.zones["name"])),
             parks=dict(zip(data.parks["id"], data.parks["name"])),
             basemaps={k: b.label for k, b in basemaps().items()})
@@ -399,6 +405,10 @@ def follow_in_url(param: str, value: str | None) -> None:
 URL_PAGE = "url_page"
 
 
+#: The URL parameters each page reads (by its address, "" for 总览); any other page reads ``basemap``.
+PAGE_PARAMS = {"": ("zone", "park", "basemap"), "zones": ("zone", "basemap"), "parks": ("park", "basemap")}
+
+
 def url_warnings(page: str) -> None:
     """Say, above the page the address opened, which URL parameters were not understood.
 
@@ -408,6 +418,9 @@ def url_warnings(page: str) -> None:
     url_view()
     if st.session_state.setdefault(URL_PAGE, page) != page:
         st.session_state["url_errors"] = []
+    for key in set(PARAMS) - set(PAGE_PARAMS.get(page, ("basemap",))):
+        if key in st.query_params:  # carried over from another page (Back, a pasted link): not read here
+            del st.query_params[key]
     for message in st.session_state["url_errors"]:
         st.warning(md_text(message))  # it quotes the URL: links, images, :red[…] must stay text
 

@@ -196,6 +196,26 @@ def test_url_parameter_selects_a_zone(fake_map):
     assert fake_map.calls[-1]["center"] is not None
 
 
+def test_a_repeated_url_parameter_takes_the_first_and_the_address_keeps_one(fake_map):
+    """?zone=站南片区&zone=于河片区 chose 于河片区 (the last) and kept both in the address bar."""
+    at = app({"zone": ["站南片区", "于河片区"]})
+    assert "站南片区" in [plain(s.value) for s in at.subheader]
+    assert at.query_params.get("zone") in ("站南片区", ["站南片区"])
+
+
+@pytest.mark.parametrize("path, query, gone", [
+    ("pages/projects.py", {"zone": "站南片区", "basemap": "amap"}, "zone"),
+    ("pages/zones.py", {"park": "医养健康产业园"}, "park"),
+    ("pages/parks.py", {"zone": "站南片区"}, "zone"),
+])
+def test_a_page_keeps_only_the_url_parameters_it_reads(fake_map, path, query, gone):
+    """/projects?zone=… kept a zone the page ignores (its filter stayed 全部); Back brought zone= to /parks."""
+    at = app(query, page=path)
+    assert gone not in at.query_params
+    if "basemap" in query:
+        assert at.query_params.get("basemap") in ("amap", ["amap"])
+
+
 def test_choosing_an_area_puts_it_in_the_url(fake_map):
     at = app()
     click(at, {"last_active_drawing": {"type": "Feature", "properties": {"id": "zone-07", "kind": "zone"}}})
