@@ -98,7 +98,7 @@ with map_tab:
                      returned=("last_active_drawing",))
             chosen = [("类别", categories), ("状态", statuses), ("片区/园区", [area] if area else []), ("来源", sources)]
             filters_note = "；".join(f"{what}：{'、'.join(values)}" for what, values in chosen if values)
-            print_map_buttons(data, key="print-projects", projects=shown, stem="潍城区项目分布图",
+            print_map_buttons(combined, key="print-projects", projects=shown, stem="潍城区项目分布图",
                               note=f"仅含筛选出的项目（{filters_note}）" if filters_note else None)
         with side_col:
             st.markdown(f"**未定位项目**（规划未说明位置，{len(unlocated)} 个）")

@@ -49,3 +49,20 @@ def test_unlocated_projects_are_counted_and_listed_beside_the_map(fake_map):  # 
     assert f"{len(unlocated)} 个" in heading and len(unlocated) >= 100
     listing = next(plain(m.value) for m in at.markdown if m.value.startswith("- ") and "潍县战役纪念馆" in m.value)
     assert listing.count("\n- ") + 1 == len(unlocated)
+
+
+def test_the_project_sheet_says_it_holds_imported_projects(fake_map, own_database, monkeypatch):  # noqa: F811
+    """Its file and sheet said 第 0 版 while 40 projects, 12 of them imported, were drawn on it."""
+    from layers.store.database import Store
+
+    Store(own_database).add_projects([{"name": "站南导入项目", "category": "industry", "lon": 119.09, "lat": 36.682,
+                                       "location_precision": "exact"}], batch_id="b1", source_file="a.csv")
+    import pages._print
+    from pages.common import file_version
+
+    sheets = []
+    real = pages._print.print_map_buttons
+    monkeypatch.setattr(pages._print, "print_map_buttons",
+                        lambda data, **kw: sheets.append(file_version(data, with_imports=True)) or real(data, **kw))
+    app(page="pages/projects.py")
+    assert sheets == ["第0版，含导入的项目"]
