@@ -25,7 +25,9 @@ names = list(data.parks["name"])
 name = kept_choice("选择园区", names, key="park_pick", default=view.get("park") or names[0])
 follow_in_url("park", name)  # the address bar follows the choice: a copied link opens this park
 park = data.parks[data.parks["name"] == name].iloc[0]
-linked = linked_projects(data, name)
+# The imported projects too: a project an officer placed in this park belongs on its card and in its pack.
+combined = layers(with_imports=True)
+linked = linked_projects(combined, name)
 project_names = list(linked["项目"]) if linked is not None else []
 
 card, map_col = st.columns([2, 3], gap="medium")
@@ -57,7 +59,7 @@ with card:
     else:
         st.download_button("下载园区简介（PNG 图片）", lambda: park_profile_png(profile, district, project_names),
                            file_name=f"{name}-园区简介.png", mime="image/png", width="stretch", on_click="ignore")
-    pitch_pack_button(data, name, key="parks")
+    pitch_pack_button(combined, name, key="parks")
 
 with map_col:
     payload = shared_map("parks", data.version_key, basemap, lambda assets: parks_map(data, basemap, assets))

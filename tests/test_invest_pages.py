@@ -91,3 +91,14 @@ def test_without_the_english_names_the_pitch_pack_says_why_instead_of_a_silent_b
     labels = [b.proto.label for b in at.get("download_button")]
     assert "下载招商推介资料（中英文 PDF）" not in labels
     assert "招商推介资料暂不能生成：缺少英文名称表 names_en.csv" in texts(at)
+
+
+def test_a_park_card_lists_an_imported_project_placed_in_the_park(own_database):  # noqa: F811
+    """The card said 相关项目：无 while 总览 and the project CSV placed the imported project in the park."""
+    from layers.store.database import Store
+
+    Store(own_database).add_projects([{"name": "医养导入项目", "category": "industry", "park": "医养健康产业园",
+                                       "location_precision": "park"}], batch_id="b1", source_file="a.csv")
+    at = page("pages/parks.py")
+    at.selectbox(key="park_pick").set_value("医养健康产业园").run()
+    assert "医养导入项目" in texts(at)
