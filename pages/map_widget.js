@@ -156,8 +156,12 @@ function build(host, data, setStateValue) {
   listen(inst);
   // Leaflet notices only the window's resizing: opening Streamlit's sidebar narrowed the map's box while
   // the map kept its old size (blank strips, a wrong centre, controls laid out for the wider box).
+  // A tooltip opens towards the map's wider half ("auto"): half the map's width is what it may take, or
+  // a long one (a point with three projects) ran past the map's edge and was cut mid-word.
+  const fitTooltips = () => host.style.setProperty("--wc-tooltip-max", `${Math.max(160, host.clientWidth / 2 - 30)}px`);
+  fitTooltips();
   if (window.ResizeObserver) {
-    inst.resizeWatcher = new ResizeObserver(() => map.invalidateSize());
+    inst.resizeWatcher = new ResizeObserver(() => { map.invalidateSize(); fitTooltips(); });
     inst.resizeWatcher.observe(host);
   }
   host.leafletMap = map; // for tests and the browser console: this element's map

@@ -37,7 +37,7 @@ MAP_CSS = """
 .wc-map-error { padding: 1rem; color: #b42318; }
 /* Leaflet keeps a tooltip on one line: a long imported name made one 32,000 px wide. */
 .wc-map .leaflet-tooltip:not(.leaflet-tooltip-permanent) { white-space: normal; width: max-content;
-  max-width: min(420px, 80vw); overflow-wrap: anywhere; }
+  max-width: min(420px, var(--wc-tooltip-max, 40vw)); overflow-wrap: anywhere; }
 /* On a narrow map (a tablet) the one-line credits ran over the scale bar at the lower left. */
 .wc-map .leaflet-control-attribution { white-space: normal; max-width: 60%; }
 /* Fingers (a tablet): Leaflet's 30 px zoom buttons and the legend's title line were too small to hit.

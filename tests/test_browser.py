@@ -701,3 +701,26 @@ def test_a_paste_over_a_fields_limit_inserts_what_fits_and_says_so(tmp_path):
         assert len(box.input_value()) == 50
         box.press("Control+Enter")
         page.get_by_text("已收到 50 个字符").wait_for(timeout=10_000)
+
+
+def test_a_long_tooltip_stays_inside_the_map(server):
+    """A point with three projects: its tooltip ran past the map's right edge and was cut mid-word."""
+    with browser() as chrome:
+        page, on_map = _open(chrome, f"{server}/?basemap=none")
+        on_map.locator(".leaflet-tooltip-pane").wait_for(state="attached", timeout=30_000)
+        inside = page.evaluate("""() => {
+            const host = document.querySelector('.wc-map');
+            const map = host.leafletMap, box = host.getBoundingClientRect();
+            const results = [];
+            for (const x of [0.3, 0.45, 0.55, 0.7]) {  // either side of the centre: auto flips the side
+                const at = map.containerPointToLatLng([box.width * x, box.height / 2]);
+                const tip = L.tooltip({className: 'foliumtooltip'}).setLatLng(at)
+                    .setContent('此处 3 个项目：' + '潍坊先进光电芯片研究院（位置仅到片区/园区）；'.repeat(3));
+                tip.addTo(map);
+                const r = tip.getElement().getBoundingClientRect();
+                results.push(r.left >= box.left - 1 && r.right <= box.right + 1);
+                tip.remove();
+            }
+            return results;
+        }""")
+        assert inside == [True, True, True, True]
