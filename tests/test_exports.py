@@ -108,3 +108,17 @@ def test_kml_keeps_the_layers_own_ids(data):
     back = read_back(export_layer(data.parks, "kml", "p"), ".kml")
     assert "id2" not in back.columns
     assert list(back["plan_id"]) == list(data.parks["id"])
+
+
+def test_whole_numbers_are_written_without_a_decimal_point():
+    """A count of 42 家 read "42.0" and a start year "2023.0": pandas keeps a column with a gap as floats."""
+    import numpy as np
+    import pandas as pd
+
+    from layers.maps.exports import table_csv
+
+    table = pd.DataFrame({"基数": [42.0, 4.9, np.nan, 4.75e9], "开工年份": [2023.0, np.nan, 2024.0, 2025.0],
+                          "名称": ["甲", "=1+1", None, "乙"]})
+    lines = table_csv(table).decode("utf-8-sig").splitlines()
+    assert lines == ["基数,开工年份,名称", "42,2023,甲", "4.9,,'=1+1", ",2024,", "4750000000,2025,乙"]
+

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from pathlib import Path
 
@@ -93,11 +94,22 @@ def table_csv(table: pd.DataFrame) -> bytes:
     return spreadsheet_safe(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+def number_cell(value) -> object:
+    """A number as a person writes it: 42, not "42.0" (pandas keeps a column with a gap as floats, so a
+    year read 2023.0 and a count of 42 家 read 42.0); 4.75e9 as 4750000000. Other values as they are."""
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.15g}" if not value.is_integer() or abs(value) < 1e15 else value
+    return value
+
+
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with every text cell (and header) that Excel would run as a formula neutralised (OWASP)."""
+    """The table with every text cell (and header) that Excel would run as a formula neutralised (OWASP),
+    and whole numbers written without ".0"."""
     out = table.copy()
     for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(cell_text)
+        if pd.api.types.is_float_dtype(out[col]):
+            out[col] = out[col].map(number_cell).astype(object)
+        elif out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: number_cell(cell_text(v)))
     out.columns = [cell_text(str(c)) for c in out.columns]
     return out
