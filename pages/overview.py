@@ -91,7 +91,7 @@ st.title("潍城区规划总览")
 query = st.text_input("搜索片区、园区、项目或道路（可输入部分名称）", key="search_q",
                       placeholder="例如：站南、长松路、物流")
 hits = search(data, query, limit=None)
-if query and not hits:
+if query.strip() and not hits:  # spaces alone are no search
     st.info(f"没有找到名称包含“{md_text(query)}”的片区、园区、项目或道路。")
 if len(hits) > SEARCH_LISTED:  # "路" names some 60 roads and road works: say so, never drop them silently
     st.caption(f"共 {len(hits)} 条匹配，下面只列出前 {SEARCH_LISTED} 条：请输入更完整的名称。")

@@ -481,3 +481,9 @@ def test_leaders_table_and_projects_chart_count_areas_alike(fake_map):
     assert row["合计"] == named_none
     assert all("basemap=none" in link for link in table["来源"] if link.startswith("./?"))
     assert "未定位" not in set(table["片区/园区"])
+
+
+def test_a_search_of_spaces_only_is_no_search(fake_map):
+    at = app()
+    at.text_input(key="search_q").input("   ").run()
+    assert "没有找到" not in texts(at)
