@@ -12,7 +12,7 @@ from layers.escape import md_text
 from layers.maps.review_views import before_after_groups
 from layers.maps.views import view_for
 from layers.review.diff import area_changes, changes_frame, line_changes, lines_frame
-from layers.review.versions import ReviewError, history, history_frame, release, restore
+from layers.review.versions import ReviewError, history, history_frame, release, release_stem, restore
 from layers.store.database import StoreError
 from pages.shared_data import version_files
 from pages.common import VERSION_CHOICE, current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store
@@ -104,5 +104,5 @@ st.caption("导出某一版本：GeoJSON、GeoPackage（WGS-84）、一致性检
 chosen = st.selectbox("发布版本", numbers, format_func=lambda n: f"第 {n} 版", key="release_version")
 today = date.today()
 st.download_button("下载发布包（zip）", data=lambda: release(engine, chosen, today=today)[1],
-                   file_name=f"weicheng-layers-v{chosen}-{today:%Y%m%d}.zip", mime="application/zip",
+                   file_name=f"{release_stem(chosen, today)}.zip", mime="application/zip",
                    key="release_download", on_click="ignore")

@@ -192,7 +192,7 @@ def test_the_changelog_shows_peoples_words_as_typed(db):
     pid = proposals.submit(db, _moved(), actor="zhang", role="editor", reason=reason).id
     proposals.approve(db, pid, actor="li", role="approver", reason="同意\n## 伪造的版本")
     _name, data = versions.release(db, 1, today=date(2026, 11, 27))
-    changelog = zipfile.ZipFile(io.BytesIO(data)).read("weicheng-layers-v1-20261127/CHANGELOG.md").decode()
+    changelog = zipfile.ZipFile(io.BytesIO(data)).read("潍城区规划图层-第1版-20261127/CHANGELOG.md").decode()
     headings = [line for line in changelog.splitlines() if line.startswith("#")]
     assert headings == ["# 潍城区规划图层 第 1 版 变更记录", *[h for h in headings if re.match(r"## 第 \d 版 · ", h)]]
     assert len(headings) == 3  # the title, 第 1 版, 第 0 版
@@ -203,9 +203,9 @@ def test_release_zip_holds_geojson_geopackage_report_and_a_changelog_of_who_appr
     pid = proposals.submit(db, _moved(), actor="zhang", role="editor", reason="影像核对").id
     proposals.approve(db, pid, actor="li", role="approver", reason="同意")
     name, data = versions.release(db, 1, today=date(2026, 11, 27))
-    assert name == "weicheng-layers-v1-20261127.zip"
+    assert name == "潍城区规划图层-第1版-20261127.zip"
     zf = zipfile.ZipFile(io.BytesIO(data))
-    stem = "weicheng-layers-v1-20261127"
+    stem = "潍城区规划图层-第1版-20261127"
     files = versions.files_of(db, 1)
     assert zf.read(f"{stem}/zones.geojson").decode() == files["zones.geojson"]
     assert zf.read(f"{stem}/report.txt").decode() == files["report.txt"]

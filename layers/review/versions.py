@@ -213,6 +213,11 @@ def _gpkg(files: dict[str, str], geodata: Path) -> bytes:
         return path.read_bytes()
 
 
+def release_stem(number: int, day: date) -> str:
+    """The release's name without suffix, in the words of every other download: 潍城区规划图层-第3版-20261127."""
+    return f"潍城区规划图层-第{number}版-{day:%Y%m%d}"
+
+
 def release(engine: Engine, number: int, *, today: date | None = None, geodata: Path = GEODATA) -> tuple[str, bytes]:
     """A dated release of one version: GeoJSON, GeoPackage, the check report and a changelog, zipped.
 
@@ -222,8 +227,7 @@ def release(engine: Engine, number: int, *, today: date | None = None, geodata: 
         ``(file name, zip bytes)``; the name carries the version and the date.
     """
     files = files_of(engine, number, geodata)
-    stamp = (today or date.today()).strftime("%Y%m%d")
-    stem = f"weicheng-layers-v{number}-{stamp}"
+    stem = release_stem(number, today or date.today())
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in ("zones.geojson", "parks.geojson", "edges.geojson", "gazetteer.geojson"):
