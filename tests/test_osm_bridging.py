@@ -52,3 +52,20 @@ def test_a_gap_left_open_is_named_with_its_place_and_width(tmp_path, inputs, cap
     assert "（119.07840, 36.68600）处断开约 225 米" in note and "如桥梁" in note
     assert osm.main([str(write(tmp_path, NODES + NAMED + GAP)), "--inputs", str(inputs)]) == 0
     assert "断开" not in capsys.readouterr().out
+
+
+def test_of_two_equal_same_named_roads_the_one_near_the_approximate_line_is_taken_and_named(
+        tmp_path, inputs, capsys):
+    """A second 拥军路 of equal length inside the corridor was taken as often as the right one (800 m off),
+    without a word, and its ways were listed as the line's sources."""
+    far = "".join(f'  <node id="{90 + i}" lat="{lat}" lon="{lon + 0.006:.4f}"/>\n'
+                  for i, (lat, lon) in enumerate([(36.6400, 119.0790), (36.6850, 119.0784), (36.7000, 119.0782)]))
+    rival = ('  <way id="301"><nd ref="90"/><nd ref="91"/><nd ref="92"/><tag k="highway" v="primary"/>'
+             '<tag k="name" v="清平路"/></way>\n')
+    near = ('  <way id="101"><nd ref="1"/><nd ref="2"/><nd ref="4"/><tag k="highway" v="primary"/>'
+            '<tag k="name" v="清平路"/></way>\n')
+    for order in (near + rival, rival + near):  # the file's order must not decide
+        assert osm.main([str(write(tmp_path, NODES + far + order)), "--inputs", str(inputs)]) == 0
+        out = capsys.readouterr().out
+        assert "已匹配 清平路: OSM 路段 101\n" in out
+        assert "走廊内另有一条同名道路（相距约 53" in out

@@ -53,6 +53,9 @@ class CentreLine:
     width_m: float = 0.0
     observed_m: float = 0.0
     observed: BaseGeometry | None = None
+    #: Other roads of the feature's ways about as long as the one followed, as offsets (metres) from it:
+    #: two same-named roads in one corridor, of which the one nearer the approximate line was taken.
+    rivals_m: list[float] = field(default_factory=list)
 
     @property
     def geometry(self) -> BaseGeometry | None:
@@ -125,10 +128,34 @@ def _trim(run: list[int], picked: list) -> list[int]:
     return [i for i in run if picked[i][2] >= typical]
 
 
-def _track(crossings: list[list[float]]) -> list[tuple[float, float, int] | None]:
-    """Follow one road across stations, starting from the median crossing."""
-    everything = [o for c in crossings for o in c]
-    near = float(np.median(everything)) if everything else 0.0
+#: Parallel roads further apart than this are different roads, not the carriageways of one.
+ROAD_APART_M = 150.0
+#: A road crossed at this share of the stations of the most crossed one is its rival.
+RIVAL_SHARE = 0.8
+
+
+def _start(everything: list[float], rivals: list[float] | None = None) -> float:
+    """Where to start following: the most crossed road; of several about as much crossed (two
+    same-named roads in one corridor), the one nearest the guide. Its rivals' offsets go to ``rivals``.
+
+    The median of every crossing, used before, fell on either of two equal roads: the one 800 m off
+    was taken as often as the right one.
+    """
+    if not everything:
+        return 0.0
+    xs = np.sort(np.asarray(everything))
+    groups = np.split(xs, np.nonzero(np.diff(xs) > ROAD_APART_M)[0] + 1)
+    most = max(len(g) for g in groups)
+    close = [g for g in groups if len(g) >= RIVAL_SHARE * most]
+    chosen = min(close, key=lambda g: abs(float(np.median(g))))
+    if rivals is not None:
+        rivals += [float(np.median(g) - np.median(chosen)) for g in close if g is not chosen]
+    return float(np.median(chosen))
+
+
+def _track(crossings: list[list[float]], rivals: list[float] | None = None) -> list[tuple[float, float, int] | None]:
+    """Follow one road across stations, starting from the most crossed one (see :func:`_start`)."""
+    near = _start([o for c in crossings for o in c], rivals)
     picked = []
     for offsets in crossings:
         choice = _pick(offsets, near)
@@ -156,9 +183,9 @@ def _runs(dist: np.ndarray, centres: list, max_gap: float) -> tuple[list[list[in
     return [r for r in runs if len(r) > 1], bridged
 
 
-def _section(guide: LineString, lines: BaseGeometry, half: float, step: float):
+def _section(guide: LineString, lines: BaseGeometry, half: float, step: float, rivals: list[float] | None = None):
     dist, pts, normal = _frames(guide, step)
-    picked = _track(_crossings(pts, normal, half, lines))
+    picked = _track(_crossings(pts, normal, half, lines), rivals)
     centres = [None if p is None else pts[i] + normal[i] * (p[0] + p[1]) / 2 for i, p in enumerate(picked)]
     widths = [p[1] - p[0] for p in picked if p is not None]
     return dist, centres, widths, picked, pts, normal
@@ -182,7 +209,8 @@ def centre_line(guide: LineString, lines: BaseGeometry, *, half_width: float,
     """
     if lines is None or lines.is_empty:
         return CentreLine()
-    first = _section(guide, lines, half_width, step * 4)
+    rivals: list[float] = []
+    first = _section(guide, lines, half_width, step * 4, rivals)
     rough = [c for c in first[1] if c is not None]
     if len(rough) < 2:
         return CentreLine()
@@ -194,7 +222,7 @@ def centre_line(guide: LineString, lines: BaseGeometry, *, half_width: float,
             trimmed[i] = centres[i]
     runs, gaps = _runs(dist, trimmed, MAX_GAP_M)
     parts = [LineString([centres[i] for i in run]).simplify(0.5) for run in runs]
-    result = CentreLine(parts=parts, width_m=float(np.median(widths)) if widths else 0.0)
+    result = CentreLine(parts=parts, width_m=float(np.median(widths)) if widths else 0.0, rivals_m=rivals)
     result.bridged = _along(parts, [(refined_guide.interpolate(a), refined_guide.interpolate(b)) for a, b in gaps])
     by_name = [True] * len(centres)
     if named is not None and not named.is_empty:

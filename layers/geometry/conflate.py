@@ -38,6 +38,8 @@ BRIDGE_TOL_M = 25.0
 BRIDGE_ANGLE_DEG = 30.0
 #: Ways shorter than this inside the corridor are not worth a match.
 MIN_PIECE_M = 5.0
+#: A named way counts as a source of the line when it comes this close to it (metres).
+TRACED_M = 60.0
 _ROAD_RANK = {"motorway": 0, "trunk": 0, "primary": 1, "secondary": 2, "tertiary": 3,
               "unclassified": 4, "residential": 4, "living_street": 5, "road": 3, "service": 5}
 _RAIL = {"rail", "light_rail", "narrow_gauge", "preserved", "disused"}
@@ -326,6 +328,11 @@ def match_feature(feat: GazetteerFeature, ways: MetricWays, topology: list | Non
         named = shapely.intersection(unary_union(ways.geoms[used]), corr)
         lines = shapely.intersection(unary_union(ways.geoms[used + bridged]), corr)
         match.line = centre_line(guide, lines, half_width=reach, named=named)
+        match.notes += [f"走廊内另有一条同名道路（相距约 {abs(r):.0f} 米），已取离近似线较近的一条，请核实"
+                        for r in match.line.rivals_m]
+        if match.line.geometry is not None:  # the ways of a rival road are not this line's sources
+            near = shapely.dwithin(ways.geoms[used], match.line.geometry, TRACED_M)
+            match.way_ids = sorted({int(ways.data.ids[i]) for i, ok in zip(used, near.tolist()) if ok})
     if feat.kind == "river":
         _banks(feat, ways, match)
     return match
