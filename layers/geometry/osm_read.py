@@ -107,7 +107,10 @@ def _read_pyosmium(path: Path, log: Callable[[str], None]) -> OsmData:
         elif obj.is_area() and _is_water(obj.tags):
             try:
                 data.water.append(shapely.from_wkb(wkb.create_multipolygon(obj)))
-            except RuntimeError:  # an area that cannot be assembled is skipped
+            except RuntimeError:  # an area that cannot be assembled is skipped, and said so
+                kind = "way" if obj.from_way() else "relation"
+                data.notes.append(f"水域面 {kind}/{obj.orig_id()}（{'、'.join(_names(obj.tags)) or '无名'}）无法闭合"
+                                  "（提取范围可能截断了它），未使用")
                 continue
             data.water_ids.append(("way/" if obj.from_way() else "relation/") + str(obj.orig_id()))
     for i, way_id in enumerate(data.ids):
