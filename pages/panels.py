@@ -124,11 +124,26 @@ def project_details(row: pd.Series) -> None:
     st.markdown(f"**来源**：{md_text(SOURCE_LABELS.get(row.get('source'), '用户导入'))}")
     if text_value(row.get("status_words")):
         st.markdown(f"**状态依据**：规划原文“{md_text(row['status_words'])}”")
-    if text_value(row.get("quote")):
+    quote, citation = status_basis(row)
+    if text_value(quote):
         st.markdown("**规划原文**")
-        st.text(row["quote"])
-        st.caption(md_text(row.get("citation")))
+        st.text(quote)
+        st.caption(md_text(citation))
     project_mentions(row)
+
+
+def status_basis(row: pd.Series) -> tuple[str | None, str | None]:
+    """The quote and citation to show beside a project's status: the mention whose words give it.
+
+    The first mention was shown, so "状态依据：规划原文“为带动”" stood over a sentence without 为带动.
+    """
+    words = text_value(row.get("status_words"))
+    mentions = row.get("mentions") if isinstance(row.get("mentions"), list) else []
+    basis = next((m for m in mentions if words and m.get("status_words") == words
+                  and words in (m.get("quote") or "")), None)
+    if basis is None:
+        return row.get("quote"), row.get("citation")
+    return basis.get("quote"), basis.get("citation")
 
 
 def project_mentions(row: pd.Series) -> None:

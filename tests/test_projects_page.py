@@ -66,3 +66,22 @@ def test_the_project_sheet_says_it_holds_imported_projects(fake_map, own_databas
                         lambda data, **kw: sheets.append(file_version(data, with_imports=True)) or real(data, **kw))
     app(page="pages/projects.py")
     assert sheets == ["第0版，含导入的项目"]
+
+
+def test_the_quote_beside_a_status_holds_the_words_that_give_it():
+    """潍坊先进光电芯片研究院: "状态依据：规划原文“为带动”" stood over a sentence without 为带动."""
+    from layers.data import load_layers
+    from pages.panels import status_basis
+
+    projects = load_layers().projects
+    checked = 0
+    for _, row in projects.iterrows():
+        words = row.get("status_words")
+        if isinstance(words, str) and words:
+            quote, citation = status_basis(row)
+            assert words in quote, (row["name"], words)
+            assert citation
+            checked += 1
+    assert checked > 100
+    row = projects[projects["name"] == "潍坊先进光电芯片研究院"].iloc[0]
+    assert "为带动" not in row["quote"] and "为带动" in status_basis(row)[0]
