@@ -38,10 +38,10 @@ def test_spatial_formats_round_trip_in_wgs84(data, fmt):
 def test_csv_has_attributes_and_centroids(data):
     table = pd.read_csv(io.BytesIO(export_layer(data.parks, "csv")), encoding="utf-8-sig")
     assert len(table) == 10
-    assert {"name", "area_ha", "centroid_lon_wgs84", "centroid_lat_wgs84"} <= set(table.columns)
-    located = table[table["area_ha"].notna()]
-    assert located["centroid_lon_wgs84"].between(118.9, 119.2).all()
-    assert table[table["name"] == "金融总部产业园"]["centroid_lon_wgs84"].isna().all()
+    assert {"名称", "面积（公顷）", "质心经度（WGS-84）", "质心纬度（WGS-84）"} <= set(table.columns)
+    located = table[table["面积（公顷）"].notna()]
+    assert located["质心经度（WGS-84）"].between(118.9, 119.2).all()
+    assert table[table["名称"] == "金融总部产业园"]["质心经度（WGS-84）"].isna().all()
 
 
 def test_unknown_format_is_refused(data):
@@ -69,11 +69,11 @@ def test_csv_export_neutralises_formula_cells(data, evil):
     frame = data.zones.head(2).copy()
     frame["name"] = [evil, "站南片区"]
     rows = list(csv.DictReader(io.StringIO(export_layer(frame, "csv").decode("utf-8-sig"), newline="")))
-    assert rows[0]["name"] == "'" + evil and rows[1]["name"] == "站南片区"
+    assert rows[0]["名称"] == "'" + evil and rows[1]["名称"] == "站南片区"
     assert all(not v.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for v in row.values())
     table = pd.read_csv(io.BytesIO(export_layer(frame, "csv")), encoding="utf-8-sig")
     # numbers stay numbers
-    assert table["centroid_lon_wgs84"].map(lambda v: isinstance(v, float)).all()
+    assert table["质心经度（WGS-84）"].map(lambda v: isinstance(v, float)).all()
 
 
 def test_targets_table_download_neutralises_formula_cells(data):
@@ -122,3 +122,20 @@ def test_whole_numbers_are_written_without_a_decimal_point():
     lines = table_csv(table).decode("utf-8-sig").splitlines()
     assert lines == ["基数,开工年份,名称", "42,2023,甲", "4.9,,'=1+1", ",2024,", "4750000000,2025,乙"]
 
+
+
+@pytest.mark.parametrize("layer", ["zones", "parks", "gazetteer", "district", "projects"])
+def test_a_layer_csv_speaks_chinese_headers_and_statuses(layer):
+    """The CSV, "for Excel", had snake_case headers (accuracy_m, geometry_status) and codes (approximate)."""
+    import csv
+    import io
+    import re
+
+    from layers.data import load_layers
+    from layers.maps.exports import export_layer
+
+    rows = list(csv.DictReader(io.StringIO(export_layer(getattr(load_layers(), layer), "csv").decode("utf-8-sig"))))
+    header = list(rows[0])
+    assert header[:2] == ["编号", "名称"]
+    assert not [h for h in header if re.search(r"[a-z]_[a-z]|^[a-z]+$", h)], header
+    assert {r["几何状态"] for r in rows} <= {"近似位置", "由行政区界推得", "OpenStreetMap 实测道路", "未定位", ""}

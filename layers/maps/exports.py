@@ -84,7 +84,43 @@ def export_layer(frame: gpd.GeoDataFrame, fmt: str, name: str = "layer") -> byte
         return _via_gdal(named, "KML", ".kml", name)
     if fmt == "gpkg":
         return _via_gdal(flat, "GPKG", ".gpkg", name)
-    return table_csv(pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1))
+    table = pd.concat([pd.DataFrame(flat.drop(columns=flat.geometry.name)), centroids_lonlat(frame)], axis=1)
+    return table_csv(spreadsheet_words(table))
+
+
+#: The CSV is for people opening it in Excel (GeoJSON, KML and GeoPackage keep the field names for GIS):
+#: its headers are in words. A column not listed keeps its name.
+CSV_HEADERS = {
+    "id": "编号", "name": "名称", "kind": "类型", "number": "序号", "adcode": "行政区划代码",
+    "area_ha": "面积（公顷）", "area_mu": "面积（亩）", "accuracy_m": "几何精度（米）", "geometry_status": "几何状态",
+    "source": "几何来源", "attribution": "数据来源", "citation": "规划出处", "citation_detail": "出处详情（JSON）",
+    "clause": "四至原文", "bounds": "四至各侧地物（JSON）", "description": "规划原文", "positioning": "定位（规划原文）",
+    "positioning_phrase": "定位短语", "industries": "主要产业（JSON）", "industries_snippets": "产业出处（JSON）",
+    "sites": "所在楼宇/街区（JSON）", "unlocated_reason": "未定位原因", "aliases": "别名（JSON）",
+    "named_by": "名称出处", "category": "类别代码", "category_label": "类别", "status": "状态代码",
+    "status_label": "状态", "status_words": "状态依据（规划原文）", "industry": "产业", "zone": "所在片区",
+    "park": "所在园区", "zones": "涉及片区（JSON）", "parks": "涉及园区（JSON）", "quote": "规划原文摘录",
+    "location_precision": "定位精度", "mention_count": "提及次数", "mentions": "全部提及（JSON）",
+    "road_stretch": "道路路段（JSON）", "investment_10k_yuan": "投资（万元）", "start_year": "开工年份",
+    "batch_id": "导入批次", "centroid_lon_wgs84": "质心经度（WGS-84）", "centroid_lat_wgs84": "质心纬度（WGS-84）",
+}
+#: Code columns given in words as well (the code stays, for joining with the other formats).
+PRECISION_WORDS = {"exact": "精确坐标", "zone": "仅到片区", "park": "仅到园区", "unlocated": "未定位"}
+
+
+def spreadsheet_words(table: pd.DataFrame) -> pd.DataFrame:
+    """A layer's table with Chinese headers and the geometry status and location precision in words."""
+    from layers.details import GEOMETRY_STATUS_LABELS, source_text  # the words the app shows
+
+    out = table.copy()
+    if "geometry_status" in out:
+        out["geometry_status"] = out["geometry_status"].map(lambda v: GEOMETRY_STATUS_LABELS.get(v, v))
+    if "location_precision" in out:
+        out["location_precision"] = out["location_precision"].map(lambda v: PRECISION_WORDS.get(v, v))
+    if "source" in out:  # a line's provenance in words; an area's own account (its sides) stays
+        out["source"] = out["source"].map(lambda v: v if source_text(v) in ("其他来源", "未注明") else source_text(v))
+    first = [c for c in ("id", "name") if c in out]
+    return out[first + [c for c in out.columns if c not in first]].rename(columns=CSV_HEADERS)
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
