@@ -393,6 +393,30 @@ def kept_choice(label: str, options: list[str], *, key: str, default: str, widge
     return widget(label, options, key=key, on_change=remember, **kwargs)
 
 
+def two_step(action: str, item: object, *, start, label: str, question: str, yes: str) -> bool:
+    """An action that cannot simply be taken back, in two clicks: ``label`` (in the container ``start``),
+    then ``question`` with ``yes`` and 取消. True on the run where ``yes`` was clicked.
+
+    Buttons are keyed ``{action}-{item}``, ``{action}-yes-{item}`` and ``{action}-no-{item}``; the item
+    being confirmed is kept in ``{action}_pending``.
+    """
+    pending = f"{action}_pending"
+    if st.session_state.get(pending) != item:
+        if start.button(label, key=f"{action}-{item}"):
+            st.session_state[pending] = item
+            st.rerun()
+        return False
+    st.warning(question)
+    confirm, cancel, _ = st.columns([1, 1, 4])
+    if confirm.button(yes, key=f"{action}-yes-{item}", type="primary"):
+        st.session_state.pop(pending, None)
+        return True
+    if cancel.button("取消", key=f"{action}-no-{item}"):
+        st.session_state.pop(pending, None)
+        st.rerun()
+    return False
+
+
 def follow_in_url(param: str, value: str | None) -> None:
     """Keep ``?param=value`` in the address bar in step with a choice, so a copied link opens it."""
     if value and st.query_params.get(param) != value:

@@ -14,7 +14,7 @@ from layers.store.imports import MAX_MEGABYTES, ImportFileError, read_table, tem
 from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
 from layers.store.database import DuplicateProjectsError, InputError, StoreError
 from pages._print import print_map_buttons
-from pages.common import current_basemap, ensure_frame, layers, may, shared_map, sign_in_hint, store
+from pages.common import current_basemap, ensure_frame, layers, may, shared_map, sign_in_hint, store, two_step
 from pages.map_widget import map_value, show_map
 from pages.panels import import_preview, project_group_details, project_table
 from pages.shared_data import imports_changed
@@ -180,15 +180,8 @@ with import_tab:
                         f"导入于 {rows['imported_at'].iloc[0]:%Y-%m-%d %H:%M} UTC")
             if deleter is None:
                 continue
-            if st.session_state.get("delete_pending") != batch:
-                if c2.button("删除此批", key=f"del-{batch}"):
-                    st.session_state["delete_pending"] = batch
-                    st.rerun()
-                continue
-            st.warning(f"确定删除批次 `{md_text(batch)}` 的 {len(rows)} 个项目？删除会记入操作日志，之后可在下方撤销。")
-            y, n, _ = st.columns([1, 1, 4])
-            if y.button("确认删除", key=f"del-yes-{batch}", type="primary"):
-                st.session_state.pop("delete_pending", None)
+            question = f"确定删除批次 `{md_text(batch)}` 的 {len(rows)} 个项目？删除会记入操作日志，之后可在下方撤销。"
+            if two_step("del", batch, start=c2, label="删除此批", question=question, yes="确认删除"):
                 try:
                     db.delete_projects(batch_id=batch, actor=deleter.username)
                 except StoreError as exc:
@@ -196,9 +189,6 @@ with import_tab:
                 else:
                     imports_changed()
                     st.rerun()
-            if n.button("取消", key=f"del-no-{batch}"):
-                st.session_state.pop("delete_pending", None)
-                st.rerun()
     if deleter is not None:
         try:
             recent = db.deletions(limit=5)

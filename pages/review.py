@@ -22,7 +22,7 @@ from layers.review.uploads import (DEFAULT_CRS, MAX_UPLOAD_BYTES, SUFFIXES, Uplo
 from layers.review.versions import ReviewError, latest
 from layers.store.database import StoreError
 from pages.shared_data import version_files
-from pages.common import current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store
+from pages.common import current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store, two_step
 from pages.map_widget import show_map
 
 ensure_frame()
@@ -173,25 +173,16 @@ def _result_message() -> None:
 
 def _withdraw(p: proposals.Proposal, user, where) -> None:
     """撤回 for the author's own draft or pending proposal, after a confirmation."""
-    if st.session_state.get("withdraw_pending") != p.id:
-        if where.button("撤回", key=f"withdraw-{p.id}", help="撤回后不再等待审核，仍列在“全部提案”中"):
-            st.session_state["withdraw_pending"] = p.id
-            st.rerun()
+    if not two_step("withdraw", p.id, start=where, label="撤回", yes="确认撤回",
+                    question=f"确定撤回提案 #{p.id}？撤回后审核人不能再批准它，如需修改请重新提交新的提案。"):
         return
-    st.warning(f"确定撤回提案 #{p.id}？撤回后审核人不能再批准它，如需修改请重新提交新的提案。")
-    yes, no, _ = st.columns([1, 1, 4])
-    if yes.button("确认撤回", key=f"withdraw-yes-{p.id}", type="primary"):
-        st.session_state.pop("withdraw_pending", None)
-        try:
-            proposals.withdraw(engine, p.id, actor=user.username, role=user.role)
-        except (ReviewError, StoreError) as exc:
-            st.error(f"未撤回：{md_text(exc)}")
-            return
-        st.session_state["decision_result"] = f"已撤回提案 #{p.id}。"
-        st.rerun()
-    if no.button("取消", key=f"withdraw-no-{p.id}"):
-        st.session_state.pop("withdraw_pending", None)
-        st.rerun()
+    try:
+        proposals.withdraw(engine, p.id, actor=user.username, role=user.role)
+    except (ReviewError, StoreError) as exc:
+        st.error(f"未撤回：{md_text(exc)}")
+        return
+    st.session_state["decision_result"] = f"已撤回提案 #{p.id}。"
+    st.rerun()
 
 
 def _drafts(user, base: int) -> None:

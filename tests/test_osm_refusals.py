@@ -31,6 +31,18 @@ def imported(tmp_path, **kw):
     return inputs, out.getvalue()
 
 
+def refused_build(tmp_path, inputs, capsys):
+    """Build into a folder holding a previous zones.geojson; the build must refuse. Returns the folder and
+    what it said."""
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "zones.geojson").write_text("previous", encoding="utf-8")
+    code = build_module.main(["--plan", str(PLAN), "--inputs", str(inputs), "--out", str(target)])
+    err = capsys.readouterr().err
+    assert code == 1 and "构建失败，已有输出未改动" in err
+    return target, err
+
+
 def statuses(result, area: str, side: str) -> list[str]:
     feats = json.loads(result.files["zones.geojson"])["features"] + \
         json.loads(result.files["parks.geojson"])["features"]
@@ -55,13 +67,8 @@ def test_a_corridor_without_data_stops_the_build_naming_every_area(tmp_path, cap
     minx, miny, maxx, maxy = t.district_m.bounds
     inputs, out = imported(tmp_path, crop=box(west + 1400, miny - 5e3, maxx + 2e4, maxy + 5e3))
     assert "未匹配 拥军路（保留原几何）：走廊内没有任何 OSM 路段" in out
-    target = tmp_path / "out"
-    target.mkdir()
-    (target / "zones.geojson").write_text("previous", encoding="utf-8")
-    code = build_module.main(["--plan", str(PLAN), "--inputs", str(inputs), "--out", str(target)])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "构建失败，已有输出未改动" in err and "3 个区域无法构建" in err
+    target, err = refused_build(tmp_path, inputs, capsys)
+    assert "3 个区域无法构建" in err
     for area in ("浮烟山片区", "高端智慧物流园", "节能环保产业园"):
         assert area in err
     assert "“宝通街”来自 OpenStreetMap，端点未能接到相邻边界" in err
@@ -115,13 +122,8 @@ def test_an_implausible_area_stops_the_build_and_the_previous_layers_stay(tmp_pa
     """A 0.08 ha strip was written as 军埠口片区, labelled an OSM outline accurate to 20 m (exit code 2)."""
     inputs, _ = imported(tmp_path, quirks=("split",))
     _move(inputs, "拥军路", onto="西环路", offset_m=16.0)
-    target = tmp_path / "out"
-    target.mkdir()
-    (target / "zones.geojson").write_text("previous", encoding="utf-8")
-    code = build_module.main(["--plan", str(PLAN), "--inputs", str(inputs), "--out", str(target)])
-    err = capsys.readouterr().err
-    assert code == 1
-    assert "构建失败，已有输出未改动" in err and "1 个区域的形状不合理" in err
+    target, err = refused_build(tmp_path, inputs, capsys)
+    assert "1 个区域的形状不合理" in err
     assert "浮烟山片区" in err and "窄条" in err and "gazetteer_osm.geojson" in err
     assert sorted(p.name for p in target.iterdir()) == ["zones.geojson"]
     assert (target / "zones.geojson").read_text(encoding="utf-8") == "previous"
