@@ -130,32 +130,12 @@ def _trim(run: list[int], picked: list) -> list[int]:
 
 #: Parallel roads further apart than this are different roads, not the carriageways of one.
 ROAD_APART_M = 150.0
-#: A road crossed at this share of the stations of the most crossed one is its rival.
+#: A road followed over this share of the stations of the best-covered one is its rival.
 RIVAL_SHARE = 0.8
 
 
-def _start(everything: list[float], rivals: list[float] | None = None) -> float:
-    """Where to start following: the most crossed road; of several about as much crossed (two
-    same-named roads in one corridor), the one nearest the guide. Its rivals' offsets go to ``rivals``.
-
-    The median of every crossing, used before, fell on either of two equal roads: the one 800 m off
-    was taken as often as the right one.
-    """
-    if not everything:
-        return 0.0
-    xs = np.sort(np.asarray(everything))
-    groups = np.split(xs, np.nonzero(np.diff(xs) > ROAD_APART_M)[0] + 1)
-    most = max(len(g) for g in groups)
-    close = [g for g in groups if len(g) >= RIVAL_SHARE * most]
-    chosen = min(close, key=lambda g: abs(float(np.median(g))))
-    if rivals is not None:
-        rivals += [float(np.median(g) - np.median(chosen)) for g in close if g is not chosen]
-    return float(np.median(chosen))
-
-
-def _track(crossings: list[list[float]], rivals: list[float] | None = None) -> list[tuple[float, float, int] | None]:
-    """Follow one road across stations, starting from the most crossed one (see :func:`_start`)."""
-    near = _start([o for c in crossings for o in c], rivals)
+def _follow(crossings: list[list[float]], near: float) -> list[tuple[float, float, int] | None]:
+    """Follow one road across stations from the offset ``near``, each station's pick steering the next."""
     picked = []
     for offsets in crossings:
         choice = _pick(offsets, near)
@@ -163,6 +143,36 @@ def _track(crossings: list[list[float]], rivals: list[float] | None = None) -> l
             near = (choice[0] + choice[1]) / 2
         picked.append(choice)
     return picked
+
+
+def _mean_offset(track: list) -> float:
+    return float(np.mean([(p[0] + p[1]) / 2 for p in track if p is not None]))
+
+
+def _track(crossings: list[list[float]], rivals: list[float] | None = None) -> list[tuple[float, float, int] | None]:
+    """Follow the feature's road across stations.
+
+    Tracks start from the median crossing and from each road the middle station crosses; the one
+    followed furthest is kept, and of several followed about as far (two same-named roads in one
+    corridor) the one nearest the guide. Their offsets from it go to ``rivals``. Starting from the
+    median alone fell on either of two equal roads: the one 800 m off was taken as often as the right one.
+    """
+    everything = [o for c in crossings for o in c]
+    if not everything:
+        return [None] * len(crossings)
+    seen = [c for c in crossings if c]
+    middle = seen[len(seen) // 2]
+    groups = np.split(np.asarray(middle), np.nonzero(np.diff(middle) > ROAD_APART_M)[0] + 1)
+    starts = [float(np.median(everything))] + [float(np.median(g)) for g in groups]
+    tracks = [_follow(crossings, s) for s in starts]
+    reach = [sum(p is not None for p in t) for t in tracks]
+    close = [t for t, r in zip(tracks, reach) if r >= RIVAL_SHARE * max(reach)]
+    chosen = min(close, key=lambda t: abs(_mean_offset(t)))
+    if rivals is not None:
+        for d in sorted(_mean_offset(t) - _mean_offset(chosen) for t in close):
+            if abs(d) > ROAD_APART_M and all(abs(d - r) > ROAD_APART_M for r in rivals):
+                rivals.append(d)  # several starts may follow the same rival road: name it once
+    return chosen
 
 
 def _runs(dist: np.ndarray, centres: list, max_gap: float) -> tuple[list[list[int]], list[tuple[float, float]]]:
