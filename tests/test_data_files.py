@@ -40,6 +40,7 @@ def test_a_truncated_layer_names_the_file_line_and_column_in_chinese(geodata):
     _no_english(message)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # shapely, on the NaN itself
 def test_a_nan_coordinate_is_named_before_it_reaches_leaflet(geodata):
     """Leaflet drew no map at all and said "Invalid LatLng object: (36.6875, NaN)"."""
     data = _zones(geodata)
