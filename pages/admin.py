@@ -12,7 +12,7 @@ from layers.store.database import StoreError
 from layers.store.schema import ROLES
 from layers.store.users import ROLE_LABELS, UserError, add_user, list_users, update_user
 from layers.escape import md_text
-from pages.common import ensure_frame, may, store
+from pages.common import ensure_frame, may, say, store
 
 ensure_frame()
 st.title("管理")
@@ -33,7 +33,7 @@ with users_tab:
     try:
         accounts = list_users(db.engine)
     except StoreError as exc:
-        st.error(md_text(exc))
+        st.error(say(exc))
         st.stop()
     st.dataframe(accounts.assign(
         role=accounts["role"].map(ROLE_LABELS), active=accounts["active"].map({True: "可用", False: "已停用"}),
@@ -60,7 +60,7 @@ with users_tab:
                 added = add_user(db.engine, name, role, password=password or None, display_name=display,
                                  email=email or None, actor=admin.username)
             except (UserError, StoreError) as exc:  # the message quotes what was typed: Markdown stays text
-                st.error(f"未添加：{md_text(exc)}")
+                st.error(f"未添加：{say(exc)}")
             else:
                 st.session_state["admin_flash"] = f"已添加 {added.username}（{added.role_label}）。"
                 st.rerun()
@@ -82,7 +82,7 @@ with users_tab:
                     changed = update_user(db.engine, pick, role=new_role, active=active,
                                           password=new_password or None, actor=admin.username)
                 except (UserError, StoreError) as exc:
-                    st.error(f"未保存：{md_text(exc)}")
+                    st.error(f"未保存：{say(exc)}")
                 else:
                     st.session_state["admin_flash"] = (f"已保存 {changed.username}：{changed.role_label}，"
                                                        f"{'可用' if changed.active else '已停用'}"
@@ -95,7 +95,7 @@ with log_tab:
     try:
         logged_actors, logged_actions = actors(db.engine), actions(db.engine)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(say(exc))
         st.stop()
     c1, c2, c3, c4 = st.columns(4)
     actor = c1.selectbox("操作人", [""] + logged_actors, format_func=lambda a: actor_label(a) if a else "全部",
@@ -113,7 +113,7 @@ with log_tab:
         log = search(db.engine, AuditFilter(actor=actor or None, action=action or None, since=since, until=until,
                                             text=text.strip() or None))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(say(exc))
         st.stop()
     st.markdown(f"共 {len(log)} 条（最多显示 5000 条，最新在前）。")
     shown = readable(log).assign(at=log["at"].map(lambda t: t.strftime("%Y-%m-%d %H:%M:%S")),

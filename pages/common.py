@@ -179,7 +179,8 @@ def store_banner() -> None:
     try:
         Store()
     except StoreError as exc:
-        st.warning(f"数据库暂不可用：{md_text(public_reason(exc))}\n\n地图和规划图层仍可正常查看；"
+        cause = public_reason(exc).split("。")[0]  # the cause; what to do on the server is for the administrator
+        st.warning(f"数据库暂不可用：{md_text(cause)}。\n\n地图和规划图层仍可正常查看；"
                    "导入的项目、指标记录和登录暂不可用。请联系系统管理员（详细信息已写入服务器日志）。",
                    icon=":material/database_off:")
 
@@ -198,10 +199,17 @@ def public_reason(exc: StoreError) -> str:
         where = describe(database_url())
     except StoreError:
         return text
-    return text.replace(f" {where}", "").replace(where, "（服务器上的数据库）")
+    for shown in (f" {where} ", f" {where}", where):
+        text = text.replace(shown, "")
+    return text
 
 
 _logged: set[str] = set()
+
+
+def say(exc: Exception) -> str:
+    """An error for the page, escaped; a database error without the server's path or address."""
+    return md_text(public_reason(exc) if isinstance(exc, StoreError) else exc)
 
 
 # -- accounts: sign-in widget, the signed-in user, role checks ------------------------------------
@@ -337,7 +345,7 @@ def account_widget() -> None:
             try:
                 signed_in = authenticate(db.engine, name, password, client=_client())
             except (SignInError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(say(exc))
             else:
                 st.session_state[USER_KEY] = signed_in.username
                 st.session_state["signed_in_via"] = "password"

@@ -14,7 +14,8 @@ from layers.store.imports import MAX_MEGABYTES, ImportFileError, read_table, tem
 from layers.project_table import SOURCE_LABELS, counts_by_area, filter_projects
 from layers.store.database import DuplicateProjectsError, InputError, StoreError
 from pages._print import print_map_buttons
-from pages.common import current_basemap, ensure_frame, layers, may, shared_map, sign_in_hint, store, two_step
+from pages.common import (current_basemap, ensure_frame, layers, may, say, shared_map, sign_in_hint, store,
+                          two_step)
 from pages.map_widget import map_value, show_map
 from pages.panels import import_preview, project_group_details, project_table
 from pages.shared_data import imports_changed
@@ -142,7 +143,7 @@ with import_tab:
             sheet = choose_sheet(upload)
             frame = read_upload(upload.getvalue(), upload.name, sheet)
         except ImportFileError as exc:
-            st.error(f"无法导入：{md_text(exc)}")
+            st.error(f"无法导入：{say(exc)}")
         else:
             if frame.attrs.get("header_line", 1) > 1:
                 st.caption(f"表头在第 {frame.attrs['header_line']} 行：上面的标题行未导入。")
@@ -164,7 +165,7 @@ with import_tab:
                         count = db.add_projects(result.records(),
                                                 batch_id=batch, source_file=upload.name, actor=importer.username)
                     except (DuplicateProjectsError, StoreError) as exc:
-                        st.error(f"未导入：{md_text(exc)}")
+                        st.error(f"未导入：{say(exc)}")
                     else:
                         imports_changed()
                         st.session_state["import_done"] = (f"已导入 {count} 个项目（{md_text(upload.name)}，"
@@ -185,7 +186,7 @@ with import_tab:
                 try:
                     db.delete_projects(batch_id=batch, actor=deleter.username)
                 except StoreError as exc:
-                    st.error(f"未删除：{md_text(exc)}")
+                    st.error(f"未删除：{say(exc)}")
                 else:
                     imports_changed()
                     st.rerun()
@@ -204,7 +205,7 @@ with import_tab:
                 try:
                     db.undo_deletion(deletion.deletion_id, actor=deleter.username)
                 except (InputError, StoreError) as exc:
-                    st.error(f"未撤销：{md_text(exc)}")
+                    st.error(f"未撤销：{say(exc)}")
                 else:
                     imports_changed()
                     st.rerun()

@@ -22,7 +22,8 @@ from layers.review.uploads import (DEFAULT_CRS, MAX_UPLOAD_BYTES, SUFFIXES, Uplo
 from layers.review.versions import ReviewError, latest
 from layers.store.database import StoreError
 from pages.shared_data import version_files
-from pages.common import current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store, two_step
+from pages.common import (current_basemap, ensure_frame, layers, may, review_base, say, sign_in_hint, store,
+                          two_step)
 from pages.map_widget import show_map
 
 ensure_frame()
@@ -155,7 +156,7 @@ def _submit(change: Change, user, base: int) -> None:
             sent = proposals.submit(engine, change, actor=user.username, role=user.role, reason=reason,
                                     base_version=base)
         except (ReviewError, StoreError) as exc:
-            st.error(f"未能提交：{md_text(exc)}")
+            st.error(f"未能提交：{say(exc)}")
             return
         st.session_state["proposal_result"] = sent
         st.rerun()
@@ -179,10 +180,21 @@ def _withdraw(p: proposals.Proposal, user, where) -> None:
     try:
         proposals.withdraw(engine, p.id, actor=user.username, role=user.role)
     except (ReviewError, StoreError) as exc:
-        st.error(f"未撤回：{md_text(exc)}")
-        return
-    st.session_state["decision_result"] = f"已撤回提案 #{p.id}。"
+        # A rerun, so the question and its buttons go; the words stay above both tabs' lists.
+        st.session_state[WITHDRAWN] = ("error", f"未撤回：{say(exc)}")
+    else:
+        st.session_state[WITHDRAWN] = ("success", f"已撤回提案 #{p.id}。")
     st.rerun()
+
+
+#: The outcome of the last 撤回 (kind, words), shown at the top of 提出修改 and 待审核 for one run.
+WITHDRAWN = "withdraw_result"
+
+
+def _withdraw_result() -> None:
+    outcome = st.session_state.get(WITHDRAWN)
+    if outcome:
+        (st.success if outcome[0] == "success" else st.error)(outcome[1])
 
 
 def _drafts(user, base: int) -> None:
@@ -199,7 +211,7 @@ def _drafts(user, base: int) -> None:
                 sent = proposals.submit(engine, p.change, actor=user.username, role=user.role,
                                         reason=p.reason or "", base_version=base, proposal_id=p.id)
             except (ReviewError, StoreError) as exc:
-                st.error(f"未能提交：{md_text(exc)}")
+                st.error(f"未能提交：{say(exc)}")
             else:
                 st.session_state["proposal_result"] = sent
                 st.rerun()
@@ -211,6 +223,8 @@ def _propose(base: int) -> None:
         sign_in_hint("提出边界修改")
         return
     _result_message()
+    _withdraw_result()
+    _drafts(user, base)  # first: a draft can be withdrawn or resubmitted before any new change is entered
     files = version_files(engine, base)
     st.caption(f"提案基于当前最新的第 {base} 版。")
     try:
@@ -219,11 +233,10 @@ def _propose(base: int) -> None:
             return
         eff = effect(files, change)
     except (ChangeError, UploadError) as exc:
-        st.error(md_text(exc))
+        st.error(say(exc))
         return
     _effect_view(eff, "effect_map")
     _submit(change, user, base)
-    _drafts(user, base)
 
 
 def _decide(p: proposals.Proposal, user) -> None:
@@ -242,7 +255,7 @@ def _decide(p: proposals.Proposal, user) -> None:
             st.session_state["decision_result"] = f"已驳回提案 #{p.id}。"
             st.rerun()
     except (ReviewError, StoreError) as exc:
-        st.error(md_text(exc))
+        st.error(say(exc))
 
 
 def _decided_meanwhile(user) -> None:
@@ -251,15 +264,16 @@ def _decided_meanwhile(user) -> None:
     Its button is gone from this run, so the click did nothing: the list just said "没有待审核的提案".
     """
     for key, clicked in list(st.session_state.items()):
-        match = re.fullmatch(r"(approve|reject)-(\d+)", str(key))
+        match = re.fullmatch(r"(approve|reject|withdraw-yes)-(\d+)", str(key))
         if not match or clicked is not True:
             continue
         p = proposals.get(engine, int(match.group(2)))
-        if p.status != "pending" and p.decided_by != getattr(user, "username", None):
+        if p.status not in ("pending", "draft") and p.decided_by != getattr(user, "username", None):
             when = f"{p.decided_at:%Y-%m-%d %H:%M} UTC" if p.decided_at else ""
             done = proposals.STATUS_LABEL.get(p.status, p.status).removeprefix("已")
-            st.warning(f"提案 #{p.id} 已由 {md_text(p.decided_by or '—')}（{when}）"
-                       f"{done}：您的“{'批准' if match.group(1) == 'approve' else '驳回'}”未执行。")
+            verb = {"approve": "批准", "reject": "驳回", "withdraw-yes": "撤回"}[match.group(1)]
+            st.warning(f"提案 #{p.id} 已由 {md_text(p.decided_by or '—')}（{when}）{done}：您的“{verb}”未执行。")
+            st.session_state.pop("withdraw_pending", None)
 
 
 def _pending(base: int) -> None:
@@ -268,9 +282,10 @@ def _pending(base: int) -> None:
     message = st.session_state.get("decision_result")
     if message:
         st.success(message)
+    _withdraw_result()
     user = may("approve")
     author = user or may("propose")
-    _decided_meanwhile(user)
+    _decided_meanwhile(author)
     items = proposals.listing(engine, "pending")
     if not items:
         st.info("没有待审核的提案。")
@@ -286,7 +301,7 @@ def _pending(base: int) -> None:
             try:
                 eff = effect(version_files(engine, base), p.change)
             except ChangeError as exc:
-                st.error(f"该提案已无法应用到当前第 {base} 版：{md_text(exc)}")
+                st.error(f"该提案已无法应用到当前第 {base} 版：{say(exc)}")
                 eff = None
             if eff is not None:
                 st.caption(f"以下为应用到当前第 {base} 版后的影响：")
@@ -300,7 +315,7 @@ def _pending(base: int) -> None:
 try:
     base = latest(engine)
 except StoreError as exc:
-    st.error(md_text(exc))
+    st.error(say(exc))
     st.stop()
 propose_tab, pending_tab, all_tab = st.tabs(["提出修改", "待审核", "全部提案"])
 with propose_tab:
@@ -313,3 +328,4 @@ with all_tab:
         st.info("还没有提案。")
     else:
         st.dataframe(frame, hide_index=True, width="stretch")
+st.session_state.pop(WITHDRAWN, None)  # said once, on both tabs

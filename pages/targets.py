@@ -14,7 +14,7 @@ from layers.progress import SHEET_COLUMNS, target_sheet, target_table, with_meas
 from layers.plan.targets import CATEGORY_LABELS
 from layers.store.database import InputError, StoreError, check_progress
 from layers.escape import md_text
-from pages.common import ensure_frame, layers, may, sign_in_hint, store
+from pages.common import ensure_frame, layers, may, say, sign_in_hint, store
 
 #: The columns each tab shows, under the download's headers, two of them shorter on screen
 #: (年份; 进度, whose cells read "45%").
@@ -112,7 +112,7 @@ if st.button("保存", key="progress_save"):
         number, who, note = check_progress(value, who, note)
         db.record_progress(choice, number, who, when, note, actor=recorder.username)
     except (InputError, StoreError) as exc:
-        st.error(f"未保存：{exc}")
+        st.error(f"未保存：{say(exc)}")
     else:
         st.session_state["progress_form"] = n + 1
         st.toast("已保存")
@@ -127,7 +127,7 @@ if len(history):
         try:  # set aside, not erased: the audit log keeps the value
             db.delete_progress(wrong, actor=recorder.username)
         except (InputError, StoreError) as exc:
-            st.error(f"未删除：{exc}")
+            st.error(f"未删除：{say(exc)}")
         else:
             st.toast("已删除")
             st.rerun()

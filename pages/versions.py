@@ -15,7 +15,8 @@ from layers.review.diff import area_changes, changes_frame, line_changes, lines_
 from layers.review.versions import ReviewError, history, history_frame, release, release_stem, restore
 from layers.store.database import StoreError
 from pages.shared_data import version_files
-from pages.common import VERSION_CHOICE, current_basemap, ensure_frame, layers, may, review_base, sign_in_hint, store
+from pages.common import (VERSION_CHOICE, current_basemap, ensure_frame, layers, may, review_base, say,
+                          sign_in_hint, store)
 from pages.map_widget import show_map
 
 ensure_frame()
@@ -34,7 +35,7 @@ data = layers()
 try:
     versions = history(engine)
 except StoreError as exc:
-    st.error(md_text(exc))
+    st.error(say(exc))
     st.stop()
 numbers = [v.number for v in versions]
 message = st.session_state.pop("version_result", None)
@@ -91,7 +92,7 @@ elif len(numbers) > 1:
         try:
             number = restore(engine, target, actor=user.username, role=user.role, note=note)
         except (ReviewError, StoreError) as exc:
-            st.error(md_text(exc))
+            st.error(say(exc))
         else:
             st.session_state["version_result"] = f"已将第 {target} 版恢复为新的第 {number} 版。"
             st.session_state.pop(VERSION_CHOICE, None)

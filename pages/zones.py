@@ -19,7 +19,7 @@ from layers.store.database import StoreError
 from layers.store.schema import REVIEW_STATUSES
 from layers.geometry.coverage import osm_coverage_table
 from pages._print import print_map_buttons
-from pages.common import (current_basemap, ensure_frame, follow_in_url, kept_choice, layers, may, shared_map,
+from pages.common import (current_basemap, ensure_frame, follow_in_url, kept_choice, layers, may, say, shared_map,
                           sign_in_hint, store, url_view)
 from pages.map_widget import show_map
 
@@ -72,7 +72,7 @@ if edited.strip() != zone["clause"]:
     try:
         result = preview(name, edited, gazetteer=_version_gazetteer(data.version_key))
     except (BoundsError, BuildError, DataError) as exc:
-        st.error(f"无法预览：{md_text(exc)}")
+        st.error(f"无法预览：{say(exc)}")
     else:
         st.success(f"预览范围：{area_text(result.area_ha)}（原为 {area_text(zone['area_ha'])}）")
         preview_groups.append(highlight_group([result.built.polygon], basemap, name="修改后范围"))
@@ -98,7 +98,7 @@ def _status_editor(db, kind: str, object_id: str, label: str) -> None:
             try:
                 set_status(db.engine, kind, object_id, chosen, actor=user.username, role=user.role)
             except (ReviewError, StoreError) as exc:
-                st.error(md_text(exc))
+                st.error(say(exc))
             else:
                 st.rerun()
     talk = thread(db.engine, kind, object_id)
@@ -118,7 +118,7 @@ def _status_editor(db, kind: str, object_id: str, label: str) -> None:
             try:
                 add_comment(db.engine, kind, object_id, text, actor=user.username, role=user.role)
             except (ReviewError, StoreError) as exc:
-                st.error(md_text(exc))
+                st.error(say(exc))
             else:
                 st.session_state["comment_posted"] = (kind, object_id)
                 st.session_state["comment_clear"] = key
@@ -146,7 +146,7 @@ else:
             status_groups += [status_group(data.zones, "zone", marked, basemap, name="片区审查状态"),
                               status_group(data.parks, "park", marked, basemap, name="园区审查状态")]
     except StoreError as exc:
-        st.error(md_text(exc))
+        st.error(say(exc))
 
 with map_col:
     payload = shared_map("zones", data.version_key, basemap, lambda assets: zones_map(data.zones, basemap, assets))

@@ -301,7 +301,7 @@ def test_a_signed_in_editor_is_told_their_role_not_to_sign_in(own_database):
     assert "请在左侧栏登录" not in shown
 
 
-@pytest.mark.parametrize("damage", ["truncate", "garbage", "newer"])
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "newer", "emptied"])
 def test_a_database_that_breaks_while_the_server_runs_leaves_the_map_with_a_banner_and_recovers(
         own_database, damage, monkeypatch, fake_map):  # noqa: F811
     """Cut in half, overwritten or replaced after the server had opened it, the database took every page
@@ -318,6 +318,8 @@ def test_a_database_that_breaks_while_the_server_runs_leaves_the_map_with_a_bann
         own_database.write_bytes(good[: len(good) // 2])
     elif damage == "garbage":
         own_database.write_bytes(b"\x00not a database" * 400)
+    elif damage == "emptied":  # a new empty schema had been made silently: every account and version gone
+        own_database.write_bytes(b"")
     else:
         with closing(sqlite3.connect(own_database)) as conn:
             conn.execute("UPDATE alembic_version SET version_num = '0099'")
@@ -335,3 +337,13 @@ def test_a_database_that_breaks_while_the_server_runs_leaves_the_map_with_a_bann
         Path(f"{own_database}{suffix}").unlink(missing_ok=True)
     at = app(page="pages/targets.py")
     assert not [w for w in at.warning if "数据库暂不可用" in w.value]
+
+
+def test_a_database_error_on_a_page_does_not_show_the_servers_path(own_database):
+    """A comment refused by a read-only file said "数据库文件 /tmp/…/app.sqlite3 是只读的…" on the page."""
+    from layers.store.engine import StoreError
+    from pages.common import say
+
+    shown = say(StoreError(f"数据库文件 {own_database} 是只读的，或其所在文件夹不可写，无法保存。"))
+    assert "是只读的" in shown and str(own_database.parent.name) not in shown and "sqlite3" not in shown
+    assert say(ValueError("[链接](http://x)")).startswith("\\[")  # other errors: escaped, as before

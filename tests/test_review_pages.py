@@ -281,3 +281,29 @@ def test_a_comment_that_cannot_be_saved_stays_in_its_box(engine, own_database, m
     at.button(key="post-zone-zone-01").click().run()
     assert any("没有保存" in e.value for e in at.error)
     assert at.text_area(key="comment-zone-zone-01").value == "西侧应为清平路，请核实"
+
+
+def test_a_withdrawal_overtaken_by_an_approval_says_so(engine, own_database):
+    """ed1 confirmed 撤回 after ap1 had approved the proposal: the page only said "没有待审核的提案"."""
+    pid = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试").id
+    at = sign_in_as(page("pages/review.py"), own_database, "editor", "zhang")
+    at.button(key=f"withdraw-{pid}").click().run()
+    proposals.approve(engine, pid, actor="li", role="approver")  # another approver, another server
+    at.button(key=f"withdraw-yes-{pid}").click().run()
+    assert any(f"提案 #{pid} 已由 li" in w.value and "“撤回”未执行" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert not any("确定撤回" in w.value for w in at.warning)
+    assert proposals.get(engine, pid).status == "approved"
+
+
+def test_the_authors_drafts_are_listed_before_any_change_is_entered(engine, own_database):
+    """"我的草稿" (and its 撤回) showed only while a complete, buildable change was entered."""
+    proposals.submit(engine, SWAP, actor="li", role="editor", reason="测试")
+    draft = proposals.submit(engine, SWAP, actor="zhang", role="editor", reason="测试")
+    assert draft.status == "draft"
+    at = sign_in_as(page("pages/review.py"), own_database, "editor", "zhang")
+    assert any("我的草稿" in m.value for m in at.markdown)
+    at.button(key=f"withdraw-{draft.id}").click().run()
+    at.button(key=f"withdraw-yes-{draft.id}").click().run()
+    assert any(f"已撤回提案 #{draft.id}" in s.value for s in at.success)
+    assert proposals.get(engine, draft.id).status == "withdrawn"

@@ -330,7 +330,8 @@ def ensure_current(engine: Engine) -> None:
 
     The once-per-process upgrade trusted the database for the rest of the process: a file deleted
     under the running server came back empty (SQLite makes a new file) and every page failed with
-    "no such table"; one replaced by a newer program's went unnoticed.
+    "no such table"; one replaced by a newer program's went unnoticed. A database that lost its
+    schema is refused, not made again: that silently wiped every account and version.
 
     Raises
     ------
@@ -342,8 +343,13 @@ def ensure_current(engine: Engine) -> None:
     if url in _upgraded and now - _checked.get(url, -RECHECK_S) < RECHECK_S:
         return
     with translated_errors(url):
-        current = current_revision(engine) == _head_revision()
-    if not current:
+        revision = current_revision(engine)
+    if revision is None and url in _upgraded:
+        # It held our data a moment ago: emptied, deleted (SQLite then makes a new file) or replaced.
+        # Making a new schema here would carry on as if the accounts and versions had never been.
+        raise StoreError(f"数据库 {describe(url)} 已被清空、删除或换成了空文件，其中已没有本程序的数据。"
+                         "为免在空库上继续保存，已停止使用它：请从备份恢复该文件；若确要从空库开始，请重新启动服务器。")
+    if revision != _head_revision():
         _upgraded.discard(url)
         upgrade(engine)
     _checked[url] = now
