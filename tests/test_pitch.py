@@ -146,3 +146,13 @@ def test_wrap_never_starts_a_line_with_a_closing_mark_nor_ends_one_with_an_openi
             for line in lines[:-1]:
                 assert line[-1:] not in "（《“‘「【(", (tenths, line)
     assert broken > 100  # the widths do break the texts
+
+
+def test_an_imported_projects_status_is_its_own_words_not_unstated():
+    """An imported 在建 read "未说明 / not stated in the plan" in the pack."""
+    from layers.maps.pitch import project_status
+
+    assert project_status("在建", "import") == ("在建", "as written in our project list")
+    assert project_status("new", "plan") == (STATUS_LABELS["new"], STATUS_EN["new"])
+    assert project_status(None, "import")[0] == STATUS_LABELS["unstated"]
+    assert project_status("在建", "plan")[0] == STATUS_LABELS["unstated"]  # the plan's reading has codes only

@@ -104,21 +104,41 @@ CSV_HEADERS = {
     "road_stretch": "道路路段（JSON）", "investment_10k_yuan": "投资（万元）", "start_year": "开工年份",
     "batch_id": "导入批次", "centroid_lon_wgs84": "质心经度（WGS-84）", "centroid_lat_wgs84": "质心纬度（WGS-84）",
 }
-#: Code columns given in words as well (the code stays, for joining with the other formats).
+#: Code columns in words (GeoJSON, KML and GeoPackage keep the codes, for joining).
 PRECISION_WORDS = {"exact": "精确坐标", "zone": "仅到片区", "park": "仅到园区", "unlocated": "未定位"}
+KIND_WORDS = {"zone": "片区", "park": "园区", "road": "道路", "railway": "铁路", "river": "河流", "dam": "大坝",
+              "border": "区界", "district": "行政区"}
+AREA_SOURCE = "依据规划“四至”和各侧边界地物的线位构建（各侧地物及其来源见“四至各侧地物”）"
+
+
+def _source_words(value) -> object:
+    """Where a feature's geometry comes from, in words: a project's origin, an area's making, a line's source."""
+    from layers.details import source_text
+    from layers.project_table import SOURCE_LABELS
+
+    if value in SOURCE_LABELS:
+        return SOURCE_LABELS[value]
+    if isinstance(value, str) and value.startswith("polygon built from"):
+        return AREA_SOURCE
+    if isinstance(value, str) and value.startswith("plan text only"):
+        return "仅有规划文字：规划以楼宇/街区定位，未给出范围，故无图形"
+    words = source_text(value)
+    return value if words in ("其他来源", "未注明") else words
 
 
 def spreadsheet_words(table: pd.DataFrame) -> pd.DataFrame:
     """A layer's table with Chinese headers and the geometry status and location precision in words."""
-    from layers.details import GEOMETRY_STATUS_LABELS, source_text  # the words the app shows
+    from layers.details import GEOMETRY_STATUS_LABELS  # the words the app shows
 
     out = table.copy()
     if "geometry_status" in out:
         out["geometry_status"] = out["geometry_status"].map(lambda v: GEOMETRY_STATUS_LABELS.get(v, v))
     if "location_precision" in out:
         out["location_precision"] = out["location_precision"].map(lambda v: PRECISION_WORDS.get(v, v))
-    if "source" in out:  # a line's provenance in words; an area's own account (its sides) stays
-        out["source"] = out["source"].map(lambda v: v if source_text(v) in ("其他来源", "未注明") else source_text(v))
+    if "kind" in out:
+        out["kind"] = out["kind"].map(lambda v: KIND_WORDS.get(v, v))
+    if "source" in out:
+        out["source"] = out["source"].map(_source_words)
     first = [c for c in ("id", "name") if c in out]
     return out[first + [c for c in out.columns if c not in first]].rename(columns=CSV_HEADERS)
 

@@ -287,19 +287,34 @@ def _english_page(w: _Writer, park: pd.Series, names: EnglishNames, industries_e
            color="#666666")
 
 
+def project_status(status, source) -> tuple[str, str]:
+    """A project's status in Chinese and English: the plan's reading, or an imported list's own words
+    (an imported 在建 had read "未说明 / not stated in the plan")."""
+    if status in STATUS_LABELS:
+        return STATUS_LABELS[status], STATUS_EN.get(status, status)
+    if source == "import" and isinstance(status, str) and status.strip():
+        return status.strip(), "as written in our project list"
+    return STATUS_LABELS["unstated"], STATUS_EN["unstated"]
+
+
 def _projects_targets_page(w: _Writer, projects: pd.DataFrame, targets: pd.DataFrame) -> None:
     w.page()
     w.heading("相关项目 · Related projects")
     if not len(projects):
         w.text("规划未列出本园区的具体项目。 The plan names no project in this park.", 10)
+    imported = 0
     for row in projects.itertuples():
-        status = getattr(row, "status", "unstated")
-        status = status if status in STATUS_LABELS else "unstated"
-        w.text(f"• {row.name} — {STATUS_LABELS[status]} / {STATUS_EN.get(status, status)}", 10.5, gap=0.02)
+        zh, en = project_status(getattr(row, "status", None), getattr(row, "source", "plan"))
+        mine = getattr(row, "source", "plan") == "import"
+        imported += mine
+        w.text(f"• {row.name}{'（导入）' if mine else ''} — {zh} / {en}", 10.5, gap=0.02)
         if isinstance(getattr(row, "quote", None), str):
             w.text(f"规划原文：“{excerpt(row.quote, row.name)}”", 8, color="#666666", indent=0.2, gap=0.02)
             w.text(f"出处 Source: {row.citation}", 7.5, color="#888888", indent=0.2)
-    w.text("项目名称为规划原文（中文）。 Project names as written in the plan (Chinese).", 8, color="#666666")
+    w.text("项目名称为规划原文（中文）。 Project names as written in the plan (Chinese)." if not imported else
+           "规划项目的名称为规划原文（中文）；标“导入”的项目来自本单位导入的项目清单，状态按清单所写。 "
+           "Plan projects as written in the plan (Chinese); those marked 导入 come from our own project list, "
+           "with its status as written there.", 8, color="#666666")
     w.heading("本园区产业的规划指标 · The plan's targets for these industries")
     if not len(targets):
         w.text("规划没有针对本园区产业的量化指标。 The plan sets no quantified target for this park's industries.",
