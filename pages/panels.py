@@ -26,6 +26,7 @@ from layers.details import (
     text_value,
 )
 from layers.escape import md_text
+from layers.maps.exports import number_cell
 from layers.plan.bounds import SIDE_NAMES
 from layers.project_table import SOURCE_LABELS
 
@@ -33,9 +34,20 @@ MISSING = "—"
 
 
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for ``st.dataframe`` with every missing value shown as "—"."""
+    """A copy for ``st.dataframe`` with every missing value shown as "—".
+
+    A column of numbers with a gap becomes numbers and "—", which Arrow cannot hold (the server logged a
+    traceback for 投资额（万元）): such a column is shown as text, its numbers written as people write them.
+    """
     out = pd.DataFrame(frame).astype(object)
-    return out.where(out.notna(), MISSING)
+    out = out.where(out.notna(), MISSING)
+    for col in out.columns:
+        values = out[col]
+        if values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any() and \
+                (values == MISSING).any():
+            out[col] = values.map(lambda v: str(number_cell(float(v))) if isinstance(v, (int, float))
+                                  and not isinstance(v, bool) else v)
+    return out
 
 
 def text_or_dash(value) -> str:

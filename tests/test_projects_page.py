@@ -85,3 +85,16 @@ def test_the_quote_beside_a_status_holds_the_words_that_give_it():
     assert checked > 100
     row = projects[projects["name"] == "潍坊先进光电芯片研究院"].iloc[0]
     assert "为带动" not in row["quote"] and "为带动" in status_basis(row)[0]
+
+
+def test_a_number_column_with_gaps_is_shown_as_text_arrow_can_hold():
+    """投资额（万元） with a gap became 12000.0 and "—" in one column: Arrow refused it (a server traceback)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from pages.panels import display_frame
+
+    shown = display_frame(pd.DataFrame({"名称": ["甲", "乙"], "投资额（万元）": [12000.0, None], "年份": [2024, 2025]}))
+    assert list(shown["投资额（万元）"]) == ["12000", "—"]
+    assert list(shown["年份"]) == [2024, 2025]  # no gap: numbers stay numbers
+    pa.Table.from_pandas(shown)  # what st.dataframe does
