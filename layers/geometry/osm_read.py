@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import shapely
@@ -103,7 +103,7 @@ def _read_pyosmium(path: Path, log: Callable[[str], None]) -> OsmData:
         if obj.is_way():
             _add_way(data, obj, wkb)
         elif obj.is_relation():
-            _add_route(route_names, obj)
+            _add_route(route_names, obj.tags, (m.ref for m in obj.members if m.type == "w"))
         elif obj.is_area() and _is_water(obj.tags):
             try:
                 data.water.append(shapely.from_wkb(wkb.create_multipolygon(obj)))
@@ -150,16 +150,12 @@ def names_members(tags) -> bool:
     return (tags.get("type") == "route" and tags.get("route") in _ROUTES) or tags.get("type") == "waterway"
 
 
-def _add_route(route_names: dict, rel) -> None:
-    tags = rel.tags
-    if not names_members(tags):
-        return
-    names = _names(tags)
-    if not names:
-        return
-    for member in rel.members:
-        if member.type == "w":
-            route_names[member.ref] = tuple(dict.fromkeys((*route_names.get(member.ref, ()), *names)))
+def _add_route(route_names: dict[int, tuple[str, ...]], tags, way_refs: Iterable[int]) -> bool:
+    """Give a naming relation's name (:func:`names_members`) to its member ways; whether it did."""
+    names = _names(tags) if names_members(tags) else ()
+    for ref in way_refs if names else ():
+        route_names[ref] = tuple(dict.fromkeys((*route_names.get(ref, ()), *names)))
+    return bool(names)
 
 
 def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
@@ -173,11 +169,9 @@ def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
     data = OsmData()
     route_names: dict[int, tuple[str, ...]] = {}
     for rel_id, rel in xml.relations.items():
-        if names_members(rel.tags) and _names(rel.tags):
-            for kind, ref, _ in rel.members:
-                if kind == "w":
-                    route_names[ref] = tuple(dict.fromkeys((*route_names.get(ref, ()), *_names(rel.tags))))
-        elif rel.tags.get("type") == "multipolygon" and _is_water(rel.tags):
+        if _add_route(route_names, rel.tags, (ref for kind, ref, _ in rel.members if kind == "w")):
+            continue
+        if rel.tags.get("type") == "multipolygon" and _is_water(rel.tags):
             area, missing = water_polygon(xml, rel)
             if area is None:
                 data.notes.append(f"水域面 relation/{rel_id}（{'、'.join(_names(rel.tags)) or '无名'}）的外环不闭合"
