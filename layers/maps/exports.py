@@ -104,10 +104,6 @@ CSV_HEADERS = {
     "road_stretch": "道路路段（JSON）", "investment_10k_yuan": "投资（万元）", "start_year": "开工年份",
     "batch_id": "导入批次", "centroid_lon_wgs84": "质心经度（WGS-84）", "centroid_lat_wgs84": "质心纬度（WGS-84）",
 }
-#: Code columns in words (GeoJSON, KML and GeoPackage keep the codes, for joining).
-PRECISION_WORDS = {"exact": "精确坐标", "zone": "仅到片区", "park": "仅到园区", "unlocated": "未定位"}
-KIND_WORDS = {"zone": "片区", "park": "园区", "road": "道路", "railway": "铁路", "river": "河流", "dam": "大坝",
-              "border": "区界", "district": "行政区"}
 AREA_SOURCE = "依据规划“四至”和各侧边界地物的线位构建（各侧地物及其来源见“四至各侧地物”）"
 
 
@@ -127,16 +123,16 @@ def _source_words(value) -> object:
 
 
 def spreadsheet_words(table: pd.DataFrame) -> pd.DataFrame:
-    """A layer's table with Chinese headers and the geometry status and location precision in words."""
-    from layers.details import GEOMETRY_STATUS_LABELS  # the words the app shows
+    """A layer's table with Chinese headers, and its codes in the words the app shows (GeoJSON, KML and
+    GeoPackage keep the codes, for joining)."""
+    from layers.details import GEOMETRY_STATUS_LABELS, PRECISION_LABELS, ROAD_KINDS
 
+    kinds = {**ROAD_KINDS, "zone": "片区", "park": "园区", "district": "行政区"}
     out = table.copy()
-    if "geometry_status" in out:
-        out["geometry_status"] = out["geometry_status"].map(lambda v: GEOMETRY_STATUS_LABELS.get(v, v))
-    if "location_precision" in out:
-        out["location_precision"] = out["location_precision"].map(lambda v: PRECISION_WORDS.get(v, v))
-    if "kind" in out:
-        out["kind"] = out["kind"].map(lambda v: KIND_WORDS.get(v, v))
+    for column, words in (("geometry_status", GEOMETRY_STATUS_LABELS), ("location_precision", PRECISION_LABELS),
+                          ("kind", kinds)):
+        if column in out:
+            out[column] = out[column].map(lambda v, words=words: words.get(v, v))
     if "source" in out:
         out["source"] = out["source"].map(_source_words)
     first = [c for c in ("id", "name") if c in out]
