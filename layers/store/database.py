@@ -28,7 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from layers.numbers import number_text
 from layers.store import audit
 from layers.store.engine import (DB_ENV, StoreError, current_revision, database_url, default_db_path,
-                                 ensure_current, get_engine, translated_errors, upgrade)
+                                 ensure_current, get_engine, translated_errors)
 from layers.store.schema import NOTE_MAX, PERSON_MAX, target_progress, user_projects, utcnow
 
 __all__ = ["DB_ENV", "PROJECT_COLUMNS", "DuplicateProjectsError", "InputError", "Store", "StoreError",
@@ -142,8 +142,7 @@ class Store:
         self.url = database_url(location)
         with translated_errors(self.url):
             self.engine = get_engine(location)
-        upgrade(self.engine)
-        ensure_current(self.engine)
+        ensure_current(self.engine)  # upgrades a new or older database, once; then looks again every 2 s
 
     @property
     def backend(self) -> str:

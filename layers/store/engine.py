@@ -352,6 +352,7 @@ def ensure_current(engine: Engine) -> None:
     if revision != _head_revision():
         _upgraded.discard(url)
         upgrade(engine)
+    _upgraded.add(url)
     _checked[url] = now
 
 
