@@ -190,7 +190,15 @@ def bundle(static_dir: Path, urls: list[str] | tuple[str, ...], suffix: str) -> 
             text = _rebase_css(text, posixpath.dirname(url[len(prefix):]), "vendor/bundle")
         # A newline and a semicolon: a script without a trailing one cannot run into the next.
         parts.append(f"/* {url} */\n{text}\n" + (";\n" if suffix == ".js" else ""))
-    body = "".join(parts).encode("utf-8")
+    return [write_bundle(static_dir, "".join(parts).encode("utf-8"), suffix)]
+
+
+def write_bundle(static_dir: Path, body: bytes, suffix: str) -> str:
+    """Write ``body`` as ``static/vendor/bundle/<content hash><suffix>`` unless it is there; its URL.
+
+    The name is the content's hash, so a browser may keep the file for good; it is written only when
+    missing, and atomically (two sessions may write it at once).
+    """
     name = hashlib.sha256(body).hexdigest()[:16] + suffix
     target = static_dir / "vendor" / "bundle" / name
     if not target.exists():
@@ -200,4 +208,4 @@ def bundle(static_dir: Path, urls: list[str] | tuple[str, ...], suffix: str) -> 
             out.write(body)
         os.chmod(tmp, 0o644)  # mkstemp makes it private; the server may run as another user
         Path(tmp).replace(target)
-    return [f"{prefix}vendor/bundle/{name}"]
+    return f"/{STATIC_URL}/vendor/bundle/{name}"
