@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 import mimetypes
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote
 
 from layers.paths import ROOT
 
@@ -55,6 +56,8 @@ BUNDLE_NAME = re.compile(r"[0-9a-f]{16}\.(?:js|css)")
 #: Streamlit's own routes: never the page shell.
 _NOT_SHELL = ("_stcore/", "static/", "app/static/", "media/", "component/")
 _IMMUTABLE = b"public, immutable, max-age=31536000"
+#: The start of Streamlit's own script tag in its shell.
+STREAMLIT_SCRIPT = '<script type="module"'
 
 
 def streamlit_static_dir() -> Path:
@@ -73,13 +76,15 @@ def gzip_twin(body: bytes, suffix: str) -> bytes | None:
     return packed if len(packed) < len(body) else None
 
 
-def shell_html(html: str) -> str:
+def shell_html(html: str, head: str = "") -> str:
     """Streamlit's ``index.html`` with a Chinese language, title and no-JavaScript notice.
 
     Parameters
     ----------
     html
         The page Streamlit sends for every app address.
+    head
+        Tags to run before Streamlit's own script (the pre-drawn map, ``layers/maps/premap.py``).
 
     Returns
     -------
@@ -92,7 +97,73 @@ def shell_html(html: str) -> str:
     start, end = html.find("<noscript>"), html.find("</noscript>")
     if 0 <= start < end:
         html = f"{html[:start]}<noscript>{NOSCRIPT}{html[end:]}"
+    module = html.find(STREAMLIT_SCRIPT)
+    if head and module >= 0:
+        html = html[:module] + head + start_after_load(html[module:])
     return html
+
+
+#: Streamlit's script and the modules it preloads, as its ``index.html`` names them.
+_MODULE_TAG = re.compile(r'<script type="module" crossorigin src="([^"<>]+)"></script>')
+_PRELOAD_TAG = re.compile(r'<link rel="modulepreload" crossorigin href="([^"<>]+)">\s*')
+#: Starts Streamlit's code (its script and preloads, %s as JSON) once the page's own deferred scripts
+#: have run and the browser has painted what they drew; at the latest 100 ms after they ran.
+STARTER = """<script>
+(function () {
+  var code = %s, started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    code.preloads.forEach(function (href) {
+      var link = document.createElement("link");
+      link.rel = "modulepreload"; link.crossOrigin = ""; link.href = href;
+      document.head.appendChild(link);
+    });
+    var script = document.createElement("script");
+    script.type = "module"; script.crossOrigin = ""; script.src = code.script;
+    document.head.appendChild(script);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    requestAnimationFrame(function () { setTimeout(start, 0); });
+    setTimeout(start, 100);  // a tab in the background paints no frame
+  });
+})();
+</script>
+"""
+
+
+def start_after_load(html: str) -> str:
+    """``html`` (the shell from Streamlit's script on) with Streamlit's code started after the page's own.
+
+    The pre-drawn map is worth having only if it is drawn first. Streamlit's code is fetched and
+    compiled from the first byte of the shell on (a module and ~60 preloads), and on a busy machine
+    (ten people opening the app on two cores) that work came first: the map drew after seconds.
+    Now the map's scripts run first, the browser paints the map, and then Streamlit's code is
+    fetched. A shell of another form (another Streamlit version) is left as it is.
+    """
+    found = _MODULE_TAG.search(html)
+    if found is None or len(_MODULE_TAG.findall(html)) != 1:
+        return html
+    preloads = _PRELOAD_TAG.findall(html)
+    code = json.dumps({"script": found.group(1), "preloads": preloads}).replace("</", "<\\/")
+    html = _PRELOAD_TAG.sub("", html)
+    return html.replace(found.group(0), STARTER % code, 1)
+
+
+def premap_head(path: str, query: bytes) -> str:
+    """The pre-drawn map's tags for a shell at ``path`` (below the app) asked for with ``query``.
+
+    Only 总览's addresses carry one, for the basemap the page will show (``?basemap=``, its first
+    value, else the default) and only once 总览 has offered that map (``layers.maps.premap``).
+    """
+    from layers.maps.basemaps import DEFAULT_BASEMAP, available_basemaps
+    from layers.maps.premap import PAGES, PREMAPS
+
+    if path.strip("/") not in PAGES:
+        return ""
+    asked = parse_qs(query.decode("latin-1")).get("basemap", [""])[0]
+    premap = PREMAPS.for_basemap(asked if asked in available_basemaps() else DEFAULT_BASEMAP)
+    return premap.head_tags() if premap is not None else ""
 
 
 @dataclass(frozen=True)
@@ -271,7 +342,8 @@ class FrontEnd:
             await self._send_redirect(scope, parts[0], send)
             return
         if is_shell:
-            body = shell_html(body.decode("utf-8")).encode("utf-8")
+            head = premap_head("/".join(parts), scope.get("query_string", b""))
+            body = shell_html(body.decode("utf-8"), head).encode("utf-8")
             headers = [(k, v) for k, v in headers if k.lower() not in (b"content-length", b"etag",
                                                                        b"last-modified")]
             headers.append((b"content-length", str(len(body)).encode()))

@@ -90,6 +90,11 @@ def version_key() -> str:
         return BASE_VERSION_KEY
 
 
+def shows_latest() -> bool:
+    """Whether this session shows the latest approved layers (no earlier version or proposal chosen)."""
+    return not st.session_state.get(VERSION_CHOICE)
+
+
 #: How much of a version's note the chooser shows: the box is narrow, and the rest is on page 版本.
 NOTE_SHOWN = 30
 

@@ -7,10 +7,14 @@
 // go back as one state value, at once, and none while the user is measuring.
 
 const loading = {};
-const TAPPED_NAME_MS = 1500;  // how long a tapped feature's name shows on a touch screen
+const TAPPED_NAME_MS = 1500;
+const SETTLE_MS = 2000, SETTLE_STEP_MS = 100;  // how long, and how often, a new map's place is looked at again  // how long a tapped feature's name shows on a touch screen
 
 /** Load a script or stylesheet once per page (scripts in order: each waits for the previous). */
 function load(tag, url) {
+  if (!loading[url] && window.__wcPremap && window.__wcPremap.links.includes(url)) {
+    loading[url] = Promise.resolve();  // the page shell loaded it for the pre-drawn map (layers/maps/premap.py)
+  }
   if (!loading[url]) {
     loading[url] = new Promise((resolve, reject) => {
       const el = document.createElement(tag);
@@ -140,14 +144,81 @@ function showView(inst, data) {
   }
 }
 
-function build(host, data, setStateValue) {
+/**
+ * The map the page shell drew before Streamlit started (layers/maps/premap.py), moved into ``host`` when it
+ * is this map; else null, and a pre-drawn map of another one goes.
+ */
+function takePremap(host, data) {
+  const pre = window.__wcPremap;
+  if (!pre || pre.taken) { return null; }
+  pre.taken = true;
+  if (pre.hash !== data.js_hash) {
+    pre.overlay.remove();
+    pre.map.remove();
+    return null;
+  }
+  const map = pre.map;
+  const untouched = map.getZoom() === pre.view.zoom && map.getCenter().equals(pre.view.center);
+  pre.box = boxOf(pre.overlay);
+  host.innerHTML = "";
+  host.appendChild(pre.canvas);
+  pre.overlay.remove();
+  map.invalidateSize({ pan: false });
+  map.wcUntouched = untouched;
+  return [map, pre.drawn];
+}
+
+/** Run the map's script in ``host``. */
+function draw(host, data) {
   const id = "wcmap_" + Math.random().toString(36).slice(2, 10);
   host.innerHTML = '<div class="wc-map-canvas" id="' + id + '"></div>';
   // folium's script names the map (its variable and its div) "map_div"; each map here gets its own name,
   // and the script runs in its own scope, so two maps on one page never share a variable.
   const script = data.script.split("map_div").join(id);
-  const [map, drawn] = new Function(
-    script + "\nreturn [" + id + ", typeof drawnItems === 'undefined' ? null : drawnItems];")();
+  return new Function(script + "\nreturn [" + id + ", typeof drawnItems === 'undefined' ? null : drawnItems];")();
+}
+
+/** An element's place and size on screen, as [left, top, width, height]. */
+function boxOf(element) {
+  const r = element.getBoundingClientRect();
+  return [r.left, r.top, r.width, r.height];
+}
+
+/**
+ * Keep the district fitted to the map's box until the visitor or the page moves the map.
+ *
+ * The map is fitted when it is drawn, but its box may still change while Streamlit lays the page out,
+ * and the box of a pre-drawn map was a guess: a map drawn in a box 20 px off stayed off by that much.
+ */
+function keepFitted(map, fittedIn) {
+  if (!map.wcFit) { return () => map.invalidateSize(); }
+  let fitted = map.wcUntouched !== false, fitting = false, box = fittedIn;
+  map.on("movestart zoomstart", () => { if (!fitting) { fitted = false; } });
+  const resized = () => {
+    if (!fitted) {
+      map.invalidateSize();  // keeps the centre the visitor chose
+      return;
+    }
+    const now = boxOf(map.getContainer());
+    if (box && now.every((v, i) => Math.abs(v - box[i]) < 0.5)) { return; }  // fitted there already
+    box = now;
+    fitting = true;
+    map.invalidateSize({ pan: false });
+    map.wcFit();
+    fitting = false;
+  };
+  resized();
+  // Streamlit may still move the box without resizing it (which no ResizeObserver reports) while it lays
+  // the page out: look again for a short while.
+  for (let ms = SETTLE_STEP_MS; ms <= SETTLE_MS; ms += SETTLE_STEP_MS) { setTimeout(resized, ms); }
+  return resized;
+}
+
+function build(host, data, setStateValue) {
+  const taken = takePremap(host, data);
+  const [map, drawn] = taken || draw(host, data);
+  // A drawn map was fitted in its box just now; a taken one in the box the shell guessed.
+  const resized = keepFitted(map, taken ? window.__wcPremap.box : boxOf(map.getContainer()));
   const inst = {
     map, drawn: drawn && drawn.toGeoJSON ? drawn : null, setStateValue, returned: data.returned || [],
     drawing: false, quietUntil: 0, groups: [], groupsText: null, view: null, sent: null,
@@ -161,7 +232,7 @@ function build(host, data, setStateValue) {
   const fitTooltips = () => host.style.setProperty("--wc-tooltip-max", `${Math.max(160, host.clientWidth / 2 - 30)}px`);
   fitTooltips();
   if (window.ResizeObserver) {
-    inst.resizeWatcher = new ResizeObserver(() => { map.invalidateSize(); fitTooltips(); });
+    inst.resizeWatcher = new ResizeObserver(() => { resized(); fitTooltips(); });
     inst.resizeWatcher.observe(host);
   }
   host.leafletMap = map; // for tests and the browser console: this element's map

@@ -17,6 +17,7 @@ the user's choice (highlight, edges).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,9 +25,12 @@ from pathlib import Path
 import folium
 import streamlit as st
 from layers.maps.assets import site_bundle
+from layers.maps.premap import PREMAPS
 from layers.maps.style import MAP_CSS
 from layers.maps.script import groups_script, map_script, script_hash
 from layers.paths import ROOT
+
+_LOG = logging.getLogger(__name__)
 
 _MAP = st.components.v2.component(
     "weicheng_map", html='<div class="wc-map"></div>', css=MAP_CSS,
@@ -131,3 +135,16 @@ def show_map(payload: MapPayload, *, key: str, feature_groups=None, center=None,
         js_links=list(payload.js_links), feature_group=_groups_script(feature_groups), center=center, zoom=zoom,
         returned_objects=returned, key=widget_key, on_change=remember, place=key)
     return value or {}
+
+
+def offer_premap(basemap_key: str, payload: MapPayload) -> None:
+    """Let the page shell draw ``payload`` before Streamlit has started (``layers/maps/premap.py``).
+
+    Only 总览 offers its map, and only for the latest approved layers. A static folder the server
+    may not write to costs the head start, never the page.
+    """
+    try:
+        PREMAPS.offer(basemap_key, script=payload.script, js_hash=payload.js_hash, css_links=payload.css_links,
+                      js_links=payload.js_links, static_dir=ROOT / "static")
+    except OSError as exc:
+        _LOG.warning("the pre-drawn map could not be written: %s", exc)

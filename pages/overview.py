@@ -11,9 +11,9 @@ from layers.maps.views import base_map, highlight_group, view_for
 from layers.search import search
 from layers.maps.exports import FORMATS, export_layer
 from pages.common import (current_basemap, ensure_frame, file_version, kept_choice, layers, measurements,
-                          safe_file_name, shared_map, url_view)
+                          safe_file_name, shared_map, shows_latest, url_view)
 from pages._print import print_map_buttons
-from pages.map_widget import map_value, show_map
+from pages.map_widget import map_value, offer_premap, show_map
 from pages.panels import feature_details
 
 ensure_frame()
@@ -107,6 +107,8 @@ if hits:
 
 wide = st.toggle("全宽地图（详情显示在地图下方）", key="wide_map")
 payload = shared_map("overview", data.version_key, basemap, lambda assets: base_map(data, basemap, assets))
+if shows_latest():
+    offer_premap(basemap.key, payload)
 
 
 @st.fragment

@@ -21,6 +21,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 #: The map's element in the page (pages/map_widget.js; its Leaflet map is the element's ``leafletMap``).
 MAP = ".wc-map"
+#: The map the page shell draws before Streamlit starts, over the map's place (layers/maps/premap.py).
+PREMAP = ".wc-premap"
 
 
 def chromium_path() -> str | None:

@@ -387,9 +387,12 @@ def add_legend(m: folium.Map, rows: list[tuple[str, str]]) -> None:
 #: high but starts below the page's title and search, and a fit to the whole map left the district's south
 #: below the fold. A map further down (领导总览) is scrolled to, and fits whole.
 _FIT_JS = """
-var box = map.getContainer().getBoundingClientRect();
-var below = box.top < window.innerHeight / 2 ? Math.max(0, Math.min(box.height - 240, box.bottom - window.innerHeight)) : 0;
-map.fitBounds({{ this.bounds }}, {animate: false, paddingTopLeft: [12, 12], paddingBottomRight: [12, 12 + below]});
+map.wcFit = function () {  // kept: a map drawn before its place was known is fitted again there
+  var box = map.getContainer().getBoundingClientRect();
+  var below = box.top < window.innerHeight / 2 ? Math.max(0, Math.min(box.height - 240, box.bottom - window.innerHeight)) : 0;
+  map.fitBounds({{ this.bounds }}, {animate: false, paddingTopLeft: [12, 12], paddingBottomRight: [12, 12 + below]});
+};
+map.wcFit();
 """
 
 
