@@ -35,7 +35,9 @@ function load(tag, url) {
 
 function loadAll(data) {
   data.css_links.forEach((url) => load("link", url).catch(() => {}));
-  return data.js_links.reduce((done, url) => done.then(() => load("script", url)), Promise.resolve());
+  // Leaflet, then the map's own file (layers/maps/script.map_file), which needs it.
+  return [...data.js_links, data.script_url].reduce((done, url) => done.then(() => load("script", url)),
+    Promise.resolve());
 }
 
 const plain = (latlng) => (latlng ? { lat: latlng.lat, lng: latlng.lng } : null);
@@ -168,14 +170,12 @@ function takePremap(host, data) {
   return [map, pre.drawn];
 }
 
-/** Run the map's script in ``host``. */
+/** Draw the map in ``host``, with its file's function (loaded by loadAll). */
 function draw(host, data) {
-  const id = "wcmap_" + Math.random().toString(36).slice(2, 10);
-  host.innerHTML = '<div class="wc-map-canvas" id="' + id + '"></div>';
-  // folium's script names the map (its variable and its div) "map_div"; each map here gets its own name,
-  // and the script runs in its own scope, so two maps on one page never share a variable.
-  const script = data.script.split("map_div").join(id);
-  return new Function(script + "\nreturn [" + id + ", typeof drawnItems === 'undefined' ? null : drawnItems];")();
+  host.innerHTML = '<div class="wc-map-canvas"></div>';
+  const drawMap = window.wcMapScripts && window.wcMapScripts[data.js_hash];
+  if (!drawMap) { throw new Error("地图文件不完整"); }
+  return drawMap(host.firstChild);
 }
 
 /** An element's place and size on screen, as [left, top, width, height]. */

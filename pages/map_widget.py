@@ -24,10 +24,10 @@ from pathlib import Path
 
 import folium
 import streamlit as st
-from layers.maps.assets import site_bundle
+from layers.maps.assets import site_bundle, write_bundle
 from layers.maps.premap import PREMAPS
 from layers.maps.style import MAP_CSS
-from layers.maps.script import groups_script, map_script, script_hash
+from layers.maps.script import groups_script, map_file, map_script, script_hash
 from layers.paths import ROOT
 
 _LOG = logging.getLogger(__name__)
@@ -49,10 +49,12 @@ class MapPayload:
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
     js_hash: str
+    #: The script as a file (:func:`layers.maps.script.map_file`), which the browser fetches once.
+    script_url: str
 
     @property
     def size(self) -> int:
-        """Bytes of text sent to the browser (for benchmarks)."""
+        """Bytes of the map's script (for benchmarks)."""
         return len(self.script)
 
 
@@ -74,7 +76,9 @@ def render_payload(m: folium.Map) -> MapPayload:
     script = map_script(m)
     css, js = _links(m)
     css, js = tuple(site_bundle(ROOT / "static", css, ".css")), tuple(site_bundle(ROOT / "static", js, ".js"))
-    return MapPayload(script, css, js, script_hash(script))
+    js_hash = script_hash(script)
+    url = write_bundle(ROOT / "static", map_file(script, js_hash).encode("utf-8"), ".js")
+    return MapPayload(script, css, js, js_hash, url)
 
 
 @st.cache_resource(max_entries=48, show_spinner="正在生成地图…")
@@ -87,14 +91,16 @@ def _groups_script(groups: Iterable[folium.FeatureGroup] | None) -> str | None:
     return None if groups is None else groups_script(groups)
 
 
-def component(*, script: str, js_hash: str, css_links: list[str], js_links: list[str], feature_group: str | None,
-              center, zoom, returned_objects: list[str], key: str, on_change: Callable[[], None], place: str = ""):
+def component(*, script: str, script_url: str, js_hash: str, css_links: list[str], js_links: list[str],
+              feature_group: str | None, center, zoom, returned_objects: list[str], key: str,
+              on_change: Callable[[], None], place: str = ""):
     """The map in the page (tests replace this to simulate clicks); returns what was clicked or drawn.
 
+    The browser gets the map's script as the file ``script_url`` (``script`` is its text, for tests).
     ``place`` names the map's place on the page across base maps: a new one (another basemap, another
     layer version) opens where the user last looked there.
     """
-    result = _MAP(data={"script": script, "js_hash": js_hash, "css_links": css_links, "js_links": js_links,
+    result = _MAP(data={"script_url": script_url, "js_hash": js_hash, "css_links": css_links, "js_links": js_links,
                         "feature_group": feature_group, "center": center, "zoom": zoom,
                         "returned": returned_objects, "place": place},
                   key=key, default={"interaction": None}, on_interaction_change=on_change, height="content")
@@ -131,7 +137,8 @@ def show_map(payload: MapPayload, *, key: str, feature_groups=None, center=None,
         st.session_state[f"{key}-value"] = _value_of(st.session_state.get(widget_key))
 
     value = component(
-        script=payload.script, js_hash=payload.js_hash, css_links=list(payload.css_links),
+        script=payload.script, script_url=payload.script_url, js_hash=payload.js_hash,
+        css_links=list(payload.css_links),
         js_links=list(payload.js_links), feature_group=_groups_script(feature_groups), center=center, zoom=zoom,
         returned_objects=returned, key=widget_key, on_change=remember, place=key)
     return value or {}
@@ -144,7 +151,7 @@ def offer_premap(basemap_key: str, payload: MapPayload) -> None:
     may not write to costs the head start, never the page.
     """
     try:
-        PREMAPS.offer(basemap_key, script=payload.script, js_hash=payload.js_hash, css_links=payload.css_links,
-                      js_links=payload.js_links, static_dir=ROOT / "static")
+        PREMAPS.offer(basemap_key, script_url=payload.script_url, js_hash=payload.js_hash,
+                      css_links=payload.css_links, js_links=payload.js_links, static_dir=ROOT / "static")
     except OSError as exc:
         _LOG.warning("the pre-drawn map could not be written: %s", exc)

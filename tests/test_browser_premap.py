@@ -114,7 +114,7 @@ if __name__ == "__main__":
             folium.CircleMarker([36.7, 119.1], radius=6).add_to(m)
         return render_payload(m)
     offered = payload(False)
-    PREMAPS.offer("osm", script=offered.script, js_hash=offered.js_hash, css_links=offered.css_links,
+    PREMAPS.offer("osm", script_url=offered.script_url, js_hash=offered.js_hash, css_links=offered.css_links,
                   js_links=offered.js_links, static_dir=ROOT / "static")
     st.title("另一张地图的页面")
     if st.query_params.get("show") == "other":

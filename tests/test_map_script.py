@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from layers.data import load_layers
 from layers.maps.basemaps import available_basemaps
-from layers.maps.script import groups_script, map_script, script_hash
+from layers.maps.script import groups_script, map_file, map_script, script_hash
 from layers.maps.views import add_measure_tool, base_map, highlight_group
 
 NONE = available_basemaps()["none"]
@@ -40,3 +42,17 @@ def test_feature_groups_add_themselves_to_the_map_and_are_stable():
     for name in ("feature_group_group_0", "feature_group_group_1"):
         assert f"map_div.addLayer({name});" in text and f"window.feature_group.push({name});" in text
     assert "L.map(" not in text  # the host map's own script is not part of it
+
+
+def test_the_maps_file_draws_it_in_the_element_it_is_given_under_its_hash():
+    script = map_script(base_map(load_layers(), NONE, {}))
+    text = map_file(script, "abc123")
+    assert text.startswith('(window.wcMapScripts = window.wcMapScripts || {})["abc123"] = function (container) {')
+    assert '"map_div"' not in text and "L.map(container" in text  # the element is the caller's
+    assert "return [map_div, typeof drawnItems === 'undefined' ? null : drawnItems];" in text
+    assert text.count("var map_div = ") == 1  # a variable of the function: two maps never share it
+
+
+def test_a_script_without_one_map_is_no_maps_file():
+    with pytest.raises(ValueError, match="map_div"):
+        map_file("var x = 1;", "h")

@@ -4,17 +4,18 @@ before Streamlit starts and taken over by the page) is in tests/test_browser.py.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 import pytest
 
 from layers.frontend import STREAMLIT_SCRIPT, premap_head, shell_html, start_after_load, streamlit_static_dir
-from layers.maps.premap import PREMAP_ID, PREMAPS, Premaps, premap_css, premap_script
+from layers.maps.premap import PREMAPS, RUNNER, Premaps, premap_css
 from layers.maps.style import MAP_CSS
 from tests.test_frontend import FakeStreamlit, front_end, request
 
-SCRIPT = 'var map_div = L.map("map_div", {});\nL.polygon([[36.7, 119.1]]).addTo(map_div);'
+MAP_FILE = "/app/static/vendor/bundle/cccc000000000000.js"
 LINKS = {"css_links": ("/app/static/vendor/bundle/aaaa000000000000.css",),
          "js_links": ("/app/static/vendor/bundle/bbbb000000000000.js",)}
 INDEX = ('<!DOCTYPE html>\n<html lang="en">\n<head><title>Streamlit</title>\n'
@@ -26,37 +27,39 @@ INDEX = ('<!DOCTYPE html>\n<html lang="en">\n<head><title>Streamlit</title>\n'
 def offered(tmp_path):
     """The server's offer holds the overview's map for 无底图, as after a first view of 总览."""
     PREMAPS.clear()
-    made = PREMAPS.offer("none", script=SCRIPT, js_hash="h1", static_dir=tmp_path, **LINKS)
+    made = PREMAPS.offer("none", script_url=MAP_FILE, js_hash="h1", static_dir=tmp_path, **LINKS)
     yield made
     PREMAPS.clear()
 
 
-def test_offered_map_is_written_once_as_a_content_hashed_script(tmp_path):
+def test_an_offer_names_the_maps_file_and_writes_the_runner_once(tmp_path):
     maps = Premaps()
-    first = maps.offer("osm", script=SCRIPT, js_hash="h1", static_dir=tmp_path, **LINKS)
-    name = first.script_url.rsplit("/", 1)[1]
-    assert re.fullmatch(r"[0-9a-f]{16}\.js", name) and first.script_url.startswith("/app/static/vendor/bundle/")
-    written = tmp_path / "vendor" / "bundle" / name
-    stamp = written.stat().st_mtime_ns
-    assert maps.offer("osm", script=SCRIPT, js_hash="h1", static_dir=tmp_path, **LINKS) is first
-    assert written.stat().st_mtime_ns == stamp
+    first = maps.offer("osm", script_url=MAP_FILE, js_hash="h1", static_dir=tmp_path, **LINKS)
+    name = first.runner_url.rsplit("/", 1)[1]
+    assert re.fullmatch(r"[0-9a-f]{16}\.js", name) and first.runner_url.startswith("/app/static/vendor/bundle/")
+    runner = tmp_path / "vendor" / "bundle" / name
+    assert runner.read_text(encoding="utf-8") == RUNNER
+    stamp = runner.stat().st_mtime_ns
+    assert maps.offer("osm", script_url=MAP_FILE, js_hash="h1", static_dir=tmp_path, **LINKS) is first
+    assert runner.stat().st_mtime_ns == stamp
     assert maps.for_basemap("osm") is first and maps.for_basemap("amap") is None
 
 
 def test_a_new_map_replaces_the_offer_for_its_basemap_only(tmp_path):
     maps = Premaps()
-    osm = maps.offer("osm", script=SCRIPT, js_hash="h1", static_dir=tmp_path, **LINKS)
-    none = maps.offer("none", script=SCRIPT, js_hash="h1", static_dir=tmp_path, **LINKS)
-    newer = maps.offer("osm", script=SCRIPT + "\n// new layers", js_hash="h2", static_dir=tmp_path, **LINKS)
-    assert newer.script_url != osm.script_url
+    osm = maps.offer("osm", script_url=MAP_FILE, js_hash="h1", static_dir=tmp_path, **LINKS)
+    none = maps.offer("none", script_url=MAP_FILE, js_hash="h1", static_dir=tmp_path, **LINKS)
+    newer = maps.offer("osm", script_url=MAP_FILE.replace("cccc", "dddd"), js_hash="h2", static_dir=tmp_path, **LINKS)
+    assert newer is not osm and newer.js_hash == "h2"
     assert maps.for_basemap("osm") is newer and maps.for_basemap("none") is none
 
 
-def test_premap_script_draws_the_map_under_its_own_name_and_says_which_map_it_is():
-    text = premap_script(SCRIPT, "h1", ["/a.css", "/b.js"])
-    assert "map_div" not in text and f'L.map("{PREMAP_ID}"' in text
-    assert 'hash: "h1"' in text and '["/a.css", "/b.js"]' in text
-    assert "window.__wcPremap" in text and text.strip().startswith("(function")  # no globals but its own
+def test_the_runner_draws_the_map_its_tag_names_and_says_which_map_it_is(offered):
+    head = offered.head_tags()
+    tag = re.search(r'<script defer src="([^"]+)" data-hash="([^"]+)" data-links="([^"]+)"></script>', head)
+    assert tag and tag.group(1) == offered.runner_url and tag.group(2) == "h1"
+    assert json.loads(html.unescape(tag.group(3))) == [*LINKS["css_links"], *LINKS["js_links"], MAP_FILE]
+    assert 'wcMapScripts[me.getAttribute("data-hash")]' in RUNNER and "window.__wcPremap" in RUNNER
 
 
 def test_premap_stylesheet_gives_the_box_the_map_widgets_own_rules():
@@ -99,10 +102,10 @@ def test_installed_streamlits_shell_has_the_place_for_the_premap():
 
 
 @pytest.mark.parametrize("path", ["", "overview", "overview/"])
-def test_overview_shell_names_the_offered_map_and_its_leaflet_first(offered, path):
+def test_overview_shell_names_the_offered_map_after_its_leaflet(offered, path):
     head = premap_head(path, b"basemap=none")
-    tags = re.findall(r'<script defer src="([^"]+)"></script>', head)
-    assert tags == [*LINKS["js_links"], offered.script_url]  # Leaflet, then the map
+    tags = re.findall(r'<script defer src="([^"]+)"', head)
+    assert tags == [*LINKS["js_links"], MAP_FILE, offered.runner_url]  # Leaflet, the map, then the runner
     assert f'<link rel="stylesheet" href="{LINKS["css_links"][0]}">' in head and "<style>" in head
 
 
@@ -142,9 +145,9 @@ def test_front_end_sends_the_overview_shell_with_its_map(offered, tmp_path):
     (tmp_path / "static").mkdir(exist_ok=True)
     app = front_end(WithScript(), tmp_path)
     _, headers, body = request(app, "/", query=b"basemap=none")
-    assert offered.script_url.encode() in body and int(headers[b"content-length"]) == len(body)
+    assert offered.runner_url.encode() in body and int(headers[b"content-length"]) == len(body)
     _, _, other = request(app, "/zones", query=b"basemap=none")
-    assert offered.script_url.encode() not in other and b'lang="zh-CN"' in other
+    assert offered.runner_url.encode() not in other and b'lang="zh-CN"' in other
 
 
 def test_map_stylesheet_is_the_widgets():

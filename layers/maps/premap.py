@@ -30,13 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from layers.maps.assets import write_bundle
-from layers.maps.script import MAP_NAME
 from layers.maps.style import MAP_CSS
 
 #: The page addresses whose shell carries the pre-drawn map: the app's root and 总览's own.
 PAGES = frozenset({"", "overview"})
-#: The pre-drawn map's id (its div and its variable).
-PREMAP_ID = "wcmap_pre"
 
 #: Where 总览 shows its map (measured in Chromium with Streamlit 1.67; tests/test_browser.py checks it):
 #: below the title, the search box and the toggle; right of the 300 px sidebar, which Streamlit shows
@@ -53,18 +50,21 @@ PREMAP_CSS = """
 #: (the widget's code may still be on its way).
 UNCLAIMED_MS = 2000
 
-_SCRIPT = """(function () {
-  if (window.__wcPremap) { return; }
+#: The script that draws the map at once: the shell names the map (its hash, ``data-hash``) and the files
+#: it loaded for it (``data-links``) on this script's tag, after the map's own file.
+RUNNER = """(function () {
+  var me = document.currentScript;
+  var draw = me && window.wcMapScripts && window.wcMapScripts[me.getAttribute("data-hash")];
+  if (window.__wcPremap || !draw) { return; }
   var overlay = document.createElement("div");
   overlay.className = "wc-premap";
-  overlay.innerHTML = '<div class="wc-map-canvas" id="%(id)s"></div>';
+  overlay.innerHTML = '<div class="wc-map-canvas"></div>';
   document.body.appendChild(overlay);
-  %(script)s
-  var map = %(id)s;
+  var made = draw(overlay.firstChild), map = made[0];
   var pre = window.__wcPremap = {
-    hash: %(hash)s, links: %(links)s, overlay: overlay, canvas: overlay.firstChild, map: map,
-    drawn: typeof drawnItems === "undefined" ? null : drawnItems,
-    view: {center: map.getCenter(), zoom: map.getZoom()}, taken: false
+    hash: me.getAttribute("data-hash"), links: JSON.parse(me.getAttribute("data-links")), overlay: overlay,
+    canvas: overlay.firstChild, map: map, drawn: made[1], view: {center: map.getCenter(), zoom: map.getZoom()},
+    taken: false
   };
   // The page's map widget takes it over (map_widget.js). A page run that ends without one (an error,
   // another page) leaves it to go, once the widget's code has had time to arrive.
@@ -81,12 +81,12 @@ _SCRIPT = """(function () {
           overlay.remove();
           map.remove();
         }
-      }, %(unclaimed)d);
+      }, %d);
     }
   });
   watch.observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ["data-test-script-state"]});
 })();
-"""
+""" % UNCLAIMED_MS
 
 
 def premap_css() -> str:
@@ -94,35 +94,24 @@ def premap_css() -> str:
     return re.sub(r"\.wc-map(?![-\w])", ".wc-premap", MAP_CSS) + PREMAP_CSS
 
 
-def premap_script(script: str, js_hash: str, links: list[str]) -> str:
-    """The script that draws the map ``script`` (a ``map_widget`` map) at once, in the box over the page.
-
-    Parameters
-    ----------
-    script
-        The map's script, naming the map ``map_div`` (``layers/maps/script.py``).
-    js_hash
-        The map's hash, by which the page's widget knows it is the map it would draw.
-    links
-        The Leaflet files the shell loads before it (the widget loads them only once).
-    """
-    return _SCRIPT % {"id": PREMAP_ID, "script": script.replace(MAP_NAME, PREMAP_ID),
-                      "hash": json.dumps(js_hash), "links": json.dumps(links), "unclaimed": UNCLAIMED_MS}
-
-
 @dataclass(frozen=True)
 class Premap:
-    """A pre-drawn map the shell names: its script's URL and the Leaflet files it needs first."""
+    """A pre-drawn map the shell names: the map's file and hash, the Leaflet files it needs, the runner."""
 
     script_url: str
+    js_hash: str
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
+    runner_url: str
 
     def head_tags(self) -> str:
         """The shell's tags for it, to go before Streamlit's own script (deferred scripts run in order)."""
+        loaded = json.dumps([*self.css_links, *self.js_links, self.script_url])
         tags = [f'<style>{premap_css()}</style>']
         tags += [f'<link rel="stylesheet" href="{html.escape(url)}">' for url in self.css_links]
         tags += [f'<script defer src="{html.escape(url)}"></script>' for url in (*self.js_links, self.script_url)]
+        tags.append(f'<script defer src="{html.escape(self.runner_url)}" data-hash="{html.escape(self.js_hash)}" '
+                    f'data-links="{html.escape(loaded)}"></script>')
         return "\n    ".join(tags) + "\n    "
 
 
@@ -130,37 +119,37 @@ class Premaps:
     """The pre-drawn maps on offer, one per basemap; shared by the page runs and the shell (thread-safe)."""
 
     def __init__(self) -> None:
-        self._offered: dict[str, tuple[str, Premap]] = {}  # basemap key → (map hash, its premap)
+        self._offered: dict[str, Premap] = {}
         self._lock = threading.Lock()
 
-    def offer(self, basemap_key: str, *, script: str, js_hash: str, css_links: tuple[str, ...],
+    def offer(self, basemap_key: str, *, script_url: str, js_hash: str, css_links: tuple[str, ...],
               js_links: tuple[str, ...], static_dir: Path) -> Premap:
-        """Make ``script`` the map the shell draws for ``basemap_key``; its file is written once.
+        """Make the map ``js_hash`` the map the shell draws for ``basemap_key``.
 
         Parameters
         ----------
         basemap_key
             The basemap the map was drawn for (``?basemap=`` in the address).
-        script, js_hash, css_links, js_links
-            The map as the widget gets it (``pages.map_widget.MapPayload``).
+        script_url, js_hash, css_links, js_links
+            The map as the widget gets it (``pages.map_widget.MapPayload``; ``script_url`` is its
+            file, :func:`layers.maps.script.map_file`).
         static_dir
-            The app's ``static`` folder, where the script goes as a content-hashed bundle.
+            The app's ``static`` folder, where the runner goes (written once).
         """
         with self._lock:
             current = self._offered.get(basemap_key)
-        if current is not None and current[0] == js_hash:
-            return current[1]  # every view of 总览 offers its map: the file is written once
-        body = premap_script(script, js_hash, [*css_links, *js_links]).encode("utf-8")
-        made = Premap(write_bundle(static_dir, body, ".js"), tuple(css_links), tuple(js_links))
+        if current is not None and current.js_hash == js_hash:
+            return current  # every view of 总览 offers its map
+        made = Premap(script_url, js_hash, tuple(css_links), tuple(js_links),
+                      write_bundle(static_dir, RUNNER.encode("utf-8"), ".js"))
         with self._lock:
-            self._offered[basemap_key] = (js_hash, made)
+            self._offered[basemap_key] = made
         return made
 
     def for_basemap(self, basemap_key: str) -> Premap | None:
         """The map on offer for ``basemap_key``, if a page has offered one."""
         with self._lock:
-            found = self._offered.get(basemap_key)
-        return found[1] if found else None
+            return self._offered.get(basemap_key)
 
     def clear(self) -> None:
         """Offer nothing (tests)."""

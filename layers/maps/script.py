@@ -17,6 +17,8 @@ same text, so the page can skip redrawing them.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Iterable
 
 import folium
@@ -63,6 +65,31 @@ def map_script(m: folium.Map) -> str:
     if "drawnItems" not in script:
         script += "\nvar drawnItems = null;"
     return script
+
+
+#: Where folium's script names the map's div (``L.map("map_div", …)``).
+_MAP_DIV = re.compile(r'L\.map\(\s*"map_div"')
+
+
+def map_file(script: str, js_hash: str) -> str:
+    """``script`` (from :func:`map_script`) as a file of its own, which draws the map when asked.
+
+    The file registers ``window.wcMapScripts[js_hash]``: a function that draws the map in the
+    element (or element id) it is given and returns ``[map, drawnItems]``. A browser fetches
+    the file once for every page and visit that shows this map (its name is its content's
+    hash), instead of receiving the script with every page run; the page shell's pre-drawn
+    map (``layers/maps/premap.py``) runs the same file.
+
+    Raises
+    ------
+    ValueError
+        When ``script`` does not make exactly one map called ``map_div``.
+    """
+    if len(_MAP_DIV.findall(script)) != 1:
+        raise ValueError("地图脚本中应恰有一个名为 map_div 的地图")
+    body = _MAP_DIV.sub("L.map(container", script)
+    return (f"(window.wcMapScripts = window.wcMapScripts || {{}})[{json.dumps(js_hash)}] = function (container) {{\n"
+            f"{body}\nreturn [{MAP_NAME}, typeof drawnItems === 'undefined' ? null : drawnItems];\n}};\n")
 
 
 def groups_script(groups: Iterable[folium.FeatureGroup]) -> str:
