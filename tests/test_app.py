@@ -469,6 +469,14 @@ def test_many_projects_are_clustered_with_local_assets(fake_map, own_database):
     scripts = call["js_links"]
     assert all(src.startswith("/app/static/vendor/") for src in scripts), scripts
     assert any("MarkerClusterGroup" in served(src) for src in scripts)
+    # The group is on the map before its markers join it (off the map, each new marker was checked against
+    # every earlier one), and the markers come in a later task, after the areas are painted.
+    script = call["script"]
+    cluster = re.search(r"var (marker_cluster_\w+) = L\.markerClusterGroup", script).group(1)
+    on_map = script.index(f"var map = {cluster};\nmap.addTo(map_div);")
+    later = script.index("setTimeout(function () {", on_map)
+    joins = re.search(rf"geo_json_\w+\.addTo\({cluster}\);", script).start()
+    assert on_map < later < joins < script.index("}, 0);", joins)
 
 
 def test_leaders_table_and_projects_chart_count_areas_alike(fake_map):

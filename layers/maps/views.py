@@ -111,6 +111,18 @@ class _Script(MacroElement):
             setattr(self, key, value)
 
 
+class _Raw(MacroElement):
+    """Script text as it is, between other elements' scripts (half of a block around them)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "Raw"
+        self._template = Template("{% macro script(this, kwargs) %}\n" + text + "\n{% endmacro %}")
+
+
+#: A layer group (the element's parent) on the map (its parent) at once; adding it again later does nothing.
+_ON_MAP_JS = "map.addTo(%s);" % "{{ this._parent._parent.get_name() }}"
+
 _TILE_FALLBACK_JS = """
 var failed = 0, loaded = 0, shown = false;
 function notice() {
@@ -374,7 +386,13 @@ def add_projects(m: folium.Map, projects: gpd.GeoDataFrame, basemap: Basemap,
         return
     cluster = folium.plugins.MarkerCluster(name="项目（聚合）", options={"disableClusteringAtZoom": 16})
     use_local_assets(cluster, asset_urls)
+    # On the map before its markers: a cluster group off the map checks each new marker against every
+    # one before it (Leaflet.markercluster's hasLayer), 38 of the 190 ms 8,758 markers took to draw.
+    _Script(_ON_MAP_JS).add_to(cluster)
+    # The markers come in a task of their own, after the zones and parks are drawn and painted.
+    _Raw("setTimeout(function () {").add_to(cluster)
     layer.add_to(cluster)
+    _Raw("}, 0);").add_to(cluster)
     cluster.add_to(m)
 
 
