@@ -434,7 +434,7 @@ def many_projects_db(path: Path, count: int = 8_758, seed: int = 7) -> int:
 
 
 def payload_kb() -> float:
-    """Size of the overview map the app sends (script, header, html), as rendered once per version."""
+    """Size of the overview map's script file, as rendered once per version (a browser fetches it once)."""
     from pages.map_widget import render_payload
     data = load_layers()
     return render_payload(base_map(data, available_basemaps()["none"], {})).size / 1024
@@ -541,7 +541,8 @@ def main() -> None:
                   f"target ≤ 3 MB); RSS grows {per_session:.2f} MB per session "
                   f"({', '.join(f'{r:.0f}' for r in rss_steps)} MB at 10, 20, 30, 40 open sessions)")
         nginx_figures(empty, env, polygons, args.runs, tmp / "public")
-    print(f"map payload:            {payload_kb():.0f} KB (rendered once per layer version and basemap)")
+    print(f"map script file:        {payload_kb():.0f} KB (rendered once per layer version and basemap, "
+          f"fetched once per browser)")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 
