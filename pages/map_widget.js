@@ -1,7 +1,7 @@
 // The app's map, drawn in the page itself (a Streamlit v2 component, no iframe).
 //
-// Python sends a folium map rendered once per layer version (its script and the
-// Leaflet files it needs) and, per rerun, the small feature groups that change
+// Python sends a folium map rendered once per layer version (its script's file and
+// the Leaflet files it needs) and, per rerun, the small feature groups that change
 // with the user's choice and where to look. The map is built once per script
 // and kept across reruns (pan, zoom and drawings survive); clicks and drawings
 // go back as one state value, at once, and none while the user is measuring.

@@ -6,7 +6,7 @@ a polygon showed (benchmarks/map_render.py, "only the map"). It is now a
 Streamlit v2 component (``st.components.v2``, no iframe): ``map_widget.js``
 loads Leaflet once per page, runs the map's script and sends clicks and
 drawings back. Python still uses folium; ``layers/maps/script.py`` turns a
-folium map into that script.
+folium map into that script, written as a file the browser fetches once.
 
 The base map only changes with the layers, the basemap and the installed
 assets, so its rendered form (:class:`MapPayload`: plain strings) is built

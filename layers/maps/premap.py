@@ -35,7 +35,7 @@ from layers.maps.style import MAP_CSS
 #: The page addresses whose shell carries the pre-drawn map: the app's root and 总览's own.
 PAGES = frozenset({"", "overview"})
 
-#: Where 总览 shows its map (measured in Chromium with Streamlit 1.67; tests/test_browser.py checks it):
+#: Where 总览 shows its map (measured in Chromium with Streamlit 1.67; tests/test_browser_premap.py checks it):
 #: below the title, the search box and the toggle; right of the 300 px sidebar, which Streamlit shows
 #: from 769 px up; in the wider of two columns ([2, 1], a 1.5rem gap) within 1.5rem margins, and the
 #: whole width where Streamlit stacks columns (below 640 px). Its height is the widget's own.
