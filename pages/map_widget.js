@@ -7,8 +7,8 @@
 // go back as one state value, at once, and none while the user is measuring.
 
 const loading = {};
-const TAPPED_NAME_MS = 1500;
-const SETTLE_MS = 2000, SETTLE_STEP_MS = 100;  // how long, and how often, a new map's place is looked at again  // how long a tapped feature's name shows on a touch screen
+const TAPPED_NAME_MS = 1500;  // how long a tapped feature's name shows on a touch screen
+const SETTLE_MS = 2000, SETTLE_STEP_MS = 100;  // how long, and how often, a new map's place is looked at again
 
 /** Load a script or stylesheet once per page (scripts in order: each waits for the previous). */
 function load(tag, url) {
@@ -195,6 +195,7 @@ function keepFitted(map, fittedIn) {
   let fitted = map.wcUntouched !== false, fitting = false, box = fittedIn;
   map.on("movestart zoomstart", () => { if (!fitting) { fitted = false; } });
   const resized = () => {
+    if (!map.getContainer().isConnected) { return; }  // a map replaced meanwhile (another basemap)
     if (!fitted) {
       map.invalidateSize();  // keeps the centre the visitor chose
       return;
