@@ -109,7 +109,7 @@ def _read_pyosmium(path: Path, log: Callable[[str], None]) -> OsmData:
                 data.water.append(shapely.from_wkb(wkb.create_multipolygon(obj)))
             except RuntimeError:  # an area that cannot be assembled is skipped, and said so
                 kind = "way" if obj.from_way() else "relation"
-                data.notes.append(f"水域面 {kind}/{obj.orig_id()}（{'、'.join(_names(obj.tags)) or '无名'}）无法闭合"
+                data.notes.append(f"{_water_label(f'{kind}/{obj.orig_id()}', obj.tags)}无法闭合"
                                   "（提取范围可能截断了它），未使用")
                 continue
             data.water_ids.append(("way/" if obj.from_way() else "relation/") + str(obj.orig_id()))
@@ -158,6 +158,11 @@ def _add_route(route_names: dict[int, tuple[str, ...]], tags, way_refs: Iterable
     return bool(names)
 
 
+def _water_label(osm_id: str, tags) -> str:
+    """A water area as the import's notes name it: "水域面 relation/1（白浪河）"."""
+    return f"水域面 {osm_id}（{'、'.join(_names(tags)) or '无名'}）"
+
+
 def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
     """An .osm XML file in any order (:mod:`layers.geometry.osm_xml`)."""
     from layers.geometry.osm_xml import OsmXmlError, closed_polygon, parse, water_polygon
@@ -174,7 +179,7 @@ def _read_xml(path: Path, log: Callable[[str], None]) -> OsmData:
         if rel.tags.get("type") == "multipolygon" and _is_water(rel.tags):
             area, missing = water_polygon(xml, rel)
             if area is None:
-                data.notes.append(f"水域面 relation/{rel_id}（{'、'.join(_names(rel.tags)) or '无名'}）的外环不闭合"
+                data.notes.append(f"{_water_label(f'relation/{rel_id}', rel.tags)}的外环不闭合"
                                   + (f"：缺少 {missing} 个成员路段或其节点（提取范围可能截断了它）" if missing else ""))
                 continue
             data.water.append(area)

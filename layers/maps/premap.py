@@ -22,6 +22,7 @@ basemap; a page that finds another hash builds its own, as before.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -89,8 +90,10 @@ RUNNER = """(function () {
 """ % UNCLAIMED_MS
 
 
+@functools.cache
 def premap_css() -> str:
-    """The shell's stylesheet: the map widget's own rules for the pre-drawn box, and where it lies."""
+    """The shell's stylesheet: the map widget's own rules for the pre-drawn box, and where it lies
+    (made once: every shell of 总览 carries it)."""
     return re.sub(r"\.wc-map(?![-\w])", ".wc-premap", MAP_CSS) + PREMAP_CSS
 
 
